@@ -1,0 +1,1 @@
+export { closeClient, createClient, type AppRouter, type ClientOptions, type GameJournalClient } from "./client.ts";

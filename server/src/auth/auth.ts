@@ -1,0 +1,67 @@
+import { errors, jwtVerify, SignJWT } from "jose";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { UnauthenticatedError } from "../errors.ts";
+import type { AuthUser } from "../trpc/context.ts";
+
+/**
+ * HS256 tokens, signed and verified with jose. `verify` rejects with an
+ * UnauthenticatedError that says why (expired, bad signature, malformed,
+ * no subject), which the edges answer as 401.
+ */
+export interface Auth {
+  verify(token: string): Promise<AuthUser>;
+  sign(subject: string, opts?: { ttlSeconds?: number }): Promise<string>;
+}
+
+export function createAuth(secret: string, now: () => number = Date.now): Auth {
+  const key = new TextEncoder().encode(secret);
+  return {
+    async verify(token) {
+      try {
+        const { payload } = await jwtVerify(token, key, {
+          algorithms: ["HS256"],
+          currentDate: new Date(now()),
+        });
+        if (typeof payload.sub !== "string" || payload.sub === "") {
+          throw new UnauthenticatedError("token has no subject (sub)");
+        }
+        return { sub: payload.sub };
+      } catch (error) {
+        if (error instanceof UnauthenticatedError) throw error;
+        throw new UnauthenticatedError(reasonOf(error), { cause: error });
+      }
+    },
+    async sign(subject, { ttlSeconds = 24 * 3600 } = {}) {
+      const issuedAt = Math.floor(now() / 1000);
+      return new SignJWT({})
+        .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+        .setSubject(subject)
+        .setIssuedAt(issuedAt)
+        .setExpirationTime(issuedAt + ttlSeconds)
+        .sign(key);
+    },
+  };
+}
+
+function reasonOf(error: unknown): string {
+  if (error instanceof errors.JWTExpired) return "token expired";
+  if (error instanceof errors.JWSSignatureVerificationFailed) return "token signature is invalid";
+  if (error instanceof errors.JWTClaimValidationFailed) return `token claim ${error.claim} is invalid: ${error.reason}`;
+  if (error instanceof errors.JOSEAlgNotAllowed) return "token algorithm is not HS256";
+  return "token is malformed";
+}
+
+/**
+ * The configured secret, or the one generated on first start and kept in
+ * `DATA_DIR/jwt-secret` (mode 0600), so the embedded default is never open.
+ */
+export function resolveSecret(configured: string | undefined, dataDir: string): string {
+  if (configured) return configured;
+  const file = join(dataDir, "jwt-secret");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64url");
+  writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: "wx" });
+  return secret;
+}

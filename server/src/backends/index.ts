@@ -1,0 +1,4 @@
+export * from "./backends.ts";
+export * from "./mongo.ts";
+export * from "./redis.ts";
+export * from "./sqlite.ts";

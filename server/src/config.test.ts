@@ -1,0 +1,58 @@
+import { describe, expect, test } from "bun:test";
+import { ConfigError, loadConfig } from "./config.ts";
+
+describe("loadConfig", () => {
+  test("defaults to the embedded backends on :8080", () => {
+    const config = loadConfig({});
+    expect(config.server).toEqual({ hostname: "0.0.0.0", port: 8080 });
+    expect(config.redisUri).toBeUndefined();
+    expect(config.mongoUri).toBeUndefined();
+    expect(config.dataDir).toBe("./data");
+    expect(config.logLevel).toBe("info");
+  });
+
+  test("accepts host:port, :port and bracketed IPv6", () => {
+    expect(loadConfig({ SERVER_ADDRESS: "127.0.0.1:9000" }).server).toEqual({ hostname: "127.0.0.1", port: 9000 });
+    expect(loadConfig({ SERVER_ADDRESS: ":0" }).server).toEqual({ hostname: "0.0.0.0", port: 0 });
+    expect(loadConfig({ SERVER_ADDRESS: "[::1]:81" }).server).toEqual({ hostname: "::1", port: 81 });
+  });
+
+  test("MONGO_URI is an alias and VRML_REDIS_URI a fallback", () => {
+    const config = loadConfig({ MONGO_URI: "mongodb://h:1/db", VRML_REDIS_URI: "redis://h:2/0" });
+    expect(config.mongoUri).toBe("mongodb://h:1/db");
+    expect(config.redisUri).toBe("redis://h:2/0");
+    const both = loadConfig({
+      MONGODB_URI: "mongodb://a/x",
+      MONGO_URI: "mongodb://b/y",
+      JOURNAL_REDIS_URI: "redis://a/1",
+      VRML_REDIS_URI: "redis://b/0",
+    });
+    expect(both.mongoUri).toBe("mongodb://a/x");
+    expect(both.redisUri).toBe("redis://a/1");
+  });
+
+  test("empty values count as unset", () => {
+    expect(loadConfig({ JOURNAL_REDIS_URI: "", SERVER_ADDRESS: "" }).redisUri).toBeUndefined();
+  });
+
+  test.each([
+    ["SERVER_ADDRESS", "8080", /host:port/],
+    ["SERVER_ADDRESS", ":99999", /host:port/],
+    ["MONGODB_URI", "http://x", /mongodb:\/\//],
+    ["JOURNAL_REDIS_URI", "localhost:6379", /redis:\/\//],
+    ["LOG_LEVEL", "loud", /info/],
+    ["JWT_SECRET", "short", /16 characters/],
+  ])("rejects %s=%s naming the variable", (variable, value, reason) => {
+    try {
+      loadConfig({ [variable]: value });
+      throw new Error("expected a ConfigError");
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const e = error as ConfigError;
+      expect(e.variable).toBe(variable);
+      expect(e.message).toStartWith(`config: ${variable}: `);
+      expect(e.message).toMatch(reason);
+      expect(e.message).not.toContain("\n");
+    }
+  });
+});

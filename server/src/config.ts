@@ -1,0 +1,117 @@
+import { z } from "zod";
+
+/**
+ * Every setting comes from the environment, is parsed once at start-up and is
+ * validated here; a bad value stops the process (exit code 2) with one line
+ * naming the variable. Names are the seeds' (000, 001, 002). There is no
+ * silent fallback to a made-up connection string: with no Redis or MongoDB
+ * variable set, the server runs on the embedded SQLite backends.
+ */
+
+const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
+
+/** `host:port` or `:port` (seed 001: `SERVER_ADDRESS`, default `:8080`). */
+const address = z.string().transform((value, ctx) => {
+  const match = /^(\[[^\]]+\]|[^:]*):(\d{1,5})$/.exec(value.trim());
+  const port = match ? Number(match[2]) : NaN;
+  if (!match || port > 65535) {
+    ctx.addIssue({ code: "custom", message: `expected host:port or :port, got "${value}"` });
+    return z.NEVER;
+  }
+  const host = match[1]!.replace(/^\[|\]$/g, "");
+  return { hostname: host === "" ? "0.0.0.0" : host, port };
+});
+
+const url = (schemes: string[]) =>
+  z.string().refine(
+    (value) => {
+      try {
+        return schemes.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `expected a ${schemes.map((s) => s.replace(/:$/, "://")).join(" or ")} URL` },
+  );
+
+const positiveInt = z.coerce.number().int().positive();
+
+/** The raw environment variables, one per field. */
+const envSchema = z.object({
+  /** HTTP, WebSocket and SSE listen address. */
+  SERVER_ADDRESS: address.prefault(":8080"),
+  /** MongoDB for session events and match summaries; unset: embedded SQLite. */
+  MONGODB_URI: url(["mongodb:", "mongodb+srv:"]).optional(),
+  /** Seed 001's name for MONGODB_URI; used when MONGODB_URI is unset. */
+  MONGO_URI: url(["mongodb:", "mongodb+srv:"]).optional(),
+  /** Redis for the journal and live fanout; unset: embedded SQLite. */
+  JOURNAL_REDIS_URI: url(["redis:", "rediss:"]).optional(),
+  /** Seed 000's existing Redis, reused for journaling when JOURNAL_REDIS_URI is unset. */
+  VRML_REDIS_URI: url(["redis:", "rediss:"]).optional(),
+  /** Where the embedded databases, the spool and the generated JWT secret live. */
+  DATA_DIR: z.string().min(1).default("./data"),
+  /** HS256 secret for `/v3/stream` tokens; unset: generated once and kept in DATA_DIR. */
+  JWT_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+  /** pino log level. */
+  LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+  /** Seconds a graceful shutdown may take before connections are dropped. */
+  SHUTDOWN_TIMEOUT_SECONDS: positiveInt.default(4),
+});
+
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The validated, typed configuration the server runs with. */
+export interface Config {
+  server: { hostname: string; port: number };
+  /** Set: MongoDB is the document store. */
+  mongoUri: string | undefined;
+  /** Set: Redis Streams is the journal. */
+  redisUri: string | undefined;
+  dataDir: string;
+  jwtSecret: string | undefined;
+  logLevel: LogLevel;
+  shutdownTimeoutMs: number;
+}
+
+/** A configuration value that cannot be used; `message` is one printable line. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    readonly reason: string,
+  ) {
+    super(`config: ${variable}: ${reason}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Parses `env` (normally `process.env`); throws ConfigError on the first bad variable. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  // Empty strings mean "unset", as they do in most shells' `FOO= cmd`.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(String(issue.path[0] ?? "environment"), issue.message);
+  }
+  const e = parsed.data;
+  return {
+    server: e.SERVER_ADDRESS,
+    mongoUri: e.MONGODB_URI ?? e.MONGO_URI,
+    redisUri: e.JOURNAL_REDIS_URI ?? e.VRML_REDIS_URI,
+    dataDir: e.DATA_DIR,
+    jwtSecret: e.JWT_SECRET,
+    logLevel: e.LOG_LEVEL,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,
+  };
+}
+
+/** The variables `--help` lists, with their one-line meaning. */
+export const CONFIG_VARIABLES: ReadonlyArray<[string, string]> = [
+  ["SERVER_ADDRESS", "listen address, host:port or :port (default :8080)"],
+  ["MONGODB_URI", "MongoDB URI for session events and summaries (alias MONGO_URI; unset: embedded SQLite)"],
+  ["JOURNAL_REDIS_URI", "Redis URI for the journal and fanout (falls back to VRML_REDIS_URI; unset: embedded SQLite)"],
+  ["DATA_DIR", "directory for embedded data, the spool and the generated JWT secret (default ./data)"],
+  ["JWT_SECRET", "HS256 secret for tokens (unset: generated once, kept in DATA_DIR)"],
+  ["LOG_LEVEL", "trace, debug, info, warn, error, fatal or silent (default info)"],
+  ["SHUTDOWN_TIMEOUT_SECONDS", "how long a graceful shutdown may take (default 4)"],
+];

@@ -1,0 +1,70 @@
+/**
+ * Domain errors. Each has a stable `code`; the edges (REST, tRPC, WebSocket)
+ * translate codes to HTTP statuses and tRPC codes in one place
+ * (`http/errors.ts`), so domain code never speaks HTTP.
+ */
+
+export type ErrorCode =
+  | "VALIDATION"
+  | "NOT_FOUND"
+  | "UNAUTHENTICATED"
+  | "FORBIDDEN"
+  | "TOO_LARGE"
+  | "CONFLICT"
+  | "UNAVAILABLE"
+  | "GONE"
+  | "INTERNAL";
+
+export class GameJournalError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Input that does not match the contract; `field` is its dotted path when known. */
+export class ValidationError extends GameJournalError {
+  constructor(
+    message: string,
+    readonly field?: string,
+    options?: { cause?: unknown },
+  ) {
+    super("VALIDATION", message, options);
+  }
+}
+
+export class NotFoundError extends GameJournalError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("NOT_FOUND", message, options);
+  }
+}
+
+export class UnauthenticatedError extends GameJournalError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("UNAUTHENTICATED", message, options);
+  }
+}
+
+export class TooLargeError extends GameJournalError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("TOO_LARGE", message, options);
+  }
+}
+
+/** A dependency (Redis, MongoDB) could not serve the request; retrying later may succeed. */
+export class UnavailableError extends GameJournalError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("UNAVAILABLE", message, options);
+  }
+}
+
+/** What was asked for existed once and is no longer kept (e.g. trimmed from a stream). */
+export class GoneError extends GameJournalError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("GONE", message, options);
+  }
+}

@@ -1,0 +1,104 @@
+import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
+import { GameJournalError, type ErrorCode } from "../errors.ts";
+
+/**
+ * The one place where domain error codes become HTTP statuses and tRPC codes.
+ * REST handlers, the tRPC error formatter and the WebSocket endpoints all go
+ * through `describeError`.
+ */
+
+const HTTP_STATUS: Record<ErrorCode, number> = {
+  VALIDATION: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  GONE: 410,
+  TOO_LARGE: 413,
+  INTERNAL: 500,
+  UNAVAILABLE: 503,
+};
+
+const TRPC_CODE: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
+  VALIDATION: "BAD_REQUEST",
+  UNAUTHENTICATED: "UNAUTHORIZED",
+  FORBIDDEN: "FORBIDDEN",
+  NOT_FOUND: "NOT_FOUND",
+  CONFLICT: "CONFLICT",
+  GONE: "PRECONDITION_FAILED",
+  TOO_LARGE: "PAYLOAD_TOO_LARGE",
+  INTERNAL: "INTERNAL_SERVER_ERROR",
+  UNAVAILABLE: "SERVICE_UNAVAILABLE",
+};
+
+export interface SchemaIssue {
+  path?: ReadonlyArray<PropertyKey | { key: PropertyKey }> | undefined;
+  message: string;
+}
+
+/** `a.b[2].c`, from a zod / standard-schema issue path. */
+export function issuePath(issue: SchemaIssue): string {
+  let out = "";
+  for (const segment of issue.path ?? []) {
+    const key = typeof segment === "object" && segment !== null ? segment.key : segment;
+    out += typeof key === "number" ? `[${key}]` : out === "" ? String(key) : `.${String(key)}`;
+  }
+  return out;
+}
+
+/** One line naming the first offending field, e.g. `lobby_id: Required`. */
+export function describeIssues(issues: readonly SchemaIssue[]): { message: string; field: string | undefined } {
+  const first = issues[0];
+  if (!first) return { message: "invalid input", field: undefined };
+  const field = issuePath(first) || undefined;
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : "";
+  return { message: `${field ? `${field}: ` : ""}${first.message}${more}`, field };
+}
+
+function hasIssues(value: unknown): value is { issues: SchemaIssue[] } {
+  return typeof value === "object" && value !== null && Array.isArray((value as { issues?: unknown }).issues);
+}
+
+export interface DescribedError {
+  status: number;
+  trpcCode: TRPC_ERROR_CODE_KEY;
+  code: ErrorCode;
+  message: string;
+  field?: string;
+}
+
+/**
+ * Classifies any thrown value. Domain errors keep their message; schema
+ * failures name the field; anything else is an internal error whose details
+ * stay in the log, not in the answer.
+ */
+export function describeError(error: unknown): DescribedError {
+  const cause = unwrap(error);
+  if (cause instanceof GameJournalError) {
+    const field = (cause as { field?: string }).field;
+    return { status: HTTP_STATUS[cause.code], trpcCode: TRPC_CODE[cause.code], code: cause.code, message: cause.message, ...(field ? { field } : {}) };
+  }
+  if (hasIssues(cause)) {
+    const { message, field } = describeIssues(cause.issues);
+    return { status: 400, trpcCode: "BAD_REQUEST", code: "VALIDATION", message, ...(field ? { field } : {}) };
+  }
+  return { status: 500, trpcCode: "INTERNAL_SERVER_ERROR", code: "INTERNAL", message: "internal error" };
+}
+
+/** tRPC wraps thrown errors; domain and schema errors sit in `cause`. */
+function unwrap(error: unknown): unknown {
+  let current = error;
+  for (let depth = 0; depth < 4; depth++) {
+    if (current instanceof GameJournalError || hasIssues(current)) return current;
+    const next = (current as { cause?: unknown } | null)?.cause;
+    if (next === undefined) break;
+    current = next;
+  }
+  // A TRPCError thrown on purpose (e.g. UNAUTHORIZED) keeps its own code.
+  const trpc = error as { name?: string; code?: string; message?: string };
+  if (trpc?.name === "TRPCError" && trpc.code && trpc.code !== "INTERNAL_SERVER_ERROR") {
+    const code = Object.entries(TRPC_CODE).find(([, t]) => t === trpc.code)?.[0] as ErrorCode | undefined;
+    if (code) return new GameJournalError(code, trpc.message ?? code);
+  }
+  return error;
+}

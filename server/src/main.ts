@@ -1,0 +1,67 @@
+#!/usr/bin/env bun
+import { Command, CommanderError } from "commander";
+import { CONFIG_VARIABLES, ConfigError, loadConfig } from "./config.ts";
+import { createLogger } from "./log.ts";
+import { startServer } from "./server.ts";
+import { VERSION } from "./version.ts";
+
+/**
+ * The command line of the `gamejournal` binary. Importing this module does
+ * nothing; the compiled binary's entry calls `main`.
+ */
+export function buildCli(): Command {
+  const program = new Command("gamejournal")
+    .description("Event backbone for multiplayer game servers: journal, live telemetry, session events, match summaries.")
+    .version(`gamejournal ${VERSION} (bun ${Bun.version})`, "-v, --version", "print the version and exit")
+    .showHelpAfterError()
+    .addHelpText(
+      "after",
+      `\nEnvironment (serve):\n${CONFIG_VARIABLES.map(([name, help]) => `  ${name.padEnd(26)}${help}`).join("\n")}`,
+    );
+
+  program
+    .command("serve")
+    .description("run the server: REST, tRPC (HTTP, WebSocket, SSE), /health and /metrics on SERVER_ADDRESS")
+    .action(serve);
+
+  return program;
+}
+
+async function serve(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  const server = await startServer({ config, logger });
+  const onSignal = (signal: string) => {
+    logger.info({ signal }, "signal received");
+    void server.stop().then(
+      () => process.exit(0),
+      (error) => {
+        logger.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGTERM", onSignal);
+  process.once("SIGINT", onSignal);
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildCli().exitOverride();
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) process.exit(error.exitCode);
+    throw error;
+  }
+}
+
+if (import.meta.main) await main(process.argv);

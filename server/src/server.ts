@@ -1,0 +1,121 @@
+import type { Server, ServerWebSocket } from "bun";
+import { createApp } from "./app.ts";
+import { createAuth, resolveSecret } from "./auth/index.ts";
+import { openBackends } from "./backends/index.ts";
+import type { Config } from "./config.ts";
+import { Health } from "./health/index.ts";
+import type { Logger } from "./log.ts";
+import { createMetrics } from "./metrics/index.ts";
+import { systemClock, type Clock, type Services } from "./services.ts";
+import { appRouter, createContextFactory, createTrpcWsHandler, type TrpcSocketState } from "./trpc/index.ts";
+import { VERSION } from "./version.ts";
+
+/** What each WebSocket carries; `endpoint` picks the handler. */
+export type SocketData = { endpoint: "trpc"; trpc: TrpcSocketState };
+
+export interface RunningServer {
+  /** `http://host:port`, with the port actually bound. */
+  readonly url: string;
+  readonly port: number;
+  readonly services: Services;
+  /**
+   * Graceful shutdown: stops accepting, ends live feeds, closes WebSockets
+   * (1001), waits for in-flight requests up to the configured timeout, then
+   * closes the backends. Safe to call twice.
+   */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  config: Config;
+  logger: Logger;
+  clock?: Clock;
+}
+
+/** The composition root: builds backends, domains, the HTTP app and the WebSocket endpoints, and listens. */
+export async function startServer({ config, logger, clock = systemClock }: StartOptions): Promise<RunningServer> {
+  const backends = openBackends(config, logger);
+  const metrics = createMetrics();
+  const shutdown = new AbortController();
+
+  const health = new Health(backends.kind, VERSION);
+  for (const check of backends.checks) health.register(check);
+
+  const services: Services = {
+    health,
+    auth: createAuth(resolveSecret(config.jwtSecret, config.dataDir), () => clock.now()),
+    clock,
+    shutdown: shutdown.signal,
+  };
+
+  const createContext = createContextFactory(services);
+  const app = createApp({ services, metrics, logger, router: appRouter, createContext });
+  const trpcWs = createTrpcWsHandler({ router: appRouter, createContext, logger });
+
+  const sockets = new Set<ServerWebSocket<SocketData>>();
+  const server: Server<SocketData> = Bun.serve<SocketData>({
+    hostname: config.server.hostname,
+    port: config.server.port,
+    // SSE streams ping every 4 s; anything silent for 30 s is gone.
+    idleTimeout: 30,
+    fetch(req, srv) {
+      if (req.headers.get("upgrade")?.toLowerCase() === "websocket") {
+        const { pathname } = new URL(req.url);
+        if (pathname === "/trpc" || pathname === "/trpc/") {
+          if (srv.upgrade(req, { data: { endpoint: "trpc", trpc: trpcWs.initialState(req) } })) return undefined;
+          return new Response("WebSocket upgrade failed", { status: 400 });
+        }
+      }
+      return app.fetch(req, srv);
+    },
+    websocket: {
+      idleTimeout: 120,
+      sendPings: true,
+      open(ws) {
+        sockets.add(ws);
+        metrics.wsConnections.inc({ endpoint: ws.data.endpoint });
+        trpcWs.open(ws);
+      },
+      message(ws, message) {
+        trpcWs.message(ws, message);
+      },
+      drain(ws) {
+        trpcWs.drain(ws);
+      },
+      close(ws) {
+        sockets.delete(ws);
+        metrics.wsConnections.dec({ endpoint: ws.data.endpoint });
+        trpcWs.close(ws);
+      },
+    },
+  });
+
+  const url = `http://${server.hostname === "0.0.0.0" ? "127.0.0.1" : server.hostname}:${server.port}`;
+  logger.info({ url, backend: backends.kind, version: VERSION }, "gamejournal listening");
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    port: server.port!,
+    services,
+    stop() {
+      stopping ??= (async () => {
+        logger.info("shutting down");
+        shutdown.abort();
+        const drained = server.stop(false);
+        for (const ws of sockets) ws.close(1001, "server shutting down");
+        const timedOut = await Promise.race([
+          drained.then(() => false),
+          Bun.sleep(config.shutdownTimeoutMs).then(() => true),
+        ]);
+        if (timedOut) {
+          logger.warn({ timeoutMs: config.shutdownTimeoutMs }, "shutdown timed out; closing remaining connections");
+          await server.stop(true);
+        }
+        await backends.close();
+        logger.info("stopped");
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,23 @@
+import type { Auth } from "./auth/index.ts";
+import type { HealthReport } from "./health/index.ts";
+
+/** Wall-clock time, injected so tests can control it. */
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+/**
+ * Everything the routers and WebSocket endpoints use, built once by the
+ * server (`server.ts`) and handed to every request's context. Only the
+ * project's own interfaces appear here, so the client's published types do
+ * not depend on driver packages.
+ */
+export interface Services {
+  readonly health: { report(): Promise<HealthReport> };
+  readonly auth: Auth;
+  readonly clock: Clock;
+  /** Aborted when the server begins to shut down; live feeds end on it. */
+  readonly shutdown: AbortSignal;
+}

@@ -1,0 +1,45 @@
+import type { Services } from "../services.ts";
+
+/** Who is calling, once a token has been verified. */
+export interface AuthUser {
+  /** The token's subject (`sub`). */
+  readonly sub: string;
+}
+
+/** What every procedure sees. Built per HTTP request, per WebSocket connection. */
+export interface Context {
+  readonly services: Services;
+  readonly user: AuthUser | null;
+}
+
+export interface ContextSource {
+  /** The HTTP request, or the WebSocket upgrade request. */
+  req: Request;
+  /** Sent by the client as the first WebSocket message when it has any. */
+  connectionParams?: Record<string, string | undefined> | null;
+}
+
+export type CreateContext = (source: ContextSource) => Promise<Context>;
+
+/**
+ * A context factory over the server's services. The token is read from
+ * `Authorization: Bearer`, the `token` query parameter or, over WebSocket,
+ * the `token` connection parameter; a bad token leaves `user` null and
+ * authenticated procedures answer UNAUTHORIZED with the reason.
+ */
+export function createContextFactory(services: Services): CreateContext {
+  return async function createContext({ req, connectionParams }) {
+    const token =
+      bearerToken(req.headers.get("authorization")) ??
+      connectionParams?.token ??
+      new URL(req.url).searchParams.get("token") ??
+      undefined;
+    const user = token ? await services.auth.verify(token).catch(() => null) : null;
+    return { services, user };
+  };
+}
+
+export function bearerToken(header: string | null | undefined): string | undefined {
+  const match = header ? /^Bearer\s+(.+)$/i.exec(header.trim()) : null;
+  return match?.[1];
+}

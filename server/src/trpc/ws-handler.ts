@@ -1,0 +1,247 @@
+import {
+  callTRPCProcedure,
+  getErrorShape,
+  getTRPCErrorFromUnknown,
+  isTrackedEnvelope,
+  TRPCError,
+  type AnyTRPCRouter,
+} from "@trpc/server";
+import { parseTRPCMessage, type TRPCClientOutgoingMessage } from "@trpc/server/rpc";
+import type { ServerWebSocket } from "bun";
+import type { Logger } from "../log.ts";
+import type { Context, CreateContext } from "./context.ts";
+import { SerializedJson } from "./serialized-json.ts";
+
+/**
+ * tRPC over Bun's native WebSocket, speaking the protocol of tRPC's own
+ * `ws` adapter (what `wsLink` expects): queries, mutations and subscriptions,
+ * `connectionParams`, `subscription.stop`, `PING`/`PONG`.
+ *
+ * Why our own: Bun's `ServerWebSocket` is not the `ws` package's socket, and
+ * we need two things the generic adapters lack:
+ * 1. Backpressure. A subscription's generator is pulled only while the
+ *    socket drains: when `send` reports backpressure we wait for `drain`
+ *    before asking for the next event, so a client that stops reading stops
+ *    its generator, whose bounded buffer then ends it (see the telemetry
+ *    feed). Memory stays bounded by one message per socket plus that buffer.
+ * 2. Serialise once. An event yielded as `SerializedJson` is spliced into the
+ *    envelope as a string, so fanout to many sockets does not stringify the
+ *    same payload once per subscriber.
+ */
+
+export interface TrpcSocketState {
+  readonly req: Request;
+  ctx: Promise<Context | null> | null;
+  readonly subscriptions: Map<string | number, AbortController>;
+  drainWaiters: Array<() => void>;
+  closed: boolean;
+}
+
+type Socket = ServerWebSocket<{ trpc: TrpcSocketState }>;
+
+export interface TrpcWsHandlerOptions {
+  router: AnyTRPCRouter;
+  createContext: CreateContext;
+  logger: Logger;
+}
+
+export function createTrpcWsHandler({ router, createContext, logger }: TrpcWsHandlerOptions) {
+  const config = router._def._config;
+
+  function send(ws: Socket, text: string): number {
+    if (ws.data.trpc.closed) return 0;
+    return ws.send(text);
+  }
+
+  function respond(ws: Socket, message: unknown): number {
+    return send(ws, JSON.stringify(message));
+  }
+
+  function errorMessage(id: string | number | null, cause: unknown, type: string, path?: string, input?: unknown) {
+    const error = getTRPCErrorFromUnknown(cause);
+    if (error.code === "INTERNAL_SERVER_ERROR") logger.error({ err: error.cause ?? error, path }, "trpc ws procedure failed");
+    return {
+      id,
+      jsonrpc: "2.0" as const,
+      error: getErrorShape({ config, error, type: type as "query", path, input, ctx: undefined }),
+    };
+  }
+
+  function waitForDrain(ws: Socket): Promise<void> {
+    return new Promise((resolve) => ws.data.trpc.drainWaiters.push(resolve));
+  }
+
+  function makeContext(ws: Socket, connectionParams: Record<string, string | undefined> | null): Promise<Context | null> {
+    return createContext({ req: ws.data.trpc.req, connectionParams }).catch((cause) => {
+      respond(ws, errorMessage(null, cause, "unknown"));
+      ws.close(1008, "context could not be created");
+      return null;
+    });
+  }
+
+  async function runSubscription(
+    ws: Socket,
+    id: string | number,
+    iterable: AsyncIterable<unknown>,
+    abort: AbortController,
+    path: string,
+  ): Promise<void> {
+    const iterator = iterable[Symbol.asyncIterator]();
+    const aborted = new Promise<"abort">((resolve) => abort.signal.addEventListener("abort", () => resolve("abort"), { once: true }));
+    const idJson = JSON.stringify(id);
+    try {
+      for (;;) {
+        const next = await Promise.race([iterator.next(), aborted]);
+        if (next === "abort" || next.done) break;
+        const sent = send(ws, encodeData(idJson, next.value));
+        if (sent === 0) break; // the socket is gone
+        if (sent === -1) {
+          // Backpressure: pull nothing more until the socket drains (or closes).
+          await Promise.race([waitForDrain(ws), aborted]);
+        }
+      }
+      respond(ws, { id, jsonrpc: "2.0", result: { type: "stopped" } });
+    } catch (cause) {
+      respond(ws, errorMessage(id, cause, "subscription", path));
+    } finally {
+      ws.data.trpc.subscriptions.delete(id);
+      abort.abort();
+      // Ends the generator (runs its finally blocks) without awaiting a pending next().
+      void Promise.resolve(iterator.return?.()).catch(() => {});
+    }
+  }
+
+  async function handle(ws: Socket, msg: TRPCClientOutgoingMessage): Promise<void> {
+    const { id } = msg;
+    if (id === null || id === undefined) {
+      respond(ws, errorMessage(null, new TRPCError({ code: "PARSE_ERROR", message: "`id` is required" }), "unknown"));
+      return;
+    }
+    const state = ws.data.trpc;
+    if (msg.method === "subscription.stop") {
+      state.subscriptions.get(id)?.abort();
+      return;
+    }
+    const type = msg.method;
+    const { path, lastEventId } = msg.params;
+    let input = msg.params.input;
+    if (lastEventId !== undefined) {
+      input = typeof input === "object" && input !== null ? { ...input, lastEventId } : (input ?? { lastEventId });
+    }
+    if (type === "subscription" && state.subscriptions.has(id)) {
+      respond(ws, errorMessage(id, new TRPCError({ code: "BAD_REQUEST", message: `Duplicate id ${id}` }), type, path));
+      return;
+    }
+    const abort = new AbortController();
+    if (type === "subscription") state.subscriptions.set(id, abort);
+    try {
+      const ctx = await (state.ctx ??= makeContext(ws, null));
+      if (!ctx || state.closed || abort.signal.aborted) {
+        state.subscriptions.delete(id);
+        return;
+      }
+      const result = await callTRPCProcedure({
+        router,
+        path,
+        getRawInput: async () => input,
+        ctx,
+        type,
+        signal: abort.signal,
+        batchIndex: 0,
+      });
+      if (type !== "subscription") {
+        respond(ws, { id, jsonrpc: "2.0", result: { type: "data", data: result } });
+        return;
+      }
+      if (!isAsyncIterable(result)) {
+        throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: `subscription ${path} did not return an async iterable` });
+      }
+      respond(ws, { id, jsonrpc: "2.0", result: { type: "started" } });
+      void runSubscription(ws, id, result, abort, path);
+    } catch (cause) {
+      state.subscriptions.delete(id);
+      respond(ws, errorMessage(id, cause, type, path, input));
+    }
+  }
+
+  return {
+    /** Builds the state a socket carries; pass it as `data.trpc` to `server.upgrade`. */
+    initialState(req: Request): TrpcSocketState {
+      return { req, ctx: null, subscriptions: new Map(), drainWaiters: [], closed: false };
+    },
+
+    open(ws: Socket): void {
+      // Without `?connectionParams=1` the context is built at once; otherwise on the first message.
+      if (new URL(ws.data.trpc.req.url).searchParams.get("connectionParams") !== "1") {
+        ws.data.trpc.ctx = makeContext(ws, null);
+      }
+    },
+
+    message(ws: Socket, raw: string | Buffer): void {
+      const text = typeof raw === "string" ? raw : raw.toString("utf8");
+      if (text === "PING") {
+        send(ws, "PONG");
+        return;
+      }
+      if (text === "PONG") return;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        respond(ws, errorMessage(null, new TRPCError({ code: "PARSE_ERROR", message: "message is not JSON" }), "unknown"));
+        return;
+      }
+      const state = ws.data.trpc;
+      if (!state.ctx && isConnectionParams(parsed)) {
+        state.ctx = makeContext(ws, parsed.data ?? null);
+        return;
+      }
+      for (const item of Array.isArray(parsed) ? parsed : [parsed]) {
+        let msg: TRPCClientOutgoingMessage;
+        try {
+          msg = parseTRPCMessage(item, config.transformer) as TRPCClientOutgoingMessage;
+        } catch (cause) {
+          respond(ws, errorMessage(null, new TRPCError({ code: "PARSE_ERROR", message: "malformed tRPC message", cause }), "unknown"));
+          continue;
+        }
+        void handle(ws, msg);
+      }
+    },
+
+    drain(ws: Socket): void {
+      const waiters = ws.data.trpc.drainWaiters;
+      ws.data.trpc.drainWaiters = [];
+      for (const resolve of waiters) resolve();
+    },
+
+    close(ws: Socket): void {
+      const state = ws.data.trpc;
+      state.closed = true;
+      for (const abort of state.subscriptions.values()) abort.abort();
+      state.subscriptions.clear();
+      this.drain(ws);
+    },
+  };
+}
+
+export type TrpcWsHandler = ReturnType<typeof createTrpcWsHandler>;
+
+/** The `data` message of a subscription, with a pre-serialised payload spliced in as is. */
+function encodeData(idJson: string, value: unknown): string {
+  if (isTrackedEnvelope(value)) {
+    const [eventId, data] = value;
+    const eventIdJson = JSON.stringify(eventId);
+    const dataJson = data instanceof SerializedJson ? data.json : JSON.stringify(data);
+    return `{"id":${idJson},"jsonrpc":"2.0","result":{"type":"data","id":${eventIdJson},"data":{"id":${eventIdJson},"data":${dataJson}}}}`;
+  }
+  const dataJson = value instanceof SerializedJson ? value.json : JSON.stringify(value);
+  return `{"id":${idJson},"jsonrpc":"2.0","result":{"type":"data","data":${dataJson}}}`;
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof value === "object" && value !== null && Symbol.asyncIterator in value;
+}
+
+function isConnectionParams(value: unknown): value is { method: "connectionParams"; data: Record<string, string | undefined> | null } {
+  return typeof value === "object" && value !== null && (value as { method?: unknown }).method === "connectionParams";
+}

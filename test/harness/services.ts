@@ -1,0 +1,191 @@
+import { mkdtempSync, rmSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Subprocess } from "bun";
+import { freePort, waitForPort } from "./ports.ts";
+import { track } from "./processes.ts";
+
+/**
+ * Real services for integration tests: a `redis-server` and a MongoDB-protocol
+ * server (a `mongod` on PATH, else FerretDB 1.x on SQLite, installed with
+ * `go install` when missing), each on a free loopback port in a temporary
+ * directory that is removed when it stops. No mocks: tests talk to these
+ * through the real drivers.
+ *
+ * `sharedRedis()` / `sharedMongo()` give one instance for the whole run (or
+ * the one named by REDIS_URL / MONGODB_URI); tests that stop and restart a
+ * server take their own with `startRedis()` / `startMongo()` and `await using`.
+ */
+
+export interface ServiceHandle extends AsyncDisposable {
+  readonly url: string;
+  readonly port: number;
+  /** Stops the server; `kill` simulates a crash (SIGKILL) instead of a clean shutdown. */
+  stop(opts?: { kill?: boolean }): Promise<void>;
+  /** Starts it again on the same port with the same data directory. */
+  start(): Promise<void>;
+  readonly running: boolean;
+}
+
+abstract class LocalService implements ServiceHandle {
+  readonly port = freePort();
+  protected readonly dir: string;
+  private child: Subprocess | undefined;
+
+  constructor(protected readonly kind: string) {
+    this.dir = mkdtempSync(join(tmpdir(), `gamejournal-${kind}-`));
+  }
+
+  abstract get url(): string;
+  protected abstract command(): Promise<string[]>;
+
+  get running(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && !this.child.killed;
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    const cmd = await this.command();
+    const child = track(Bun.spawn(cmd, { cwd: this.dir, stdout: "ignore", stderr: "pipe" }));
+    this.child = child;
+    try {
+      await Promise.race([
+        waitForPort(this.port, 60_000),
+        child.exited.then(async (code) => {
+          const stderr = await new Response(child.stderr as ReadableStream).text();
+          throw new Error(`${this.kind} exited with ${code} before listening: ${stderr.slice(-500)}`);
+        }),
+      ]);
+    } catch (error) {
+      child.kill("SIGKILL");
+      throw error;
+    }
+  }
+
+  async stop({ kill = false }: { kill?: boolean } = {}): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    this.child = undefined;
+    child.kill(kill ? "SIGKILL" : "SIGTERM");
+    const exited = await Promise.race([child.exited.then(() => true), Bun.sleep(10_000).then(() => false)]);
+    if (!exited) {
+      child.kill("SIGKILL");
+      await child.exited;
+    }
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop({ kill: true });
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+class RedisServer extends LocalService {
+  constructor() {
+    super("redis");
+  }
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+  protected async command(): Promise<string[]> {
+    const binary = Bun.which("redis-server");
+    if (!binary) throw new Error("redis-server is not installed: run `sh scripts/dev.sh test` or `apt-get install redis-server`");
+    // AOF with fsync on every write, so a restart (clean or killed) keeps what Redis acknowledged.
+    return [binary, "--port", String(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes",
+      "--appendfsync", "always", "--dir", this.dir, "--logfile", "redis.log"];
+  }
+}
+
+class MongoServer extends LocalService {
+  constructor() {
+    super("mongo");
+  }
+  get url(): string {
+    return `mongodb://127.0.0.1:${this.port}/`;
+  }
+  protected async command(): Promise<string[]> {
+    const mongod = Bun.which("mongod");
+    if (mongod) {
+      return [mongod, "--port", String(this.port), "--bind_ip", "127.0.0.1", "--dbpath", this.dir, "--quiet"];
+    }
+    const ferretdb = await ferretdbBinary();
+    return [ferretdb, "--handler=sqlite", `--sqlite-url=file:${this.dir}/`, `--listen-addr=127.0.0.1:${this.port}`,
+      "--debug-addr=-", "--state-dir=-", "--telemetry=disable", "--log-level=error"];
+  }
+}
+
+const REPO_ROOT = join(import.meta.dir, "..", "..");
+const FERRETDB_SOURCE = join(import.meta.dir, "ferretdb");
+const FERRETDB_BIN_DIR = join(REPO_ROOT, ".tools", "bin");
+let ferretdbPath: Promise<string> | undefined;
+
+/**
+ * A FerretDB 1.24.1 binary: a working `ferretdb` on PATH, else the harness's
+ * own build in `.tools/bin`, built on first use with `go install` from
+ * test/harness/ferretdb (see its main.go for why not the stock command).
+ */
+export function ferretdbBinary(): Promise<string> {
+  ferretdbPath ??= (async () => {
+    const onPath = Bun.which("ferretdb");
+    if (onPath && Bun.spawnSync([onPath, "--version"]).exitCode === 0) return onPath;
+    const built = join(FERRETDB_BIN_DIR, "ferretdb");
+    if (existsSync(built)) return built;
+    const go = Bun.which("go") ?? (existsSync("/usr/local/go/bin/go") ? "/usr/local/go/bin/go" : undefined);
+    if (!go) throw new Error("no mongod or ferretdb on PATH and no Go toolchain to build FerretDB with");
+    console.error("[harness] building FerretDB v1.24.1 with go install (about a minute, once)");
+    const install = Bun.spawn([go, "install", "."], {
+      cwd: FERRETDB_SOURCE,
+      env: { ...process.env, GOBIN: FERRETDB_BIN_DIR },
+      stdout: "inherit",
+      stderr: "inherit",
+    });
+    if ((await install.exited) !== 0 || !existsSync(built)) {
+      throw new Error(`go install in ${FERRETDB_SOURCE} failed`);
+    }
+    return built;
+  })();
+  return ferretdbPath;
+}
+
+/** A redis-server of the test's own, started; stop it with `await using`. */
+export async function startRedis(): Promise<ServiceHandle> {
+  const server = new RedisServer();
+  await server.start();
+  return server;
+}
+
+/** A MongoDB-protocol server of the test's own, started; stop it with `await using`. */
+export async function startMongo(): Promise<ServiceHandle> {
+  const server = new MongoServer();
+  await server.start();
+  return server;
+}
+
+const shared: { redis?: Promise<{ url: string }>; mongo?: Promise<{ url: string }> } = {};
+const disposables: ServiceHandle[] = [];
+
+/** The run's Redis: REDIS_URL when set, else one started on first use. Use unique key names. */
+export function sharedRedis(): Promise<{ url: string }> {
+  shared.redis ??= process.env.REDIS_URL
+    ? Promise.resolve({ url: process.env.REDIS_URL })
+    : startRedis().then((s) => (disposables.push(s), s));
+  return shared.redis;
+}
+
+/** The run's MongoDB-protocol server: MONGODB_URI when set, else one started on first use. Use unique database names. */
+export function sharedMongo(): Promise<{ url: string }> {
+  shared.mongo ??= process.env.MONGODB_URI
+    ? Promise.resolve({ url: process.env.MONGODB_URI })
+    : startMongo().then((s) => (disposables.push(s), s));
+  return shared.mongo;
+}
+
+/** Stops the shared services; called once after the whole run (see preload.ts). */
+export async function stopSharedServices(): Promise<void> {
+  await Promise.all(disposables.splice(0).map((s) => s[Symbol.asyncDispose]()));
+}
+
+/** A name no other test in this run uses, for keys, streams and databases. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+}
