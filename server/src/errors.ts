@@ -13,6 +13,7 @@ export type ErrorCode =
   | "CONFLICT"
   | "UNAVAILABLE"
   | "GONE"
+  | "OVERLOADED"
   | "INTERNAL";
 
 export class GameJournalError extends Error {
@@ -66,5 +67,12 @@ export class UnavailableError extends GameJournalError {
 export class GoneError extends GameJournalError {
   constructor(message: string, options?: { cause?: unknown }) {
     super("GONE", message, options);
+  }
+}
+
+/** A reader fell too far behind; its feed is ended rather than buffered without bound. */
+export class SlowConsumerError extends GameJournalError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("OVERLOADED", message, options);
   }
 }

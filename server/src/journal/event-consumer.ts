@@ -1,0 +1,191 @@
+import type { Logger } from "../log.ts";
+import { silentLogger } from "../log.ts";
+import { sleep } from "../util/abort.ts";
+import type { DeliveredEntry, Journal, JournalEntry } from "./journal.ts";
+
+export type EventHandler = (id: string, entry: JournalEntry) => unknown;
+
+export interface EventConsumerOptions {
+  /** How long one read waits for new entries (default 2 s). */
+  blockMs?: number;
+  /** Entries pending this long (their consumer crashed or hangs) are claimed by this one (default 30 s). */
+  reclaimIdleMs?: number;
+  /** After this many deliveries an entry goes to `<stream>:dlq` instead of the handler (default 5). */
+  maxDeliveries?: number;
+  /** First retry delay after a handler failure; doubles per consecutive failure up to 30 s (default 500 ms). */
+  retryDelayMs?: number;
+  logger?: Logger;
+  now?: () => number;
+}
+
+export interface ConsumeResult {
+  processed: number;
+  failed: number;
+  deadLettered: number;
+}
+
+/** The dead-letter stream of `stream`. */
+export function deadLetterStream(stream: string): string {
+  return `${stream}:dlq`;
+}
+
+/**
+ * Seed 000's consumer group reader: `new EventConsumer(journal, group,
+ * consumer).consume(stream, count, handler)`.
+ *
+ * Guarantees (at-least-once, on both backends):
+ * 1. Entries are handled in id order, and an entry is acknowledged only
+ *    after its handler returned (or resolved) without throwing.
+ * 2. A failed entry stays pending; it and the entries after it are held and
+ *    retried with exponential backoff before anything new is read. Each
+ *    retry counts one delivery of the failed entry only.
+ * 3. On start, entries still pending for this consumer's name (a restart
+ *    after a crash) are handled first; entries left pending by any consumer
+ *    for longer than `reclaimIdleMs` are claimed (XAUTOCLAIM) and handled.
+ * 4. An entry delivered more than `maxDeliveries` times is appended to
+ *    `<stream>:dlq` with the last error and acknowledged, so one poison
+ *    event cannot stall the group. The dead letter is keyed by group and id,
+ *    so a crash between moving and acking does not duplicate it.
+ * Handlers must be idempotent: after a crash an entry can be handled twice,
+ * never zero times.
+ */
+export class EventConsumer {
+  private readonly opts: Required<Omit<EventConsumerOptions, "logger" | "now">>;
+  private readonly logger: Logger;
+  private readonly now: () => number;
+  private readonly started = new Set<string>();
+  /** Per stream: entries delivered here and not yet handled, oldest first; the first one failed. */
+  private readonly held = new Map<string, DeliveredEntry[]>();
+  private readonly lastErrors = new Map<string, string>();
+  private consecutiveFailures = 0;
+  private retryAt = 0;
+
+  constructor(
+    private readonly journal: Journal,
+    readonly group: string,
+    readonly consumer: string,
+    options: EventConsumerOptions = {},
+  ) {
+    if (!journal) throw new Error("new event consumer: no journal");
+    if (!group) throw new Error("new event consumer: empty group name");
+    if (!consumer) throw new Error("new event consumer: empty consumer name");
+    this.opts = {
+      blockMs: options.blockMs ?? 2_000,
+      reclaimIdleMs: options.reclaimIdleMs ?? 30_000,
+      maxDeliveries: options.maxDeliveries ?? 5,
+      retryDelayMs: options.retryDelayMs ?? 500,
+    };
+    this.logger = options.logger ?? silentLogger();
+    this.now = options.now ?? Date.now;
+  }
+
+  /**
+   * One round (creating the group from the stream's start when missing):
+   * held entries when their retry is due (else it waits for that, at most
+   * `blockMs`), this consumer's own pending entries on the first round,
+   * idle entries of other consumers, then up to `count` new entries,
+   * waiting up to `blockMs` for them.
+   */
+  async consume(stream: string, count: number, handler: EventHandler, signal?: AbortSignal): Promise<ConsumeResult> {
+    const result: ConsumeResult = { processed: 0, failed: 0, deadLettered: 0 };
+    const held = this.held.get(stream);
+    if (held && held.length > 0) {
+      const wait = this.retryAt - this.now();
+      if (wait > 0) {
+        await sleep(Math.min(wait, this.opts.blockMs), signal);
+        return result;
+      }
+      // Count this retry as a delivery of the failed entry (and learn if it was acked or trimmed meanwhile).
+      const [head] = await this.journal.claim(stream, this.group, this.consumer, [held[0]!.id]);
+      const entries = head ? [head, ...held.slice(1)] : held.slice(1);
+      this.held.delete(stream);
+      await this.handleAll(stream, entries, handler, result);
+      return result;
+    }
+
+    if (!this.started.has(stream)) {
+      await this.journal.createGroup(stream, this.group, "0");
+      const own = await this.journal.readGroup(stream, this.group, this.consumer, { count, id: "0" });
+      if (own.length < count) this.started.add(stream);
+      if (!(await this.handleAll(stream, own, handler, result)) || own.length > 0) return result;
+    }
+
+    const claimed = await this.journal.claimIdle(stream, this.group, this.consumer, { minIdleMs: this.opts.reclaimIdleMs, count });
+    if (claimed.length > 0) {
+      this.logger.info({ stream, group: this.group, consumer: this.consumer, count: claimed.length }, "claimed idle entries");
+      await this.handleAll(stream, claimed, handler, result);
+      return result;
+    }
+
+    const fresh = await this.journal.readGroup(stream, this.group, this.consumer, { count, blockMs: this.opts.blockMs, signal, id: ">" });
+    await this.handleAll(stream, fresh, handler, result);
+    return result;
+  }
+
+  /** Consumes until `signal` aborts; errors of the journal itself (e.g. Redis down) are retried with backoff, logged once per outage. */
+  async run(stream: string, count: number, handler: EventHandler, signal: AbortSignal): Promise<void> {
+    let outage = 0;
+    while (!signal.aborted) {
+      try {
+        await this.consume(stream, count, handler, signal);
+        if (outage > 0) this.logger.info({ stream, group: this.group }, "consumer recovered");
+        outage = 0;
+      } catch (error) {
+        if (signal.aborted) break;
+        if (outage++ === 0) this.logger.warn({ stream, group: this.group, err: (error as Error).message }, "consumer cannot read the journal; retrying with backoff");
+        await sleep(Math.min(250 * 2 ** outage, 10_000), signal);
+      }
+    }
+  }
+
+  /** Handles entries in order; on a failure holds it and the rest, and returns false. */
+  private async handleAll(stream: string, entries: DeliveredEntry[], handler: EventHandler, result: ConsumeResult): Promise<boolean> {
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i]!;
+      if (entry.deliveries > this.opts.maxDeliveries) {
+        await this.deadLetter(stream, entry);
+        result.deadLettered++;
+        continue;
+      }
+      try {
+        await handler(entry.id, entry);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        this.lastErrors.set(entry.id, message);
+        result.failed++;
+        this.consecutiveFailures++;
+        this.retryAt = this.now() + Math.min(this.opts.retryDelayMs * 2 ** (this.consecutiveFailures - 1), 30_000);
+        if (this.consecutiveFailures === 1) {
+          this.logger.warn({ stream, group: this.group, id: entry.id, err: message }, "handler failed; entry stays pending and is retried with backoff");
+        }
+        this.held.set(stream, entries.slice(i));
+        return false;
+      }
+      await this.journal.ack(stream, this.group, [entry.id]);
+      this.lastErrors.delete(entry.id);
+      if (this.consecutiveFailures > 0) this.logger.info({ stream, group: this.group, id: entry.id }, "handler recovered");
+      this.consecutiveFailures = 0;
+      result.processed++;
+    }
+    return true;
+  }
+
+  private async deadLetter(stream: string, entry: DeliveredEntry): Promise<void> {
+    const error = this.lastErrors.get(entry.id) ?? "handler failed on earlier deliveries";
+    const { id, deliveries, ...event } = entry;
+    await this.journal.append([
+      {
+        stream: deadLetterStream(stream),
+        event: {
+          type: entry.type,
+          ts: this.now(),
+          data: { stream, group: this.group, consumer: this.consumer, original_id: id, deliveries, error, event },
+          key: `dlq:${this.group}:${id}`,
+        },
+      },
+    ]);
+    await this.journal.ack(stream, this.group, [id]);
+    this.lastErrors.delete(id);
+    this.logger.error({ stream, group: this.group, id, deliveries, err: error }, "entry moved to the dead-letter stream");
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * The journal port. Every write in gamejournal enters here first; live
+ * fanout, workers, stored session events and match summaries are derived
+ * from it and can be rebuilt by replaying it.
+ *
+ * Guarantees, on every adapter (Redis Streams and embedded SQLite), checked
+ * by one contract suite (test/journal/):
+ * 1. Order: entry ids have the form `<ms>-<seq>` and strictly increase per
+ *    stream; reads return entries in id order.
+ * 2. Durability: `append` resolves only once the entries are stored (Redis
+ *    acknowledged the script; SQLite committed the transaction).
+ * 3. Idempotency: an event with a `key` the stream already accepted within
+ *    the idempotency window is not stored again; its result carries the
+ *    first id and `duplicate: true`.
+ * 4. Consumer groups (XREADGROUP semantics): an entry is delivered to one
+ *    consumer of a group, stays pending until acked, can be claimed by
+ *    another consumer once idle, and counts its deliveries.
+ */
+
+export interface JournalEvent {
+  /** What happened, e.g. an action name, `purchase`, `telemetry`, `frame`. */
+  type: string;
+  user_id?: string;
+  session_id?: string;
+  match_id?: string;
+  lobby_id?: string;
+  /** When it happened, epoch milliseconds. */
+  ts: number;
+  /** Any JSON value. */
+  data: unknown;
+  /** Idempotency key: a repeat within the window adds nothing. */
+  key?: string;
+  /** Nakama stream mode, e.g. StreamModeLobbySessionTelemetry (0x16) on telemetry. */
+  mode?: number;
+}
+
+export interface JournalEntry extends JournalEvent {
+  /** `<ms>-<seq>`, strictly increasing within the stream. */
+  id: string;
+}
+
+export interface AppendWrite {
+  stream: string;
+  event: JournalEvent;
+  /** Cap the stream at about this many entries (Redis `MAXLEN ~`). */
+  maxLen?: number;
+}
+
+export interface AppendResult {
+  stream: string;
+  /** The entry's id; for a duplicate, the id of the first append. */
+  id: string;
+  duplicate: boolean;
+}
+
+export interface ReadOptions {
+  /** Inclusive start id; `-` or omitted for the beginning. */
+  from?: string;
+  /** Exclusive start id (resume after the last entry seen). Takes precedence over `from`. */
+  after?: string;
+  /** Inclusive end id; omitted for the end. */
+  to?: string;
+  count: number;
+}
+
+export interface GroupInfo {
+  name: string;
+  /** Entries delivered and not yet acknowledged. */
+  pending: number;
+  /** Entries not yet delivered to the group (null when the backend cannot tell). */
+  lag: number | null;
+  consumers: number;
+  last_delivered_id: string;
+}
+
+export interface StreamInfo {
+  stream: string;
+  length: number;
+  first_id: string | null;
+  last_id: string | null;
+  /** Highest id removed by trimming (`0-0` when none): resuming at or below it has lost entries. */
+  max_deleted_id: string;
+  groups: GroupInfo[];
+}
+
+export type TrimOptions = { maxLen: number } | { minId: string };
+
+/** An entry handed to a consumer, with how many times it has been delivered. */
+export interface DeliveredEntry extends JournalEntry {
+  deliveries: number;
+}
+
+export interface ReadGroupOptions {
+  count: number;
+  /** Wait up to this long for new entries when none are ready (0: do not wait). */
+  blockMs?: number;
+  /** `>` (default): new entries; `0`: this consumer's own pending entries. */
+  id?: ">" | "0";
+  signal?: AbortSignal;
+}
+
+export interface ClaimOptions {
+  minIdleMs: number;
+  count: number;
+}
+
+export interface PendingSummary {
+  count: number;
+  consumers: Array<{ name: string; pending: number }>;
+}
+
+export interface Journal {
+  /** Which backend this is, for /health and metrics. */
+  readonly backend: "redis" | "sqlite";
+
+  /** Appends each write in order; writes to the same stream are atomic together. */
+  append(writes: readonly AppendWrite[]): Promise<AppendResult[]>;
+  read(stream: string, opts: ReadOptions): Promise<JournalEntry[]>;
+  /**
+   * Every entry after `after`, then each new one as it is appended, in id
+   * order, without gaps or duplicates, in batches. Ends when `signal` aborts.
+   * `maxBuffered` bounds the entries held for a reader that does not keep
+   * up; past it the iteration throws SlowConsumerError.
+   */
+  tail(stream: string, after: string, opts: { signal: AbortSignal; maxBuffered?: number; pageSize?: number }): AsyncIterable<JournalEntry[]>;
+  /** Removes old entries; returns how many. */
+  trim(stream: string, opts: TrimOptions): Promise<number>;
+  /** null for a stream that does not exist. */
+  info(stream: string): Promise<StreamInfo | null>;
+  /** Names of the streams that exist, sorted. */
+  streams(pattern?: string): Promise<string[]>;
+
+  /** Creates a consumer group reading from `startId` (`0`: everything, `$`: only new). False if it existed. */
+  createGroup(stream: string, group: string, startId?: string): Promise<boolean>;
+  readGroup(stream: string, group: string, consumer: string, opts: ReadGroupOptions): Promise<DeliveredEntry[]>;
+  ack(stream: string, group: string, ids: readonly string[]): Promise<number>;
+  /** Moves the given pending entries to `consumer` (XCLAIM), counting a delivery each; unknown ids are skipped. */
+  claim(stream: string, group: string, consumer: string, ids: readonly string[]): Promise<DeliveredEntry[]>;
+  /** Moves entries idle for at least `minIdleMs` to `consumer` (XAUTOCLAIM), counting a delivery each. */
+  claimIdle(stream: string, group: string, consumer: string, opts: ClaimOptions): Promise<DeliveredEntry[]>;
+  pending(stream: string, group: string): Promise<PendingSummary>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,156 @@
+import { SlowConsumerError } from "../errors.ts";
+import { compareIds } from "./ids.ts";
+import type { JournalEntry } from "./journal.ts";
+
+/**
+ * In-process fanout of newly appended entries to the readers tailing a
+ * stream. The SQLite journal feeds it on append; the Redis journal feeds it
+ * from one multiplexed XREAD per process. Each listener has a bounded queue:
+ * a listener that falls `maxBuffered` entries behind is failed with
+ * SlowConsumerError and removed, so one stuck reader never grows memory.
+ */
+export class LiveHub {
+  private readonly listeners = new Map<string, Set<Listener>>();
+
+  /**
+   * `onWatchChange` is told when a stream gains its first listener (with the
+   * id that listener has read up to, where a feed should start) or loses its last.
+   */
+  constructor(private readonly onWatchChange?: (stream: string, watched: boolean, after: string) => void) {}
+
+  /** A listener for entries of `stream` after `after`. */
+  listen(stream: string, after: string, maxBuffered: number): Listener {
+    let set = this.listeners.get(stream);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(stream, set);
+      this.onWatchChange?.(stream, true, after);
+    }
+    const listener = new Listener(after, maxBuffered, () => this.remove(stream, listener));
+    set.add(listener);
+    return listener;
+  }
+
+  /** Hands `entries` (in id order) to every listener of `stream`. */
+  publish(stream: string, entries: readonly JournalEntry[]): void {
+    const set = this.listeners.get(stream);
+    if (!set || entries.length === 0) return;
+    for (const listener of set) listener.push(entries);
+  }
+
+  watchedStreams(): string[] {
+    return [...this.listeners.keys()];
+  }
+
+  listenerCount(stream?: string): number {
+    if (stream) return this.listeners.get(stream)?.size ?? 0;
+    let n = 0;
+    for (const set of this.listeners.values()) n += set.size;
+    return n;
+  }
+
+  /** Fails every listener (e.g. the backend connection is gone for good). */
+  failAll(error: Error): void {
+    for (const set of this.listeners.values()) for (const listener of set) listener.fail(error);
+  }
+
+  private remove(stream: string, listener: Listener): void {
+    const set = this.listeners.get(stream);
+    if (!set?.delete(listener)) return;
+    if (set.size === 0) {
+      this.listeners.delete(stream);
+      this.onWatchChange?.(stream, false, "");
+    }
+  }
+}
+
+/** One reader's queue of live entries. */
+export class Listener {
+  private queue: JournalEntry[] = [];
+  private error: Error | undefined;
+  private wake: (() => void) | undefined;
+  private closed = false;
+
+  /** @param cursor the highest id this listener has queued or its reader has seen */
+  constructor(
+    private cursor: string,
+    private readonly maxBuffered: number,
+    private readonly detach: () => void,
+  ) {}
+
+  push(entries: readonly JournalEntry[]): void {
+    if (this.closed) return;
+    // A feed that starts behind this listener repeats entries it already has: skip them.
+    let start = 0;
+    while (start < entries.length && compareIds(entries[start]!.id, this.cursor) <= 0) start++;
+    const fresh = entries.length - start;
+    if (fresh === 0) return;
+    if (this.queue.length + fresh > this.maxBuffered) {
+      this.fail(
+        new SlowConsumerError(
+          `slow consumer: ${this.queue.length + fresh} events waiting, over the buffer of ${this.maxBuffered}; reconnect with the last event id to resume`,
+        ),
+      );
+      return;
+    }
+    for (let i = start; i < entries.length; i++) this.queue.push(entries[i]!);
+    this.cursor = entries[entries.length - 1]!.id;
+    this.signal();
+  }
+
+  fail(error: Error): void {
+    if (this.closed) return;
+    this.error = error;
+    this.queue = [];
+    this.close();
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Removes the listener from its hub; a pending `next` resolves empty. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.detach();
+    this.signal();
+  }
+
+  /**
+   * The queued entries with ids after `after`, waiting until there are some,
+   * the listener closes or `signal` aborts (then: empty). Throws the failure.
+   */
+  async next(after: string, signal: AbortSignal): Promise<JournalEntry[]> {
+    for (;;) {
+      if (this.error) throw this.error;
+      const ready = this.take(after);
+      if (ready.length > 0 || this.closed || signal.aborted) return ready;
+      await new Promise<void>((resolve) => {
+        const onAbort = () => resolve();
+        signal.addEventListener("abort", onAbort, { once: true });
+        this.wake = () => {
+          signal.removeEventListener("abort", onAbort);
+          resolve();
+        };
+      });
+    }
+  }
+
+  private take(after: string): JournalEntry[] {
+    if (compareIds(after, this.cursor) > 0) this.cursor = after;
+    if (this.queue.length === 0) return [];
+    const batch = this.queue;
+    this.queue = [];
+    // Entries at or before `after` were already read from the backlog.
+    let start = 0;
+    while (start < batch.length && compareIds(batch[start]!.id, after) <= 0) start++;
+    return start === 0 ? batch : batch.slice(start);
+  }
+
+  private signal(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+}

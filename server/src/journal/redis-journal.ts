@@ -1,0 +1,251 @@
+import type { RedisClient } from "../backends/index.ts";
+import type { Logger } from "../log.ts";
+import { fromFields, toFields } from "./codec.ts";
+import { compareIds } from "./ids.ts";
+import type {
+  AppendResult,
+  AppendWrite,
+  ClaimOptions,
+  DeliveredEntry,
+  Journal,
+  JournalEntry,
+  PendingSummary,
+  ReadGroupOptions,
+  ReadOptions,
+  StreamInfo,
+  TrimOptions,
+} from "./journal.ts";
+import { APPEND_SCRIPT, Script, sidecarKey, TRIM_SCRIPT } from "./redis-scripts.ts";
+import { RedisTailer } from "./redis-tailer.ts";
+import { tailWithHub, type TailOptions } from "./tail.ts";
+
+export interface RedisJournalOptions {
+  /** How long an idempotency key is remembered, in ms (default 24 h). */
+  idempotencyWindowMs?: number;
+}
+
+type RawMessage = { id: string; message: Record<string, string> | null };
+
+const append = new Script(APPEND_SCRIPT);
+const trim = new Script(TRIM_SCRIPT);
+
+/**
+ * The journal on Redis Streams. Appends to one stream run as one Lua script
+ * (idempotency check, XADD, exact trim, atomically); appends to several
+ * streams are pipelined, one round trip. Consumer groups are Redis's own
+ * (XREADGROUP, XACK, XAUTOCLAIM); blocking reads use connections of their own.
+ */
+export class RedisJournal implements Journal {
+  readonly backend = "redis";
+  private readonly window: string;
+  private readonly tailer: RedisTailer;
+  private readonly idleBlockers: RedisClient[] = [];
+  private readonly allBlockers = new Set<RedisClient>();
+  /** Redis CLIENT ID of each blocking connection, to interrupt it with CLIENT UNBLOCK. */
+  private readonly blockerIds = new WeakMap<RedisClient, number>();
+
+  constructor(
+    private readonly client: RedisClient,
+    private readonly logger: Logger,
+    { idempotencyWindowMs = 24 * 3600_000 }: RedisJournalOptions = {},
+  ) {
+    if (!client) throw new Error("new redis journal: no redis client");
+    this.window = String(idempotencyWindowMs);
+    this.tailer = new RedisTailer(client, logger);
+  }
+
+  async append(writes: readonly AppendWrite[]): Promise<AppendResult[]> {
+    // Group by stream, keeping each stream's events in order; one script call per stream.
+    const byStream = new Map<string, { maxLen: number; indexes: number[] }>();
+    writes.forEach((w, i) => {
+      let group = byStream.get(w.stream);
+      if (!group) byStream.set(w.stream, (group = { maxLen: 0, indexes: [] }));
+      group.indexes.push(i);
+      if (w.maxLen !== undefined) group.maxLen = w.maxLen;
+    });
+    const results = new Array<AppendResult>(writes.length);
+    await Promise.all(
+      [...byStream].map(async ([stream, { maxLen, indexes }]) => {
+        const keys = [stream, sidecarKey(stream, "meta")];
+        const args = [String(maxLen), this.window, String(indexes.length)];
+        for (const i of indexes) {
+          const { event } = writes[i]!;
+          const fields = toFields(event);
+          if (event.key !== undefined) keys.push(sidecarKey(stream, `idem:${event.key}`));
+          args.push(event.key !== undefined ? "1" : "0", String(fields.length), ...fields);
+        }
+        const ids = (await append.run(this.client, keys, args)) as string[];
+        indexes.forEach((writeIndex, j) => {
+          const raw = ids[j]!;
+          const duplicate = raw.startsWith("=");
+          results[writeIndex] = { stream, id: duplicate ? raw.slice(1) : raw, duplicate };
+        });
+      }),
+    );
+    return results;
+  }
+
+  async read(stream: string, { from, after, to, count }: ReadOptions): Promise<JournalEntry[]> {
+    const start = after !== undefined ? `(${after}` : (from ?? "-");
+    const messages = (await this.client.xRange(stream, start, to ?? "+", { COUNT: count })) as RawMessage[];
+    return messages.filter((m) => m.message).map((m) => fromFields(m.id, m.message!));
+  }
+
+  tail(stream: string, after: string, opts: TailOptions): AsyncIterable<JournalEntry[]> {
+    return tailWithHub((s, o) => this.read(s, o), this.tailer.hub, stream, after, opts);
+  }
+
+  async trim(stream: string, opts: TrimOptions): Promise<number> {
+    const args = "maxLen" in opts ? ["maxlen", String(opts.maxLen)] : ["minid", opts.minId];
+    return Number(await trim.run(this.client, [stream, sidecarKey(stream, "meta")], args));
+  }
+
+  async info(stream: string): Promise<StreamInfo | null> {
+    const [exists, meta] = await Promise.all([this.client.exists(stream), this.client.hGet(sidecarKey(stream, "meta"), "max_deleted")]);
+    if (!exists) return null;
+    const [info, groups] = await Promise.all([this.client.xInfoStream(stream), this.client.xInfoGroups(stream)]);
+    const i = info as unknown as {
+      length: number;
+      "max-deleted-entry-id"?: string;
+      "first-entry": { id: string } | null;
+      "last-entry": { id: string } | null;
+    };
+    const redisDeleted = i["max-deleted-entry-id"] ?? "0-0";
+    const maxDeleted = meta && compareIds(meta, redisDeleted) > 0 ? meta : redisDeleted;
+    return {
+      stream,
+      length: Number(i.length),
+      first_id: i["first-entry"]?.id ?? null,
+      last_id: i["last-entry"]?.id ?? null,
+      max_deleted_id: maxDeleted,
+      groups: (groups as unknown as Array<Record<string, unknown>>).map((g) => ({
+        name: String(g.name),
+        pending: Number(g.pending),
+        lag: g.lag === null || g.lag === undefined ? null : Number(g.lag),
+        consumers: Number(g.consumers),
+        last_delivered_id: String(g["last-delivered-id"]),
+      })),
+    };
+  }
+
+  async streams(pattern = "*"): Promise<string[]> {
+    const names = new Set<string>();
+    for await (const batch of this.client.scanIterator({ MATCH: pattern, TYPE: "stream", COUNT: 500 })) {
+      for (const name of batch as unknown as string[]) names.add(name);
+    }
+    return [...names].sort();
+  }
+
+  async createGroup(stream: string, group: string, startId = "$"): Promise<boolean> {
+    try {
+      await this.client.xGroupCreate(stream, group, startId, { MKSTREAM: true });
+      return true;
+    } catch (error) {
+      if ((error as Error).message.startsWith("BUSYGROUP")) return false;
+      throw error;
+    }
+  }
+
+  async readGroup(stream: string, group: string, consumer: string, opts: ReadGroupOptions): Promise<DeliveredEntry[]> {
+    const id = opts.id ?? ">";
+    const blocking = id === ">" && (opts.blockMs ?? 0) > 0;
+    const conn = blocking ? await this.acquireBlocker() : this.client;
+    let reply;
+    const onAbort = () => void this.client.sendCommand(["CLIENT", "UNBLOCK", String(this.blockerIds.get(conn))]).catch(() => {});
+    if (blocking) opts.signal?.addEventListener("abort", onAbort, { once: true });
+    try {
+      reply = await conn.xReadGroup(group, consumer, [{ key: stream, id }], {
+        COUNT: opts.count,
+        ...(blocking ? { BLOCK: opts.blockMs } : {}),
+      });
+    } finally {
+      if (blocking) {
+        opts.signal?.removeEventListener("abort", onAbort);
+        this.releaseBlocker(conn);
+      }
+    }
+    const messages = ((reply as Array<{ messages: RawMessage[] }> | null)?.[0]?.messages ?? []).filter((m) => m.message);
+    if (messages.length === 0) return [];
+    if (id === ">") return messages.map((m) => ({ ...fromFields(m.id, m.message!), deliveries: 1 }));
+    // History reads count a delivery in Redis; report the counts it keeps.
+    const counts = await this.deliveryCounts(stream, group, messages[0]!.id, messages[messages.length - 1]!.id, messages.length, consumer);
+    return messages.map((m) => ({ ...fromFields(m.id, m.message!), deliveries: counts.get(m.id) ?? 1 }));
+  }
+
+  private async deliveryCounts(stream: string, group: string, start: string, end: string, count: number, consumer?: string) {
+    const rows = (await this.client.xPendingRange(stream, group, start, end, count, consumer ? { consumer } : undefined)) as Array<{
+      id: string;
+      deliveriesCounter: number;
+    }>;
+    return new Map(rows.map((r) => [r.id, Number(r.deliveriesCounter)]));
+  }
+
+  async ack(stream: string, group: string, ids: readonly string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    return Number(await this.client.xAck(stream, group, [...ids]));
+  }
+
+  async claimIdle(stream: string, group: string, consumer: string, { minIdleMs, count }: ClaimOptions): Promise<DeliveredEntry[]> {
+    const reply = (await this.client.xAutoClaim(stream, group, consumer, minIdleMs, "0-0", { COUNT: count })) as {
+      messages: Array<RawMessage | null>;
+    };
+    const messages = reply.messages.filter((m): m is RawMessage => m !== null && m.message !== null);
+    if (messages.length === 0) return [];
+    const counts = await this.deliveryCounts(stream, group, messages[0]!.id, messages[messages.length - 1]!.id, count, consumer);
+    return messages.map((m) => ({ ...fromFields(m.id, m.message!), deliveries: counts.get(m.id) ?? 1 }));
+  }
+
+  async claim(stream: string, group: string, consumer: string, ids: readonly string[]): Promise<DeliveredEntry[]> {
+    if (ids.length === 0) return [];
+    const messages = ((await this.client.xClaim(stream, group, consumer, 0, [...ids])) as Array<RawMessage | null>).filter(
+      (m): m is RawMessage => m !== null && m.message !== null,
+    );
+    if (messages.length === 0) return [];
+    const counts = await this.deliveryCounts(stream, group, messages[0]!.id, messages[messages.length - 1]!.id, ids.length, consumer);
+    return messages.map((m) => ({ ...fromFields(m.id, m.message!), deliveries: counts.get(m.id) ?? 1 }));
+  }
+
+  async pending(stream: string, group: string): Promise<PendingSummary> {
+    const reply = (await this.client.xPending(stream, group)) as {
+      pending: number;
+      consumers: Array<{ name: string; deliveriesCounter: number }> | null;
+    };
+    return {
+      count: Number(reply.pending),
+      consumers: (reply.consumers ?? []).map((c) => ({ name: c.name, pending: Number(c.deliveriesCounter) })).sort((a, b) => a.name.localeCompare(b.name)),
+    };
+  }
+
+  /** A connection of its own for a blocking read (blocking the shared client would stall every command). */
+  private async acquireBlocker(): Promise<RedisClient> {
+    const idle = this.idleBlockers.pop();
+    if (idle?.isReady) return idle;
+    if (idle) this.discardBlocker(idle);
+    const conn = this.client.duplicate() as RedisClient;
+    conn.on("error", () => {});
+    await conn.connect();
+    this.blockerIds.set(conn, await conn.clientId());
+    this.allBlockers.add(conn);
+    return conn;
+  }
+
+  private releaseBlocker(conn: RedisClient): void {
+    if (conn.isReady && this.idleBlockers.length < 8) this.idleBlockers.push(conn);
+    else this.discardBlocker(conn);
+  }
+
+  private discardBlocker(conn: RedisClient): void {
+    this.allBlockers.delete(conn);
+    try {
+      conn.destroy();
+    } catch {
+      // already closed
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.tailer.close();
+    for (const conn of this.allBlockers) this.discardBlocker(conn);
+    this.idleBlockers.length = 0;
+  }
+}

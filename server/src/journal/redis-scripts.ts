@@ -1,0 +1,112 @@
+import { ErrorReply } from "redis";
+import type { RedisClient } from "../backends/index.ts";
+
+/**
+ * Lua scripts run atomically by Redis. Sidecar keys (idempotency keys, the
+ * stream's meta hash) share the stream's hash slot, so the scripts also run
+ * on Redis Cluster.
+ */
+
+/**
+ * Appends events to one stream. For each event with an idempotency key, a
+ * key already present answers `=<first id>` and adds nothing; otherwise the
+ * entry is added and the key remembered for the window. Then, when a cap is
+ * given, the oldest entries beyond it are trimmed exactly and the highest
+ * trimmed id is recorded in the meta hash (XTRIM does not maintain
+ * max-deleted-entry-id, and resuming readers need it to know what they lost).
+ *
+ * KEYS: stream, meta, then one idempotency key per keyed event, in order.
+ * ARGV: maxlen (0: none), window ms, event count, then per event:
+ *       has-key ("1"/"0"), field count, fields...
+ */
+export const APPEND_SCRIPT = `
+local stream = KEYS[1]
+local maxlen = tonumber(ARGV[1])
+local window = ARGV[2]
+local n = tonumber(ARGV[3])
+local a = 4
+local k = 3
+local out = {}
+for e = 1, n do
+  local keyed = ARGV[a] == '1'
+  local nf = tonumber(ARGV[a + 1])
+  local fields = {}
+  for f = 1, nf do fields[f] = ARGV[a + 1 + f] end
+  a = a + 2 + nf
+  if keyed then
+    local idem = KEYS[k]
+    k = k + 1
+    local first = redis.call('GET', idem)
+    if first then
+      out[e] = '=' .. first
+    else
+      local id = redis.call('XADD', stream, '*', unpack(fields))
+      redis.call('SET', idem, id, 'PX', window)
+      out[e] = id
+    end
+  else
+    out[e] = redis.call('XADD', stream, '*', unpack(fields))
+  end
+end
+if maxlen > 0 then
+  local excess = redis.call('XLEN', stream) - maxlen
+  if excess > 0 then
+    local victims = redis.call('XRANGE', stream, '-', '+', 'COUNT', excess)
+    local last = victims[#victims][1]
+    local ms, seq = string.match(last, '^(%d+)-(%d+)$')
+    redis.call('XTRIM', stream, 'MINID', ms .. '-' .. string.format('%d', tonumber(seq) + 1))
+    redis.call('HSET', KEYS[2], 'max_deleted', last)
+  end
+end
+return out
+`;
+
+/**
+ * Trims a stream below an id (ARGV[1] = 'minid', ARGV[2] = id) or to a
+ * length (ARGV[1] = 'maxlen', ARGV[2] = n), recording the highest trimmed id
+ * in the meta hash. Returns the number of entries removed.
+ * KEYS: stream, meta.
+ */
+export const TRIM_SCRIPT = `
+local stream = KEYS[1]
+local victims
+if ARGV[1] == 'maxlen' then
+  local excess = redis.call('XLEN', stream) - tonumber(ARGV[2])
+  if excess <= 0 then return 0 end
+  victims = redis.call('XRANGE', stream, '-', '+', 'COUNT', excess)
+else
+  victims = redis.call('XRANGE', stream, '-', '(' .. ARGV[2])
+end
+if #victims == 0 then return 0 end
+local last = victims[#victims][1]
+local ms, seq = string.match(last, '^(%d+)-(%d+)$')
+local removed = redis.call('XTRIM', stream, 'MINID', ms .. '-' .. string.format('%d', tonumber(seq) + 1))
+redis.call('HSET', KEYS[2], 'max_deleted', last)
+return removed
+`;
+
+/** A key beside `stream` in the same cluster slot: `events:rtapi` → `{events:rtapi}:<suffix>`. */
+export function sidecarKey(stream: string, suffix: string): string {
+  return /\{[^}]+\}/.test(stream) ? `${stream}:${suffix}` : `{${stream}}:${suffix}`;
+}
+
+/** Runs a script by its SHA, loading it on first use or after a Redis restart (NOSCRIPT). */
+export class Script {
+  readonly sha: string;
+
+  constructor(readonly source: string) {
+    this.sha = new Bun.CryptoHasher("sha1").update(source).digest("hex");
+  }
+
+  async run(client: RedisClient, keys: string[], args: string[]): Promise<unknown> {
+    const tail = [String(keys.length), ...keys, ...args];
+    try {
+      return await client.sendCommand(["EVALSHA", this.sha, ...tail]);
+    } catch (error) {
+      if (error instanceof ErrorReply && error.message.startsWith("NOSCRIPT")) {
+        return client.sendCommand(["EVAL", this.source, ...tail]);
+      }
+      throw error;
+    }
+  }
+}

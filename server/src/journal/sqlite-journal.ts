@@ -1,0 +1,380 @@
+import type { Database } from "bun:sqlite";
+import { formatId, nextId, parseId, type StreamId } from "./ids.ts";
+import type {
+  AppendResult,
+  AppendWrite,
+  ClaimOptions,
+  DeliveredEntry,
+  GroupInfo,
+  Journal,
+  JournalEntry,
+  PendingSummary,
+  ReadGroupOptions,
+  ReadOptions,
+  StreamInfo,
+  TrimOptions,
+} from "./journal.ts";
+import { LiveHub } from "./live-hub.ts";
+import { tailWithHub, type TailOptions } from "./tail.ts";
+import { decodeEvent, encodeEvent } from "./codec.ts";
+
+export interface SqliteJournalOptions {
+  /** How long an idempotency key is remembered, in ms (default 24 h). */
+  idempotencyWindowMs?: number;
+  now?: () => number;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS journal_streams (
+  name TEXT PRIMARY KEY,
+  last_ms INTEGER NOT NULL DEFAULT 0, last_seq INTEGER NOT NULL DEFAULT 0,
+  length INTEGER NOT NULL DEFAULT 0,
+  deleted_ms INTEGER NOT NULL DEFAULT 0, deleted_seq INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS journal_entries (
+  stream TEXT NOT NULL, ms INTEGER NOT NULL, seq INTEGER NOT NULL, body TEXT NOT NULL,
+  PRIMARY KEY (stream, ms, seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS journal_idempotency (
+  stream TEXT NOT NULL, key TEXT NOT NULL, id TEXT NOT NULL, expires_at INTEGER NOT NULL,
+  PRIMARY KEY (stream, key)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS journal_groups (
+  stream TEXT NOT NULL, name TEXT NOT NULL,
+  last_ms INTEGER NOT NULL, last_seq INTEGER NOT NULL,
+  PRIMARY KEY (stream, name)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS journal_pending (
+  stream TEXT NOT NULL, grp TEXT NOT NULL, ms INTEGER NOT NULL, seq INTEGER NOT NULL,
+  consumer TEXT NOT NULL, delivered_at INTEGER NOT NULL, deliveries INTEGER NOT NULL,
+  PRIMARY KEY (stream, grp, ms, seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS journal_consumers (
+  stream TEXT NOT NULL, grp TEXT NOT NULL, name TEXT NOT NULL,
+  PRIMARY KEY (stream, grp, name)
+) WITHOUT ROWID;
+`;
+
+interface StreamRow {
+  last_ms: number;
+  last_seq: number;
+  length: number;
+  deleted_ms: number;
+  deleted_seq: number;
+}
+interface EntryRow {
+  ms: number;
+  seq: number;
+  body: string;
+}
+
+/**
+ * The embedded journal: SQLite in WAL mode, one row per entry, with ids
+ * generated exactly as Redis generates them for `*` (the clock's ms, or the
+ * last ms with the next seq when the clock has not moved on). Consumer
+ * groups follow XREADGROUP/XACK/XAUTOCLAIM semantics in tables of their own.
+ * Live tails are fed in-process right after each committed append.
+ * Single-process: one server owns a journal file.
+ */
+export class SqliteJournal implements Journal {
+  readonly backend = "sqlite";
+  private readonly hub = new LiveHub();
+  private readonly window: number;
+  private readonly now: () => number;
+  private appendsSincePurge = 0;
+  private readonly q;
+
+  constructor(
+    private readonly db: Database,
+    { idempotencyWindowMs = 24 * 3600_000, now = Date.now }: SqliteJournalOptions = {},
+  ) {
+    if (!db) throw new Error("new sqlite journal: no database");
+    this.window = idempotencyWindowMs;
+    this.now = now;
+    db.exec(SCHEMA);
+    this.q = {
+      stream: db.query<StreamRow, [string]>("SELECT last_ms, last_seq, length, deleted_ms, deleted_seq FROM journal_streams WHERE name = ?"),
+      createStream: db.query("INSERT OR IGNORE INTO journal_streams (name) VALUES (?)"),
+      advance: db.query("UPDATE journal_streams SET last_ms = ?, last_seq = ?, length = length + ? WHERE name = ?"),
+      insert: db.query("INSERT INTO journal_entries (stream, ms, seq, body) VALUES (?, ?, ?, ?)"),
+      idemGet: db.query<{ id: string }, [string, string, number]>("SELECT id FROM journal_idempotency WHERE stream = ? AND key = ? AND expires_at > ?"),
+      idemPut: db.query("INSERT OR REPLACE INTO journal_idempotency (stream, key, id, expires_at) VALUES (?, ?, ?, ?)"),
+      idemPurge: db.query("DELETE FROM journal_idempotency WHERE expires_at <= ?"),
+      rangeAfter: db.query<EntryRow, [string, number, number, number, number, number, number, number]>(
+        "SELECT ms, seq, body FROM journal_entries WHERE stream = ? AND (ms > ? OR (ms = ? AND seq > ?)) AND (ms < ? OR (ms = ? AND seq <= ?)) ORDER BY ms, seq LIMIT ?",
+      ),
+      first: db.query<{ ms: number; seq: number }, [string]>("SELECT ms, seq FROM journal_entries WHERE stream = ? ORDER BY ms, seq LIMIT 1"),
+      entry: db.query<EntryRow, [string, number, number]>("SELECT ms, seq, body FROM journal_entries WHERE stream = ? AND ms = ? AND seq = ?"),
+      nthNewest: db.query<{ ms: number; seq: number }, [string, number]>(
+        "SELECT ms, seq FROM journal_entries WHERE stream = ? ORDER BY ms DESC, seq DESC LIMIT 1 OFFSET ?",
+      ),
+      last: db.query<{ ms: number; seq: number }, [string]>("SELECT ms, seq FROM journal_entries WHERE stream = ? ORDER BY ms DESC, seq DESC LIMIT 1"),
+      newestBelow: db.query<{ ms: number; seq: number }, [string, number, number, number]>(
+        "SELECT ms, seq FROM journal_entries WHERE stream = ? AND (ms < ? OR (ms = ? AND seq < ?)) ORDER BY ms DESC, seq DESC LIMIT 1",
+      ),
+      groups: db.query<{ name: string; last_ms: number; last_seq: number }, [string]>(
+        "SELECT name, last_ms, last_seq FROM journal_groups WHERE stream = ? ORDER BY name",
+      ),
+      group: db.query<{ last_ms: number; last_seq: number }, [string, string]>("SELECT last_ms, last_seq FROM journal_groups WHERE stream = ? AND name = ?"),
+      createGroup: db.query("INSERT OR IGNORE INTO journal_groups (stream, name, last_ms, last_seq) VALUES (?, ?, ?, ?)"),
+      setGroup: db.query("UPDATE journal_groups SET last_ms = ?, last_seq = ? WHERE stream = ? AND name = ?"),
+      addConsumer: db.query("INSERT OR IGNORE INTO journal_consumers (stream, grp, name) VALUES (?, ?, ?)"),
+      addPending: db.query("INSERT OR REPLACE INTO journal_pending (stream, grp, ms, seq, consumer, delivered_at, deliveries) VALUES (?, ?, ?, ?, ?, ?, 1)"),
+      ownPending: db.query<EntryRow & { deliveries: number }, [string, string, string, number]>(
+        `SELECT p.ms, p.seq, e.body, p.deliveries FROM journal_pending p
+         JOIN journal_entries e ON e.stream = p.stream AND e.ms = p.ms AND e.seq = p.seq
+         WHERE p.stream = ? AND p.grp = ? AND p.consumer = ? ORDER BY p.ms, p.seq LIMIT ?`,
+      ),
+      idlePending: db.query<{ ms: number; seq: number; deliveries: number }, [string, string, number, number]>(
+        "SELECT ms, seq, deliveries FROM journal_pending WHERE stream = ? AND grp = ? AND delivered_at <= ? ORDER BY ms, seq LIMIT ?",
+      ),
+      onePending: db.query<{ deliveries: number }, [string, string, number, number]>(
+        "SELECT deliveries FROM journal_pending WHERE stream = ? AND grp = ? AND ms = ? AND seq = ?",
+      ),
+      claim: db.query("UPDATE journal_pending SET consumer = ?, delivered_at = ?, deliveries = deliveries + 1 WHERE stream = ? AND grp = ? AND ms = ? AND seq = ?"),
+      dropPending: db.query("DELETE FROM journal_pending WHERE stream = ? AND grp = ? AND ms = ? AND seq = ?"),
+      pendingCount: db.query<{ n: number }, [string, string]>("SELECT count(*) AS n FROM journal_pending WHERE stream = ? AND grp = ?"),
+      pendingByConsumer: db.query<{ name: string; n: number }, [string, string]>(
+        "SELECT consumer AS name, count(*) AS n FROM journal_pending WHERE stream = ? AND grp = ? GROUP BY consumer ORDER BY consumer",
+      ),
+      consumers: db.query<{ n: number }, [string, string]>("SELECT count(*) AS n FROM journal_consumers WHERE stream = ? AND grp = ?"),
+      countAfter: db.query<{ n: number }, [string, number, number, number]>(
+        "SELECT count(*) AS n FROM journal_entries WHERE stream = ? AND (ms > ? OR (ms = ? AND seq > ?))",
+      ),
+      deleteBelow: db.query("DELETE FROM journal_entries WHERE stream = ? AND (ms < ? OR (ms = ? AND seq < ?))"),
+      markDeleted: db.query("UPDATE journal_streams SET length = length - ?, deleted_ms = ?, deleted_seq = ? WHERE name = ?"),
+      streams: db.query<{ name: string }, []>("SELECT name FROM journal_streams ORDER BY name"),
+    };
+  }
+
+  async append(writes: readonly AppendWrite[]): Promise<AppendResult[]> {
+    const now = this.now();
+    const results: AppendResult[] = [];
+    const published = new Map<string, JournalEntry[]>();
+    const trims = new Map<string, number>();
+    this.db.transaction(() => {
+      for (const { stream, event, maxLen } of writes) {
+        if (event.key !== undefined) {
+          const seen = this.q.idemGet.get(stream, event.key, now);
+          if (seen) {
+            results.push({ stream, id: seen.id, duplicate: true });
+            continue;
+          }
+        }
+        this.q.createStream.run(stream);
+        const row = this.q.stream.get(stream)!;
+        const id = nextId({ ms: row.last_ms, seq: row.last_seq }, now);
+        const idText = formatId(id);
+        this.q.insert.run(stream, id.ms, id.seq, encodeEvent(event));
+        this.q.advance.run(id.ms, id.seq, 1, stream);
+        if (event.key !== undefined) this.q.idemPut.run(stream, event.key, idText, now + this.window);
+        results.push({ stream, id: idText, duplicate: false });
+        let list = published.get(stream);
+        if (!list) published.set(stream, (list = []));
+        list.push({ ...event, id: idText });
+        if (maxLen !== undefined) trims.set(stream, maxLen);
+      }
+      for (const [stream, maxLen] of trims) this.trimToLength(stream, maxLen);
+    })();
+    if (++this.appendsSincePurge >= 1_000) {
+      this.appendsSincePurge = 0;
+      this.q.idemPurge.run(now);
+    }
+    for (const [stream, entries] of published) this.hub.publish(stream, entries);
+    return results;
+  }
+
+  async read(stream: string, opts: ReadOptions): Promise<JournalEntry[]> {
+    return this.readSync(stream, opts);
+  }
+
+  private readSync(stream: string, { from, after, to, count }: ReadOptions): JournalEntry[] {
+    let start: StreamId;
+    if (after !== undefined) start = parseId(after);
+    else if (from === undefined || from === "-") start = { ms: -1, seq: 0 };
+    else {
+      // Inclusive `from`: everything after the id just below it.
+      const f = parseId(from);
+      start = f.seq > 0 ? { ms: f.ms, seq: f.seq - 1 } : { ms: f.ms - 1, seq: Number.MAX_SAFE_INTEGER };
+    }
+    const end = to === undefined || to === "+" ? { ms: Number.MAX_SAFE_INTEGER, seq: Number.MAX_SAFE_INTEGER } : parseId(to);
+    return this.q.rangeAfter
+      .all(stream, start.ms, start.ms, start.seq, end.ms, end.ms, end.seq, count)
+      .map((row) => decodeEvent(`${row.ms}-${row.seq}`, row.body));
+  }
+
+  tail(stream: string, after: string, opts: TailOptions): AsyncIterable<JournalEntry[]> {
+    return tailWithHub((s, o) => this.read(s, o), this.hub, stream, after, opts);
+  }
+
+  async trim(stream: string, opts: TrimOptions): Promise<number> {
+    return this.db.transaction(() => {
+      if ("maxLen" in opts) return this.trimToLength(stream, opts.maxLen);
+      const min = parseId(opts.minId);
+      return this.deleteBelow(stream, min);
+    })();
+  }
+
+  /** Deletes the oldest entries so that at most `maxLen` remain. */
+  private trimToLength(stream: string, maxLen: number): number {
+    const row = this.q.stream.get(stream);
+    if (!row || row.length <= maxLen) return 0;
+    if (maxLen === 0) return this.deleteBelow(stream, { ms: Number.MAX_SAFE_INTEGER, seq: 0 });
+    const oldestKept = this.q.nthNewest.get(stream, maxLen - 1)!;
+    return this.deleteBelow(stream, oldestKept);
+  }
+
+  /** Deletes entries below `below`, remembering the highest id deleted (as Redis's max-deleted-entry-id). */
+  private deleteBelow(stream: string, below: StreamId): number {
+    const newest = this.q.newestBelow.get(stream, below.ms, below.ms, below.seq);
+    if (!newest) return 0;
+    const { changes } = this.q.deleteBelow.run(stream, below.ms, below.ms, below.seq);
+    const row = this.q.stream.get(stream)!;
+    const later = newest.ms - row.deleted_ms || newest.seq - row.deleted_seq;
+    const deleted = later > 0 ? newest : { ms: row.deleted_ms, seq: row.deleted_seq };
+    this.q.markDeleted.run(changes, deleted.ms, deleted.seq, stream);
+    return changes;
+  }
+
+  async info(stream: string): Promise<StreamInfo | null> {
+    const row = this.q.stream.get(stream);
+    if (!row) return null;
+    const first = this.q.first.get(stream);
+    const last = this.q.last.get(stream);
+    const groups: GroupInfo[] = this.q.groups.all(stream).map((g) => ({
+      name: g.name,
+      pending: this.q.pendingCount.get(stream, g.name)!.n,
+      lag: this.q.countAfter.get(stream, g.last_ms, g.last_ms, g.last_seq)!.n,
+      consumers: this.q.consumers.get(stream, g.name)!.n,
+      last_delivered_id: `${g.last_ms}-${g.last_seq}`,
+    }));
+    return {
+      stream,
+      length: row.length,
+      first_id: first ? `${first.ms}-${first.seq}` : null,
+      last_id: last ? `${last.ms}-${last.seq}` : null,
+      max_deleted_id: `${row.deleted_ms}-${row.deleted_seq}`,
+      groups,
+    };
+  }
+
+  async streams(pattern?: string): Promise<string[]> {
+    const names = this.q.streams.all().map((r) => r.name);
+    if (!pattern) return names;
+    const re = globToRegExp(pattern);
+    return names.filter((n) => re.test(n));
+  }
+
+  async createGroup(stream: string, group: string, startId = "$"): Promise<boolean> {
+    this.q.createStream.run(stream);
+    const row = this.q.stream.get(stream)!;
+    const start = startId === "$" ? { ms: row.last_ms, seq: row.last_seq } : parseId(startId);
+    return this.q.createGroup.run(stream, group, start.ms, start.seq).changes > 0;
+  }
+
+  async readGroup(stream: string, group: string, consumer: string, opts: ReadGroupOptions): Promise<DeliveredEntry[]> {
+    const deadline = this.now() + (opts.blockMs ?? 0);
+    for (;;) {
+      const delivered = this.deliver(stream, group, consumer, opts);
+      if (delivered.length > 0 || opts.id === "0" || !opts.blockMs || opts.signal?.aborted) return delivered;
+      const remaining = deadline - this.now();
+      if (remaining <= 0) return delivered;
+      await this.waitForAppend(stream, remaining, opts.signal);
+    }
+  }
+
+  private deliver(stream: string, group: string, consumer: string, { count, id = ">" }: ReadGroupOptions): DeliveredEntry[] {
+    return this.db.transaction(() => {
+      const g = this.q.group.get(stream, group);
+      if (!g) throw new Error(`NOGROUP no consumer group "${group}" on stream "${stream}"`);
+      this.q.addConsumer.run(stream, group, consumer);
+      if (id === "0") {
+        // As in Redis, reading one's pending history counts as a delivery.
+        const now = this.now();
+        return this.q.ownPending.all(stream, group, consumer, count).map((row) => {
+          this.q.claim.run(consumer, now, stream, group, row.ms, row.seq);
+          return { ...decodeEvent(`${row.ms}-${row.seq}`, row.body), deliveries: row.deliveries + 1 };
+        });
+      }
+      const rows = this.q.rangeAfter.all(stream, g.last_ms, g.last_ms, g.last_seq, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, count);
+      if (rows.length === 0) return [];
+      const now = this.now();
+      for (const row of rows) this.q.addPending.run(stream, group, row.ms, row.seq, consumer, now);
+      const lastRow = rows[rows.length - 1]!;
+      this.q.setGroup.run(lastRow.ms, lastRow.seq, stream, group);
+      return rows.map((row) => ({ ...decodeEvent(`${row.ms}-${row.seq}`, row.body), deliveries: 1 }));
+    })();
+  }
+
+  private waitForAppend(stream: string, ms: number, signal?: AbortSignal): Promise<void> {
+    const listener = this.hub.listen(stream, "0-0", Number.MAX_SAFE_INTEGER);
+    const timeout = AbortSignal.timeout(ms);
+    const stop = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    return listener.next("0-0", stop).then(
+      () => listener.close(),
+      () => listener.close(),
+    );
+  }
+
+  async ack(stream: string, group: string, ids: readonly string[]): Promise<number> {
+    return this.db.transaction(() => {
+      let n = 0;
+      for (const id of ids) {
+        const { ms, seq } = parseId(id);
+        n += this.q.dropPending.run(stream, group, ms, seq).changes;
+      }
+      return n;
+    })();
+  }
+
+  async claimIdle(stream: string, group: string, consumer: string, { minIdleMs, count }: ClaimOptions): Promise<DeliveredEntry[]> {
+    return this.db.transaction(() => {
+      if (!this.q.group.get(stream, group)) throw new Error(`NOGROUP no consumer group "${group}" on stream "${stream}"`);
+      this.q.addConsumer.run(stream, group, consumer);
+      const now = this.now();
+      const out: DeliveredEntry[] = [];
+      for (const p of this.q.idlePending.all(stream, group, now - minIdleMs, count)) {
+        const row = this.q.entry.get(stream, p.ms, p.seq);
+        if (!row) {
+          // Trimmed while pending: nothing left to deliver (XAUTOCLAIM drops these too).
+          this.q.dropPending.run(stream, group, p.ms, p.seq);
+          continue;
+        }
+        this.q.claim.run(consumer, now, stream, group, p.ms, p.seq);
+        out.push({ ...decodeEvent(`${p.ms}-${p.seq}`, row.body), deliveries: p.deliveries + 1 });
+      }
+      return out;
+    })();
+  }
+
+  async claim(stream: string, group: string, consumer: string, ids: readonly string[]): Promise<DeliveredEntry[]> {
+    return this.db.transaction(() => {
+      this.q.addConsumer.run(stream, group, consumer);
+      const now = this.now();
+      const out: DeliveredEntry[] = [];
+      for (const id of ids) {
+        const { ms, seq } = parseId(id);
+        const p = this.q.onePending.get(stream, group, ms, seq);
+        const row = p && this.q.entry.get(stream, ms, seq);
+        if (!p || !row) continue;
+        this.q.claim.run(consumer, now, stream, group, ms, seq);
+        out.push({ ...decodeEvent(`${ms}-${seq}`, row.body), deliveries: p.deliveries + 1 });
+      }
+      return out;
+    })();
+  }
+
+  async pending(stream: string, group: string): Promise<PendingSummary> {
+    const consumers = this.q.pendingByConsumer.all(stream, group).map((r) => ({ name: r.name, pending: r.n }));
+    return { count: consumers.reduce((n, c) => n + c.pending, 0), consumers };
+  }
+
+  async close(): Promise<void> {
+    this.hub.failAll(new Error("journal closed"));
+  }
+}
+
+function globToRegExp(pattern: string): RegExp {
+  const escaped = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  return new RegExp(`^${escaped}$`);
+}

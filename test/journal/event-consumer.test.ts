@@ -1,0 +1,89 @@
+import { describe, expect, test } from "bun:test";
+import { deadLetterStream, EventConsumer } from "../../server/src/journal/event-consumer.ts";
+import { uniqueName } from "../harness/index.ts";
+import { appendMany } from "./journal-contract.ts";
+import { JOURNALS } from "./journals.ts";
+
+for (const [name, open] of JOURNALS) {
+  describe(`EventConsumer on ${name}`, () => {
+    test("handles entries in order and acks each after its handler succeeds", async () => {
+      await using journal = await open();
+      const stream = uniqueName("events");
+      const ids = (await appendMany(journal, stream, 25)).map((r) => r.id);
+      const consumer = new EventConsumer(journal, "g", "c1", { blockMs: 10 });
+      const seen: string[] = [];
+      while (seen.length < 25) await consumer.consume(stream, 10, (id) => void seen.push(id));
+      expect(seen).toEqual(ids);
+      expect((await journal.pending(stream, "g")).count).toBe(0);
+    });
+
+    test("a consumer that crashed mid-batch has its entries reclaimed and each processed", async () => {
+      await using journal = await open();
+      const stream = uniqueName("events");
+      const ids = (await appendMany(journal, stream, 10)).map((r) => r.id);
+      // The crashed consumer handled and acked 4 of its batch of 10, then died.
+      const crashed = new EventConsumer(journal, "g", "crashed", { blockMs: 10 });
+      const handledBeforeCrash: string[] = [];
+      await crashed.consume(stream, 10, (id) => {
+        if (handledBeforeCrash.length === 4) throw new Error("process killed");
+        handledBeforeCrash.push(id);
+      });
+      expect((await journal.pending(stream, "g")).consumers).toEqual([{ name: "crashed", pending: 6 }]);
+
+      const rescuer = new EventConsumer(journal, "g", "rescuer", { blockMs: 10, reclaimIdleMs: 0 });
+      const rescued: string[] = [];
+      while (rescued.length < 6) await rescuer.consume(stream, 10, (id) => void rescued.push(id));
+      expect([...handledBeforeCrash, ...rescued]).toEqual(ids);
+      expect((await journal.pending(stream, "g")).count).toBe(0);
+    });
+
+    test("a restarted consumer with the same name handles its own pending entries first", async () => {
+      await using journal = await open();
+      const stream = uniqueName("events");
+      const ids = (await appendMany(journal, stream, 5)).map((r) => r.id);
+      await journal.createGroup(stream, "g", "0");
+      await journal.readGroup(stream, "g", "worker-1", { count: 3 }); // delivered, then the process died
+      const restarted = new EventConsumer(journal, "g", "worker-1", { blockMs: 10 });
+      const seen: string[] = [];
+      while (seen.length < 5) await restarted.consume(stream, 10, (id) => void seen.push(id));
+      expect(seen).toEqual(ids);
+    });
+
+    test("a failing entry is retried with backoff, holding later entries back, until it succeeds", async () => {
+      await using journal = await open();
+      const stream = uniqueName("events");
+      const ids = (await appendMany(journal, stream, 3)).map((r) => r.id);
+      const consumer = new EventConsumer(journal, "g", "c", { blockMs: 10, retryDelayMs: 5, maxDeliveries: 10 });
+      let failuresLeft = 3;
+      const seen: string[] = [];
+      while (seen.length < 3) {
+        await consumer.consume(stream, 10, (id) => {
+          if (id === ids[1] && failuresLeft-- > 0) throw new Error("mongodb unavailable");
+          seen.push(id);
+        });
+      }
+      expect(seen).toEqual(ids);
+      expect((await journal.pending(stream, "g")).count).toBe(0);
+      expect(await journal.read(deadLetterStream(stream), { count: 10 })).toEqual([]);
+    });
+
+    test("an entry that keeps failing goes to the dead-letter stream with its error, and the group moves on", async () => {
+      await using journal = await open();
+      const stream = uniqueName("events");
+      const ids = (await appendMany(journal, stream, 3)).map((r) => r.id);
+      const consumer = new EventConsumer(journal, "g", "c", { blockMs: 10, retryDelayMs: 1, maxDeliveries: 3 });
+      const seen: string[] = [];
+      for (let round = 0; round < 50 && seen.length < 2; round++) {
+        await consumer.consume(stream, 10, (id) => {
+          if (id === ids[0]) throw new Error("poison event");
+          seen.push(id);
+        });
+      }
+      expect(seen).toEqual([ids[1]!, ids[2]!]);
+      const dead = await journal.read(deadLetterStream(stream), { count: 10 });
+      expect(dead).toHaveLength(1);
+      expect(dead[0]!.data).toMatchObject({ stream, group: "g", original_id: ids[0], deliveries: 4, error: "poison event", event: { user_id: "u0" } });
+      expect((await journal.pending(stream, "g")).count).toBe(0);
+    });
+  });
+}

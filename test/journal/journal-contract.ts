@@ -1,0 +1,273 @@
+import { describe, expect, test } from "bun:test";
+import { SlowConsumerError } from "../../server/src/errors.ts";
+import { compareIds } from "../../server/src/journal/ids.ts";
+import type { Journal, JournalEntry, JournalEvent } from "../../server/src/journal/journal.ts";
+import { uniqueName, waitFor } from "../harness/index.ts";
+
+/** A journal for one test, released with `await using`. */
+export type JournalFactory = () => Promise<Journal & AsyncDisposable>;
+
+export function event(n: number, extra: Partial<JournalEvent> = {}): JournalEvent {
+  return { type: "goal_scored", user_id: `u${n}`, session_id: "s1", match_id: "m1", ts: 1_700_000_000_000 + n, data: { n, nested: { ok: true } }, ...extra };
+}
+
+export async function appendMany(journal: Journal, stream: string, count: number, from = 0) {
+  return journal.append(Array.from({ length: count }, (_, i) => ({ stream, event: event(from + i) })));
+}
+
+async function collect(iterable: AsyncIterable<JournalEntry[]>, until: (all: JournalEntry[]) => boolean): Promise<JournalEntry[]> {
+  const all: JournalEntry[] = [];
+  for await (const batch of iterable) {
+    all.push(...batch);
+    if (until(all)) break;
+  }
+  return all;
+}
+
+function expectStrictlyIncreasing(ids: string[]) {
+  for (let i = 1; i < ids.length; i++) expect(compareIds(ids[i - 1]!, ids[i]!)).toBeLessThan(0);
+}
+
+/**
+ * The journal contract: every adapter passes exactly these tests against a
+ * real backend (see journal.test.ts).
+ */
+export function journalContract(name: string, open: JournalFactory) {
+  describe(`journal contract: ${name}`, () => {
+    test("appends return <ms>-<seq> ids that strictly increase, and reads give the events back in order", async () => {
+      await using journal = await open();
+      const stream = uniqueName("events");
+      const results = await appendMany(journal, stream, 250);
+      const ids = results.map((r) => r.id);
+      for (const id of ids) expect(id).toMatch(/^\d+-\d+$/);
+      expectStrictlyIncreasing(ids);
+      expect(results.every((r) => !r.duplicate && r.stream === stream)).toBe(true);
+      const more = await journal.append([{ stream, event: event(250, { lobby_id: "l1", mode: 0x16, data: ["x", 1, null] }) }]);
+      expect(compareIds(more[0]!.id, ids[ids.length - 1]!)).toBeGreaterThan(0);
+
+      const read = await journal.read(stream, { count: 1_000 });
+      expect(read.map((e) => e.id)).toEqual([...ids, more[0]!.id]);
+      expect(read[0]).toEqual({ id: ids[0]!, ...event(0) });
+      expect(read[250]).toMatchObject({ lobby_id: "l1", mode: 22, data: ["x", 1, null] });
+    });
+
+    test("an idempotency key already accepted returns the first id and adds nothing", async () => {
+      await using journal = await open();
+      const stream = uniqueName("events");
+      const [first] = await journal.append([{ stream, event: event(1, { key: "k-1" }) }]);
+      const again = await journal.append([
+        { stream, event: event(2, { key: "k-1" }) },
+        { stream, event: event(3, { key: "k-2" }) },
+        { stream, event: event(4, { key: "k-2" }) },
+      ]);
+      expect(first!.duplicate).toBe(false);
+      expect(again[0]).toEqual({ stream, id: first!.id, duplicate: true });
+      expect(again[1]!.duplicate).toBe(false);
+      expect(again[2]).toEqual({ stream, id: again[1]!.id, duplicate: true });
+      const read = await journal.read(stream, { count: 10 });
+      expect(read.map((e) => e.user_id)).toEqual(["u1", "u3"]);
+      // Keys are per stream.
+      const other = await journal.append([{ stream: `${stream}:other`, event: event(5, { key: "k-1" }) }]);
+      expect(other[0]!.duplicate).toBe(false);
+    });
+
+    test("appends to several streams in one call keep each stream's order", async () => {
+      await using journal = await open();
+      const a = uniqueName("a");
+      const b = uniqueName("b");
+      const results = await journal.append([
+        { stream: a, event: event(1) },
+        { stream: b, event: event(2) },
+        { stream: a, event: event(3) },
+      ]);
+      expect(results.map((r) => r.stream)).toEqual([a, b, a]);
+      expect(compareIds(results[0]!.id, results[2]!.id)).toBeLessThan(0);
+      expect((await journal.read(a, { count: 10 })).map((e) => e.user_id)).toEqual(["u1", "u3"]);
+      expect((await journal.read(b, { count: 10 })).map((e) => e.user_id)).toEqual(["u2"]);
+    });
+
+    test("reads a range by inclusive from, exclusive after, inclusive to, and count", async () => {
+      await using journal = await open();
+      const stream = uniqueName("events");
+      const ids = (await appendMany(journal, stream, 10)).map((r) => r.id);
+      expect((await journal.read(stream, { from: ids[3], count: 2 })).map((e) => e.id)).toEqual([ids[3]!, ids[4]!]);
+      expect((await journal.read(stream, { after: ids[3], count: 2 })).map((e) => e.id)).toEqual([ids[4]!, ids[5]!]);
+      expect((await journal.read(stream, { from: ids[7], to: ids[8], count: 10 })).map((e) => e.id)).toEqual([ids[7]!, ids[8]!]);
+      expect((await journal.read(stream, { after: ids[9], count: 10 }))).toEqual([]);
+      expect(await journal.read(uniqueName("missing"), { count: 10 })).toEqual([]);
+    });
+
+    test("tails the backlog and then live appends, without gaps or duplicates", async () => {
+      await using journal = await open();
+      const stream = uniqueName("events");
+      const before = (await appendMany(journal, stream, 1_500)).map((r) => r.id);
+      const abort = new AbortController();
+      const tailing = collect(journal.tail(stream, "0-0", { signal: abort.signal, pageSize: 400 }), (all) => all.length >= 3_000);
+      // Appends while the tail reads its backlog and after it went live.
+      const during: string[] = [];
+      for (let i = 0; i < 15; i++) {
+        during.push(...(await appendMany(journal, stream, 100, 1_500 + i * 100)).map((r) => r.id));
+        await Bun.sleep(1);
+      }
+      const received = await tailing;
+      abort.abort();
+      expect(received.map((e) => e.id)).toEqual([...before, ...during]);
+    });
+
+    test("tails from the middle, and stops when its signal aborts", async () => {
+      await using journal = await open();
+      const stream = uniqueName("events");
+      const ids = (await appendMany(journal, stream, 20)).map((r) => r.id);
+      const abort = new AbortController();
+      const seen: string[] = [];
+      const done = (async () => {
+        for await (const batch of journal.tail(stream, ids[9]!, { signal: abort.signal })) seen.push(...batch.map((e) => e.id));
+      })();
+      await waitFor("the backlog after the 10th entry", () => seen.length === 10);
+      const [live] = await appendMany(journal, stream, 1, 20);
+      await waitFor("the live entry", () => seen.length === 11);
+      abort.abort();
+      await done;
+      expect(seen).toEqual([...ids.slice(10), live!.id]);
+    });
+
+    test("a tail that is not read fails as a slow consumer once its buffer is full, and others are unaffected", async () => {
+      await using journal = await open();
+      const stream = uniqueName("events");
+      const abort = new AbortController();
+      const slow = journal.tail(stream, "0-0", { signal: abort.signal, maxBuffered: 50 })[Symbol.asyncIterator]();
+      const fast: string[] = [];
+      const fastDone = (async () => {
+        for await (const batch of journal.tail(stream, "0-0", { signal: abort.signal })) fast.push(...batch.map((e) => e.id));
+      })();
+      // Let the slow reader go live (its first pull), then never pull again.
+      const firstPull = slow.next();
+      await appendMany(journal, stream, 1);
+      await firstPull;
+      for (let i = 0; i < 10; i++) await appendMany(journal, stream, 20, 1 + i * 20);
+      await waitFor("the fast reader to get everything", () => fast.length === 201);
+      await expect(slow.next()).rejects.toBeInstanceOf(SlowConsumerError);
+      abort.abort();
+      await fastDone;
+    });
+
+    test("trims by length and by id, and info reports length, first, last and the highest trimmed id", async () => {
+      await using journal = await open();
+      const stream = uniqueName("events");
+      const ids = (await appendMany(journal, stream, 20)).map((r) => r.id);
+      expect(await journal.trim(stream, { maxLen: 15 })).toBe(5);
+      let info = (await journal.info(stream))!;
+      expect(info).toMatchObject({ stream, length: 15, first_id: ids[5], last_id: ids[19], max_deleted_id: ids[4] });
+      expect(await journal.trim(stream, { minId: ids[10]! })).toBe(5);
+      info = (await journal.info(stream))!;
+      expect(info).toMatchObject({ length: 10, first_id: ids[10], max_deleted_id: ids[9] });
+      expect(await journal.info(uniqueName("missing"))).toBeNull();
+    });
+
+    test("an append with a cap keeps the newest entries and records what it trimmed", async () => {
+      await using journal = await open();
+      const stream = uniqueName("lobby");
+      const ids: string[] = [];
+      for (let i = 0; i < 30; i++) ids.push((await journal.append([{ stream, event: event(i), maxLen: 10 }]))[0]!.id);
+      const info = (await journal.info(stream))!;
+      expect(info.length).toBe(10);
+      expect(info.first_id).toBe(ids[20]!);
+      expect(info.max_deleted_id).toBe(ids[19]!);
+    });
+
+    test("lists streams, optionally by pattern", async () => {
+      await using journal = await open();
+      const prefix = uniqueName("list");
+      await appendMany(journal, `${prefix}:a`, 1);
+      await appendMany(journal, `${prefix}:b`, 1);
+      expect(await journal.streams(`${prefix}:*`)).toEqual([`${prefix}:a`, `${prefix}:b`]);
+      expect(await journal.streams()).toContain(`${prefix}:a`);
+    });
+
+    describe("consumer groups", () => {
+      test("a group delivers each entry to one consumer; acked entries leave the pending list", async () => {
+        await using journal = await open();
+        const stream = uniqueName("events");
+        expect(await journal.createGroup(stream, "g", "0")).toBe(true);
+        expect(await journal.createGroup(stream, "g", "0")).toBe(false);
+        const ids = (await appendMany(journal, stream, 10)).map((r) => r.id);
+        const a = await journal.readGroup(stream, "g", "a", { count: 6 });
+        const b = await journal.readGroup(stream, "g", "b", { count: 6 });
+        expect(a.map((e) => e.id)).toEqual(ids.slice(0, 6));
+        expect(b.map((e) => e.id)).toEqual(ids.slice(6));
+        expect(a.every((e) => e.deliveries === 1)).toBe(true);
+        expect(a[0]).toMatchObject({ ...event(0), id: ids[0] });
+        expect(await journal.pending(stream, "g")).toEqual({ count: 10, consumers: [{ name: "a", pending: 6 }, { name: "b", pending: 4 }] });
+        expect(await journal.ack(stream, "g", ids.slice(0, 6))).toBe(6);
+        expect(await journal.ack(stream, "g", ids.slice(0, 6))).toBe(0);
+        expect(await journal.pending(stream, "g")).toEqual({ count: 4, consumers: [{ name: "b", pending: 4 }] });
+        expect(await journal.readGroup(stream, "g", "a", { count: 5 })).toEqual([]);
+      });
+
+      test("a group created at $ sees only later entries; info reports pending and lag", async () => {
+        await using journal = await open();
+        const stream = uniqueName("events");
+        await appendMany(journal, stream, 3);
+        await journal.createGroup(stream, "late", "$");
+        await journal.createGroup(stream, "all", "0");
+        const later = (await appendMany(journal, stream, 4, 3)).map((r) => r.id);
+        expect((await journal.readGroup(stream, "late", "c", { count: 10 })).map((e) => e.id)).toEqual(later);
+        await journal.readGroup(stream, "all", "c", { count: 2 });
+        const info = (await journal.info(stream))!;
+        expect(info.groups).toEqual([
+          { name: "all", pending: 2, lag: 5, consumers: 1, last_delivered_id: info.groups[0]!.last_delivered_id },
+          { name: "late", pending: 4, lag: 0, consumers: 1, last_delivered_id: later[3]! },
+        ]);
+      });
+
+      test("reading one's own pending history returns it again and counts a delivery", async () => {
+        await using journal = await open();
+        const stream = uniqueName("events");
+        await journal.createGroup(stream, "g", "0");
+        const ids = (await appendMany(journal, stream, 3)).map((r) => r.id);
+        await journal.readGroup(stream, "g", "a", { count: 3 });
+        await journal.ack(stream, "g", [ids[1]!]);
+        const history = await journal.readGroup(stream, "g", "a", { count: 10, id: "0" });
+        expect(history.map((e) => [e.id, e.deliveries])).toEqual([[ids[0]!, 2], [ids[2]!, 2]]);
+        expect(await journal.readGroup(stream, "g", "other", { count: 10, id: "0" })).toEqual([]);
+      });
+
+      test("entries of a crashed consumer are claimed by another once idle, counting deliveries", async () => {
+        await using journal = await open();
+        const stream = uniqueName("events");
+        await journal.createGroup(stream, "g", "0");
+        const ids = (await appendMany(journal, stream, 5)).map((r) => r.id);
+        await journal.readGroup(stream, "g", "crashed", { count: 5 });
+        expect(await journal.claimIdle(stream, "g", "rescuer", { minIdleMs: 60_000, count: 10 })).toEqual([]);
+        const claimed = await journal.claimIdle(stream, "g", "rescuer", { minIdleMs: 0, count: 10 });
+        expect(claimed.map((e) => [e.id, e.deliveries])).toEqual(ids.map((id) => [id, 2]));
+        expect(await journal.pending(stream, "g")).toEqual({ count: 5, consumers: [{ name: "rescuer", pending: 5 }] });
+        const [one] = await journal.claim(stream, "g", "third", [ids[0]!]);
+        expect(one).toMatchObject({ id: ids[0], deliveries: 3 });
+        expect(await journal.claim(stream, "g", "third", ["1-1"])).toEqual([]);
+      });
+
+      test("a blocking read wakes up when an entry is appended", async () => {
+        await using journal = await open();
+        const stream = uniqueName("events");
+        await journal.createGroup(stream, "g", "$");
+        const reading = journal.readGroup(stream, "g", "c", { count: 10, blockMs: 10_000 });
+        await Bun.sleep(50);
+        const [added] = await appendMany(journal, stream, 1);
+        const got = await reading;
+        expect(got.map((e) => e.id)).toEqual([added!.id]);
+      });
+
+      test("a blocking read ends early when its signal aborts", async () => {
+        await using journal = await open();
+        const stream = uniqueName("events");
+        await journal.createGroup(stream, "g", "$");
+        const abort = new AbortController();
+        const reading = journal.readGroup(stream, "g", "c", { count: 10, blockMs: 30_000, signal: abort.signal });
+        await Bun.sleep(50);
+        abort.abort();
+        expect(await reading).toEqual([]);
+      });
+    });
+  });
+}

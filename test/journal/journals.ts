@@ -1,0 +1,42 @@
+import { createClient } from "redis";
+import type { RedisClient } from "../../server/src/backends/index.ts";
+import { openSqlite } from "../../server/src/backends/index.ts";
+import type { Journal } from "../../server/src/journal/journal.ts";
+import { RedisJournal } from "../../server/src/journal/redis-journal.ts";
+import { SqliteJournal } from "../../server/src/journal/sqlite-journal.ts";
+import { silentLogger } from "../../server/src/log.ts";
+import { sharedRedis } from "../harness/index.ts";
+
+export type DisposableJournal = Journal & AsyncDisposable;
+
+/** Both journal adapters, each on a real backend, for suites that must hold on both. */
+export const JOURNALS: Array<[string, () => Promise<DisposableJournal>]> = [
+  [
+    "sqlite",
+    async () => {
+      const db = openSqlite(":memory:");
+      const journal = new SqliteJournal(db);
+      return Object.assign(journal, {
+        async [Symbol.asyncDispose]() {
+          await journal.close();
+          db.close();
+        },
+      });
+    },
+  ],
+  [
+    "redis",
+    async () => {
+      const { url } = await sharedRedis();
+      const client = createClient({ url }) as RedisClient;
+      await client.connect();
+      const journal = new RedisJournal(client, silentLogger());
+      return Object.assign(journal, {
+        async [Symbol.asyncDispose]() {
+          await journal.close();
+          client.destroy();
+        },
+      });
+    },
+  ],
+];
