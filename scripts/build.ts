@@ -30,7 +30,7 @@ if (!only || only === "client") {
     for (const log of result.logs) console.error(log);
     process.exit(1);
   }
-  await $`bunx dts-bundle-generator --silent --no-check --project client/tsconfig.build.json -o client/dist/index.d.ts client/src/index.ts`;
+  await $`bunx dts-bundle-generator --silent --no-check --external-inlines @gamejournal/shared --project client/tsconfig.build.json -o client/dist/index.d.ts client/src/index.ts`;
   console.log("built client/dist (index.js, index.d.ts)");
 }
 

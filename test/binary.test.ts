@@ -6,7 +6,7 @@ import { closeClient, createClient } from "../client/src/index.ts";
 import { freePort, waitFor } from "./harness/index.ts";
 import { BINARY, buildOnce } from "./support/build.ts";
 
-beforeAll(() => buildOnce("binary"));
+beforeAll(() => buildOnce("binary"), 120_000);
 
 function run(args: string[], env: Record<string, string> = {}) {
   const cwd = mkdtempSync(join(tmpdir(), "gamejournal-bin-"));

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildOnce, ROOT } from "./support/build.ts";
 
-beforeAll(() => buildOnce("client"));
+beforeAll(() => buildOnce("client"), 120_000);
 
 /**
  * A consumer project outside the repository: it has the built client

@@ -56,6 +56,12 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
   /** Seconds a graceful shutdown may take before connections are dropped. */
   SHUTDOWN_TIMEOUT_SECONDS: positiveInt.default(4),
+  /** How long the journal remembers an idempotency key, in seconds. */
+  JOURNAL_IDEMPOTENCY_WINDOW_SECONDS: positiveInt.default(24 * 3600),
+  /** Largest accepted event, as JSON bytes (413 above). */
+  JOURNAL_MAX_EVENT_BYTES: positiveInt.default(64 * 1024),
+  /** Most events in one append call (413 above). */
+  JOURNAL_MAX_BATCH: positiveInt.default(1_000),
 });
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -71,6 +77,7 @@ export interface Config {
   jwtSecret: string | undefined;
   logLevel: LogLevel;
   shutdownTimeoutMs: number;
+  journal: { idempotencyWindowMs: number; maxEventBytes: number; maxBatch: number };
 }
 
 /** A configuration value that cannot be used; `message` is one printable line. */
@@ -102,6 +109,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     jwtSecret: e.JWT_SECRET,
     logLevel: e.LOG_LEVEL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,
+    journal: {
+      idempotencyWindowMs: e.JOURNAL_IDEMPOTENCY_WINDOW_SECONDS * 1000,
+      maxEventBytes: e.JOURNAL_MAX_EVENT_BYTES,
+      maxBatch: e.JOURNAL_MAX_BATCH,
+    },
   };
 }
 
@@ -114,4 +126,7 @@ export const CONFIG_VARIABLES: ReadonlyArray<[string, string]> = [
   ["JWT_SECRET", "HS256 secret for tokens (unset: generated once, kept in DATA_DIR)"],
   ["LOG_LEVEL", "trace, debug, info, warn, error, fatal or silent (default info)"],
   ["SHUTDOWN_TIMEOUT_SECONDS", "how long a graceful shutdown may take (default 4)"],
+  ["JOURNAL_IDEMPOTENCY_WINDOW_SECONDS", "how long an idempotency key is remembered (default 86400)"],
+  ["JOURNAL_MAX_EVENT_BYTES", "largest accepted event as JSON bytes, 413 above (default 65536)"],
+  ["JOURNAL_MAX_BATCH", "most events in one append call, 413 above (default 1000)"],
 ];

@@ -1,9 +1,10 @@
 import type { Server, ServerWebSocket } from "bun";
 import { createApp } from "./app.ts";
 import { createAuth, resolveSecret } from "./auth/index.ts";
-import { openBackends } from "./backends/index.ts";
+import { openBackends, redisReady } from "./backends/index.ts";
 import type { Config } from "./config.ts";
 import { Health } from "./health/index.ts";
+import { EventJournal, JournalMetrics, journalRoutes, openJournal } from "./journal/index.ts";
 import type { Logger } from "./log.ts";
 import { createMetrics } from "./metrics/index.ts";
 import { systemClock, type Clock, type Services } from "./services.ts";
@@ -35,21 +36,28 @@ export interface StartOptions {
 /** The composition root: builds backends, domains, the HTTP app and the WebSocket endpoints, and listens. */
 export async function startServer({ config, logger, clock = systemClock }: StartOptions): Promise<RunningServer> {
   const backends = openBackends(config, logger);
+  // Give Redis a moment to connect so the first appends go straight to it rather than to the spool.
+  if (backends.redis && !(await redisReady(backends.redis, 2_000))) logger.warn("redis is not reachable at start-up; running degraded");
   const metrics = createMetrics();
   const shutdown = new AbortController();
 
+  const opened = openJournal(backends, config, logger);
+  const journalMetrics = new JournalMetrics(metrics.registry, opened.journal, { spoolDepth: () => opened.spool?.spoolDepth ?? 0 });
+  const journal = new EventJournal(opened.journal, { clock, ...config.journal, metrics: journalMetrics });
+
   const health = new Health(backends.kind, VERSION);
-  for (const check of backends.checks) health.register(check);
+  for (const check of backends.checks) health.register(check.name === "redis" && opened.check ? opened.check : check);
 
   const services: Services = {
     health,
     auth: createAuth(resolveSecret(config.jwtSecret, config.dataDir), () => clock.now()),
     clock,
     shutdown: shutdown.signal,
+    journal,
   };
 
   const createContext = createContextFactory(services);
-  const app = createApp({ services, metrics, logger, router: appRouter, createContext });
+  const app = createApp({ services, metrics, logger, router: appRouter, createContext, routes: [journalRoutes(journal)] });
   const trpcWs = createTrpcWsHandler({ router: appRouter, createContext, logger });
 
   const sockets = new Set<ServerWebSocket<SocketData>>();
@@ -112,6 +120,7 @@ export async function startServer({ config, logger, clock = systemClock }: Start
           logger.warn({ timeoutMs: config.shutdownTimeoutMs }, "shutdown timed out; closing remaining connections");
           await server.stop(true);
         }
+        await opened.journal.close();
         await backends.close();
         logger.info("stopped");
       })();

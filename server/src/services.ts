@@ -1,5 +1,6 @@
 import type { Auth } from "./auth/index.ts";
 import type { HealthReport } from "./health/index.ts";
+import type { JournalingApi } from "./journal/event-journal.ts";
 
 /** Wall-clock time, injected so tests can control it. */
 export interface Clock {
@@ -20,4 +21,6 @@ export interface Services {
   readonly clock: Clock;
   /** Aborted when the server begins to shut down; live feeds end on it. */
   readonly shutdown: AbortSignal;
+  /** Seed 000's journaling API; `.journal` is the journal port itself. */
+  readonly journal: JournalingApi;
 }

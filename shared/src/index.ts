@@ -1,2 +1,3 @@
 export * from "./frames.ts";
+export * from "./journal.ts";
 export * from "./streams.ts";

@@ -11,8 +11,10 @@ export function event(n: number, extra: Partial<JournalEvent> = {}): JournalEven
   return { type: "goal_scored", user_id: `u${n}`, session_id: "s1", match_id: "m1", ts: 1_700_000_000_000 + n, data: { n, nested: { ok: true } }, ...extra };
 }
 
+/** Appends `count` events (numbered from `from`); these journals are never spooled, so every id is set. */
 export async function appendMany(journal: Journal, stream: string, count: number, from = 0) {
-  return journal.append(Array.from({ length: count }, (_, i) => ({ stream, event: event(from + i) })));
+  const results = await journal.append(Array.from({ length: count }, (_, i) => ({ stream, event: event(from + i) })));
+  return results.map((r) => ({ ...r, id: r.id! }));
 }
 
 async function collect(iterable: AsyncIterable<JournalEntry[]>, until: (all: JournalEntry[]) => boolean): Promise<JournalEntry[]> {
@@ -38,15 +40,15 @@ export function journalContract(name: string, open: JournalFactory) {
       await using journal = await open();
       const stream = uniqueName("events");
       const results = await appendMany(journal, stream, 250);
-      const ids = results.map((r) => r.id);
+      const ids = results.map((r) => r.id!);
       for (const id of ids) expect(id).toMatch(/^\d+-\d+$/);
       expectStrictlyIncreasing(ids);
       expect(results.every((r) => !r.duplicate && r.stream === stream)).toBe(true);
       const more = await journal.append([{ stream, event: event(250, { lobby_id: "l1", mode: 0x16, data: ["x", 1, null] }) }]);
-      expect(compareIds(more[0]!.id, ids[ids.length - 1]!)).toBeGreaterThan(0);
+      expect(compareIds(more[0]!.id!, ids[ids.length - 1]!)).toBeGreaterThan(0);
 
       const read = await journal.read(stream, { count: 1_000 });
-      expect(read.map((e) => e.id)).toEqual([...ids, more[0]!.id]);
+      expect(read.map((e) => e.id)).toEqual([...ids, more[0]!.id!]);
       expect(read[0]).toEqual({ id: ids[0]!, ...event(0) });
       expect(read[250]).toMatchObject({ lobby_id: "l1", mode: 22, data: ["x", 1, null] });
     });
@@ -81,7 +83,7 @@ export function journalContract(name: string, open: JournalFactory) {
         { stream: a, event: event(3) },
       ]);
       expect(results.map((r) => r.stream)).toEqual([a, b, a]);
-      expect(compareIds(results[0]!.id, results[2]!.id)).toBeLessThan(0);
+      expect(compareIds(results[0]!.id!, results[2]!.id!)).toBeLessThan(0);
       expect((await journal.read(a, { count: 10 })).map((e) => e.user_id)).toEqual(["u1", "u3"]);
       expect((await journal.read(b, { count: 10 })).map((e) => e.user_id)).toEqual(["u2"]);
     });
@@ -168,7 +170,7 @@ export function journalContract(name: string, open: JournalFactory) {
       await using journal = await open();
       const stream = uniqueName("lobby");
       const ids: string[] = [];
-      for (let i = 0; i < 30; i++) ids.push((await journal.append([{ stream, event: event(i), maxLen: 10 }]))[0]!.id);
+      for (let i = 0; i < 30; i++) ids.push((await journal.append([{ stream, event: event(i), maxLen: 10 }]))[0]!.id!);
       const info = (await journal.info(stream))!;
       expect(info.length).toBe(10);
       expect(info.first_id).toBe(ids[20]!);

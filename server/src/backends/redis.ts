@@ -3,6 +3,21 @@ import type { Logger } from "../log.ts";
 
 export type RedisClient = RedisClientType;
 
+/** Resolves when `client` is ready, or after `timeoutMs` (then the caller runs degraded and the client keeps trying). */
+export async function redisReady(client: RedisClient, timeoutMs: number): Promise<boolean> {
+  if (client.isReady) return true;
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => done(false), timeoutMs);
+    const onReady = () => done(true);
+    client.once("ready", onReady);
+    function done(ready: boolean) {
+      clearTimeout(timer);
+      client.off("ready", onReady);
+      resolve(ready);
+    }
+  });
+}
+
 /**
  * A node-redis client that reconnects forever with capped exponential
  * backoff and never crashes the process on a connection error: errors are

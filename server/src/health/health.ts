@@ -5,7 +5,8 @@
  */
 
 export interface DependencyState {
-  status: "up" | "down";
+  /** `degraded`: reachable but not caught up (e.g. the journal spool is still draining). */
+  status: "up" | "degraded" | "down";
   /** Round-trip time of the check, in milliseconds. */
   latency_ms?: number;
   error?: string;

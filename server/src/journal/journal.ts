@@ -48,9 +48,14 @@ export interface AppendWrite {
 
 export interface AppendResult {
   stream: string;
-  /** The entry's id; for a duplicate, the id of the first append. */
-  id: string;
+  /**
+   * The entry's id; for a duplicate, the id of the first append. null when
+   * the event was spooled because Redis was unreachable (see spool.ts): it is
+   * accepted and gets its id when the spool drains.
+   */
+  id: string | null;
   duplicate: boolean;
+  spooled?: true;
 }
 
 export interface ReadOptions {

@@ -15,7 +15,7 @@ import type {
   StreamInfo,
   TrimOptions,
 } from "./journal.ts";
-import { APPEND_SCRIPT, Script, sidecarKey, TRIM_SCRIPT } from "./redis-scripts.ts";
+import { APPEND_SCRIPT, CREATE_GROUP_AT_END_SCRIPT, Script, sidecarKey, TRIM_SCRIPT } from "./redis-scripts.ts";
 import { RedisTailer } from "./redis-tailer.ts";
 import { tailWithHub, type TailOptions } from "./tail.ts";
 
@@ -28,6 +28,7 @@ type RawMessage = { id: string; message: Record<string, string> | null };
 
 const append = new Script(APPEND_SCRIPT);
 const trim = new Script(TRIM_SCRIPT);
+const createGroupAtEnd = new Script(CREATE_GROUP_AT_END_SCRIPT);
 
 /**
  * The journal on Redis Streams. Appends to one stream run as one Lua script
@@ -136,7 +137,9 @@ export class RedisJournal implements Journal {
     return [...names].sort();
   }
 
+  /** At `0` and `$` Redis reports the group's lag; at an arbitrary id it reports null. */
   async createGroup(stream: string, group: string, startId = "$"): Promise<boolean> {
+    if (startId === "$") return Number(await createGroupAtEnd.run(this.client, [stream], [group])) === 1;
     try {
       await this.client.xGroupCreate(stream, group, startId, { MKSTREAM: true });
       return true;

@@ -110,3 +110,25 @@ export class Script {
     }
   }
 }
+
+/**
+ * XGROUP CREATE at `$` that also records how many entries the stream has
+ * ever had (ENTRIESREAD), so Redis can report the group's lag; created at
+ * `$` without it, Redis 7.0 reports lag as nil. Returns 1, or 0 if the group
+ * existed. KEYS: stream. ARGV: group.
+ */
+export const CREATE_GROUP_AT_END_SCRIPT = `
+local added = 0
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  local info = redis.call('XINFO', 'STREAM', KEYS[1])
+  for i = 1, #info, 2 do
+    if info[i] == 'entries-added' then added = info[i + 1] end
+  end
+end
+local ok = redis.pcall('XGROUP', 'CREATE', KEYS[1], ARGV[1], '$', 'MKSTREAM', 'ENTRIESREAD', added)
+if type(ok) == 'table' and ok.err then
+  if string.sub(ok.err, 1, 9) == 'BUSYGROUP' then return 0 end
+  return redis.error_reply(ok.err)
+end
+return 1
+`;

@@ -1,0 +1,122 @@
+import {
+  PLAYER_ACTIONS_STREAM,
+  PURCHASES_STREAM,
+  RTAPI_STREAM,
+  StreamModeLobbySessionTelemetry,
+  type AppendAnswer,
+  type BatchEvent,
+} from "@gamejournal/shared";
+import { TooLargeError } from "../errors.ts";
+import type { Clock } from "../services.ts";
+import type { AppendResult, AppendWrite, Journal, JournalEvent } from "./journal.ts";
+import type { JournalMetrics } from "./metrics.ts";
+
+export interface EventJournalOptions {
+  clock: Clock;
+  /** An event's JSON may be at most this many bytes (default 64 KiB); larger is a 413. */
+  maxEventBytes?: number;
+  /** At most this many events per call (default 1,000); more is a 413. */
+  maxBatch?: number;
+  metrics?: JournalMetrics;
+}
+
+export interface AppendOptions {
+  key?: string;
+  /** Epoch ms; defaults to now. */
+  ts?: number;
+}
+
+/** What the edges (tRPC, REST) and other domains use of the journal; EventJournal implements it. */
+export interface JournalingApi {
+  /** The journal port itself, for reads and consumer groups. */
+  readonly journal: Journal;
+  readonly maxEventBytes: number;
+  readonly maxBatch: number;
+  journalPlayerAction(userId: string, sessionId: string, matchId: string, action: string, data: unknown, opts?: AppendOptions): Promise<AppendAnswer>;
+  journalPurchase(userId: string, sessionId: string, purchase: unknown, opts?: AppendOptions): Promise<AppendAnswer>;
+  journalTelemetry(userId: string, sessionId: string, lobbyId: string, data: unknown, opts?: AppendOptions): Promise<AppendAnswer>;
+  appendBatch(events: readonly BatchEvent[]): Promise<AppendAnswer>;
+  append(writes: readonly AppendWrite[]): Promise<AppendAnswer>;
+}
+
+/**
+ * Seed 000's journaling API (`JournalPlayerAction`, `JournalPurchase`,
+ * `JournalTelemetry`) over the journal port, for in-process use by a game
+ * server that embeds gamejournal, and behind the tRPC and REST edges.
+ * Every call enforces the size limits, so each edge answers 413 alike.
+ */
+export class EventJournal implements JournalingApi {
+  readonly maxEventBytes: number;
+  readonly maxBatch: number;
+
+  constructor(
+    readonly journal: Journal,
+    private readonly opts: EventJournalOptions,
+  ) {
+    if (!journal) throw new Error("new event journal: no journal");
+    this.maxEventBytes = opts.maxEventBytes ?? 64 * 1024;
+    this.maxBatch = opts.maxBatch ?? 1_000;
+  }
+
+  /** Appends to `events:player_actions` an event of type `action`. */
+  journalPlayerAction(userId: string, sessionId: string, matchId: string, action: string, data: unknown, opts: AppendOptions = {}) {
+    return this.one(PLAYER_ACTIONS_STREAM, { type: action, user_id: userId, session_id: sessionId, match_id: matchId, data }, opts);
+  }
+
+  /** Appends to `events:purchases` an event of type `purchase`. */
+  journalPurchase(userId: string, sessionId: string, purchase: unknown, opts: AppendOptions = {}) {
+    return this.one(PURCHASES_STREAM, { type: "purchase", user_id: userId, session_id: sessionId, data: purchase }, opts);
+  }
+
+  /** Appends to `events:rtapi` an event of type `telemetry`, in stream mode 0x16. */
+  journalTelemetry(userId: string, sessionId: string, lobbyId: string, data: unknown, opts: AppendOptions = {}) {
+    return this.one(
+      RTAPI_STREAM,
+      { type: "telemetry", user_id: userId, session_id: sessionId, lobby_id: lobbyId, data, mode: StreamModeLobbySessionTelemetry },
+      opts,
+    );
+  }
+
+  /** Appends up to `maxBatch` events to the journal streams in one round trip. */
+  async appendBatch(events: readonly BatchEvent[]): Promise<AppendAnswer> {
+    const now = this.opts.clock.now();
+    return this.append(
+      events.map(({ stream, ts, key, ...rest }) => ({
+        stream,
+        event: { ...rest, data: rest.data ?? null, ts: ts ?? now, ...(key ? { key } : {}), ...(stream === RTAPI_STREAM ? { mode: StreamModeLobbySessionTelemetry } : {}) },
+      })),
+    );
+  }
+
+  /** Appends prepared writes after checking the limits; the answer lists ids in input order. */
+  async append(writes: readonly AppendWrite[]): Promise<AppendAnswer> {
+    if (writes.length > this.maxBatch) {
+      throw new TooLargeError(`a batch holds at most ${this.maxBatch} events, got ${writes.length}`);
+    }
+    writes.forEach(({ event }, i) => this.checkSize(event, writes.length > 1 ? i : undefined));
+    const started = performance.now();
+    const results = await this.journal.append(writes);
+    this.opts.metrics?.observeAppend(results, (performance.now() - started) / 1000);
+    return answerOf(results);
+  }
+
+  private async one(stream: string, event: Omit<JournalEvent, "ts">, { key, ts }: AppendOptions) {
+    return this.append([{ stream, event: { ...event, data: event.data ?? null, ts: ts ?? this.opts.clock.now(), ...(key ? { key } : {}) } }]);
+  }
+
+  private checkSize(event: JournalEvent, index?: number): void {
+    const bytes = Buffer.byteLength(JSON.stringify(event));
+    if (bytes > this.maxEventBytes) {
+      const which = index === undefined ? "the event" : `event [${index}]`;
+      throw new TooLargeError(`${which} is ${bytes} bytes of JSON, over the limit of ${this.maxEventBytes}`);
+    }
+  }
+}
+
+export function answerOf(results: readonly AppendResult[]): AppendAnswer {
+  const answer: AppendAnswer = { ids: results.map((r) => r.id) };
+  if (results.some((r) => r.spooled)) answer.spooled = true;
+  const duplicates = results.filter((r) => r.duplicate).length;
+  if (duplicates > 0) answer.duplicates = duplicates;
+  return answer;
+}

@@ -1,0 +1,59 @@
+import { PlayerActionInputSchema, PurchaseInputSchema, TelemetryInputSchema } from "@gamejournal/shared";
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { TooLargeError } from "../errors.ts";
+import { jsonBody, parseOneOrMany, parseWith } from "../http/validate.ts";
+import type { JournalingApi } from "./event-journal.ts";
+import { ReadInputSchema } from "./schemas.ts";
+import { assertReadableStream } from "./streams.ts";
+
+/**
+ * REST edge of the journal. Each POST takes one event or an array, in the
+ * stored event's snake_case names, and answers `{"ids": [...]}` in input order.
+ */
+export function journalRoutes(journal: JournalingApi): Hono {
+  const app = new Hono();
+  const limit = bodyLimit({
+    maxSize: journal.maxEventBytes * journal.maxBatch,
+    onError: () => {
+      throw new TooLargeError(`the request body is over ${journal.maxEventBytes * journal.maxBatch} bytes`);
+    },
+  });
+
+  app.post("/v1/journal/player-actions", limit, async (c) => {
+    const actions = parseOneOrMany(PlayerActionInputSchema, await jsonBody(c));
+    return c.json(
+      await journal.appendBatch(
+        actions.map((a) => ({ stream: "events:player_actions", type: a.action, user_id: a.user_id, session_id: a.session_id, match_id: a.match_id, data: a.data, key: a.key, ts: a.ts })),
+      ),
+    );
+  });
+
+  app.post("/v1/journal/purchases", limit, async (c) => {
+    const purchases = parseOneOrMany(PurchaseInputSchema, await jsonBody(c));
+    return c.json(
+      await journal.appendBatch(
+        purchases.map((p) => ({ stream: "events:purchases", type: "purchase", user_id: p.user_id, session_id: p.session_id, data: p.purchase, key: p.key, ts: p.ts })),
+      ),
+    );
+  });
+
+  app.post("/v1/journal/telemetry", limit, async (c) => {
+    const items = parseOneOrMany(TelemetryInputSchema, await jsonBody(c));
+    return c.json(
+      await journal.appendBatch(
+        items.map((t) => ({ stream: "events:rtapi", type: "telemetry", user_id: t.user_id, session_id: t.session_id, lobby_id: t.lobby_id, data: t.data, key: t.key, ts: t.ts })),
+      ),
+    );
+  });
+
+  app.get("/v1/journal/:stream", async (c) => {
+    const stream = assertReadableStream(c.req.param("stream"));
+    const query = c.req.query();
+    const input = parseWith(ReadInputSchema, { ...query, stream });
+    const events = await journal.journal.read(stream, input);
+    return c.json({ stream, events, ...(events.length === input.count && events.length > 0 ? { next_after: events[events.length - 1]!.id } : {}) });
+  });
+
+  return app;
+}

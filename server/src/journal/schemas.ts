@@ -1,0 +1,39 @@
+import { BatchEventSchema } from "@gamejournal/shared";
+import { z } from "zod";
+import { isStreamId } from "./ids.ts";
+import { isReadableStream } from "./streams.ts";
+
+/** Server-side inputs of the journal's read and group APIs (the write shapes live in shared/). */
+
+const streamId = z.string().refine(isStreamId, { message: "must be a stream id such as 1732350000000-0" });
+
+export const ReadableStreamNameSchema = z.string().refine(isReadableStream, {
+  message: "unknown stream: expected events:player_actions, events:purchases, events:rtapi, their :dlq streams, or lobby:{<lobby_id>}:events",
+});
+
+export const ReadInputSchema = z.object({
+  stream: ReadableStreamNameSchema,
+  /** Inclusive start id; `-` or absent for the beginning. */
+  from: z.union([z.literal("-"), streamId]).optional(),
+  /** Exclusive start id, to resume after the last entry seen. */
+  after: streamId.optional(),
+  count: z.coerce.number().int().min(1).max(1_000).default(100),
+});
+
+export const AppendBatchInputSchema = z.object({ events: z.array(BatchEventSchema).min(1, "events must not be empty") });
+
+const groupName = z.string().min(1).max(128);
+export const GroupRefSchema = z.object({ stream: ReadableStreamNameSchema, group: groupName });
+export const CreateGroupInputSchema = GroupRefSchema.extend({
+  /** `0` for the whole stream, `$` for new entries only, or an id. */
+  start_id: z.union([z.literal("0"), z.literal("$"), streamId]).default("$"),
+});
+export const GroupReadInputSchema = GroupRefSchema.extend({
+  consumer: groupName,
+  count: z.number().int().min(1).max(1_000).default(100),
+  /** Wait up to this long for new entries (max 30 s). */
+  block_ms: z.number().int().min(0).max(30_000).default(0),
+  /** `>` for new entries, `0` for this consumer's pending ones. */
+  id: z.enum([">", "0"]).default(">"),
+});
+export const AckInputSchema = GroupRefSchema.extend({ ids: z.array(streamId).min(1).max(1_000) });

@@ -1,0 +1,96 @@
+import { z } from "zod";
+import { JOURNAL_STREAMS } from "./streams.ts";
+
+/**
+ * Wire shapes of the journal API (REST bodies and tRPC inputs), in the
+ * stored event's snake_case names. The seed's functions take these ids as
+ * arguments, so they are required where the seed passes them.
+ */
+
+const id = (what: string) => z.string({ error: `${what} is required` }).min(1, `${what} must not be empty`).max(256);
+/** An optional idempotency key: a repeat within the window adds nothing and returns the first id. */
+const key = z.string().min(1).max(256).optional();
+/** When it happened, epoch ms; defaults to the time the server accepts it. */
+const ts = z.number().int().nonnegative().optional();
+
+export const PlayerActionInputSchema = z.object({
+  user_id: id("user_id"),
+  session_id: id("session_id"),
+  match_id: id("match_id"),
+  action: z.string({ error: "action is required" }).min(1).max(128),
+  data: z.unknown().optional(),
+  key,
+  ts,
+});
+export type PlayerActionInput = z.infer<typeof PlayerActionInputSchema>;
+
+export const PurchaseInputSchema = z.object({
+  user_id: id("user_id"),
+  session_id: id("session_id"),
+  purchase: z.record(z.string(), z.unknown(), { error: "purchase must be an object" }),
+  key,
+  ts,
+});
+export type PurchaseInput = z.infer<typeof PurchaseInputSchema>;
+
+export const TelemetryInputSchema = z.object({
+  user_id: id("user_id"),
+  session_id: id("session_id"),
+  lobby_id: id("lobby_id"),
+  data: z.unknown(),
+  key,
+  ts,
+});
+export type TelemetryInput = z.infer<typeof TelemetryInputSchema>;
+
+export const JournalStreamSchema = z.enum(JOURNAL_STREAMS, {
+  error: `stream must be one of ${JOURNAL_STREAMS.join(", ")}`,
+});
+
+/** One event of `journal.appendBatch`: any journal stream, any type. */
+export interface BatchEvent {
+  stream: (typeof JOURNAL_STREAMS)[number];
+  type: string;
+  user_id?: string | undefined;
+  session_id?: string | undefined;
+  match_id?: string | undefined;
+  lobby_id?: string | undefined;
+  data?: unknown;
+  key?: string | undefined;
+  ts?: number | undefined;
+}
+
+export const BatchEventSchema: z.ZodType<BatchEvent> = z.object({
+  stream: JournalStreamSchema,
+  type: z.string().min(1).max(128),
+  user_id: z.string().max(256).optional(),
+  session_id: z.string().max(256).optional(),
+  match_id: z.string().max(256).optional(),
+  lobby_id: z.string().max(256).optional(),
+  data: z.unknown().optional(),
+  key,
+  ts,
+});
+
+/** A stored event as the API returns it. */
+export interface JournalEventView {
+  id: string;
+  type: string;
+  user_id?: string;
+  session_id?: string;
+  match_id?: string;
+  lobby_id?: string;
+  ts: number;
+  data: unknown;
+  key?: string;
+  mode?: number;
+}
+
+/** The answer to an append: ids in input order; null for an event spooled while Redis is unreachable. */
+export interface AppendAnswer {
+  ids: Array<string | null>;
+  /** Present when some events were spooled: they are accepted and reach Redis when it is back. */
+  spooled?: true;
+  /** Present when some events repeated an accepted idempotency key: their ids are the first ones. */
+  duplicates?: number;
+}
