@@ -61,7 +61,7 @@ case "$task" in
     ensure_redis
     ensure_mongo
     bun run typecheck >&2
-    exec bun test "$@"
+    exec bun test --timeout 60000 "$@"
     ;;
   *)
     echo "usage: sh scripts/dev.sh start|test [bun test arguments]" >&2
