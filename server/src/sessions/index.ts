@@ -1,0 +1,4 @@
+export * from "./mongo-session-event-store.ts";
+export * from "./session-event-store.ts";
+export * from "./session-event.ts";
+export * from "./sqlite-session-event-store.ts";
