@@ -35,6 +35,8 @@ describe("loadConfig", () => {
     expect(loadConfig({}).mongoDatabase).toBe("gamejournal");
     expect(loadConfig({ MONGODB_URI: "mongodb://h:1/" }).mongoDatabase).toBe("gamejournal");
     expect(loadConfig({ MONGODB_URI: "mongodb://h:1/events" }).mongoDatabase).toBe("events");
+    expect(loadConfig({ MONGODB_URI: "mongodb://u:p%2F@a:1/ev%20ents?replicaSet=rs" }).mongoDatabase).toBe("ev ents");
+    expect(loadConfig({ MONGODB_URI: "mongodb+srv://cluster.example.com/?retryWrites=true" }).mongoDatabase).toBe("gamejournal");
     expect(loadConfig({ MONGODB_URI: "mongodb://h:1/events", MONGODB_DATABASE: "other" }).mongoDatabase).toBe("other");
   });
 
