@@ -1,3 +1,4 @@
+export * from "./graphql.ts";
 export * from "./mongo-session-event-store.ts";
 export * from "./routes.ts";
 export * from "./session-event-store.ts";
