@@ -194,6 +194,7 @@ for (const [name, open] of Object.entries(STORE_FIXTURES)) {
       [{ lobbySessionId: LOBBY_A, frameData: { frame_index: -1 } }, "frameData.frame_index: "],
       [{ lobbySessionId: LOBBY_A, frameData: { timestamp: "yesterday" } }, "frameData.timestamp: "],
       [{ lobbySessionId: LOBBY_A, frameData: { session: { sessionid: "not-a-uuid" } } }, "frameData.session.session_id: must be a UUID"],
+      [{ lobbySessionId: LOBBY_A, frameData: { player_bones: { $where: 1 } } }, "frameData.player_bones.$where: keys must not"],
     ])("storeSessionEvent(%j) answers success false naming the field, and stores nothing", async (input, error) => {
       await using f = await open();
       const { query, ingested } = graphqlApp(f.store);

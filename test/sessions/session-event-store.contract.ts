@@ -205,6 +205,18 @@ export function sessionEventStoreContract(name: string, open: () => Promise<Stor
       }
     });
 
+    test("a frame with a key MongoDB cannot hold is refused naming it, and nothing of that call is stored", async () => {
+      await using f = await open();
+      const good = eventOf({ index: 1 });
+      const bad = eventOf({ index: 2 });
+      bad.frame = { ...bad.frame, session: { ...(bad.frame.session as object), "a.b": 1 } };
+      const error = await f.store.store([good, bad]).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).field).toBe("frame.session.a.b");
+      expect(await f.store.countByLobbySession(LOBBY_A)).toBe(0);
+      expect(await f.store.store(good)).toEqual({ stored: 1 });
+    });
+
     test("init is safe to call again and keeps the stored events", async () => {
       await using f = await open();
       await f.store.store(eventOf({ index: 1 }));

@@ -1,6 +1,7 @@
 import { FrameSchema, isUuid, normalizeKeys, sessionIdOf, type Frame } from "@gamejournal/shared";
 import { ValidationError } from "../errors.ts";
 import { describeIssues } from "../http/errors.ts";
+import { unstorableKeyOf } from "./session-event.ts";
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -32,6 +33,8 @@ export function frameFromInput(lobbySessionId: string, frameData: unknown, recei
     const { message, field } = describeIssues(parsed.error.issues);
     throw new ValidationError(`frameData${field ? "." : ": "}${message}`, field ? `frameData.${field}` : "frameData");
   }
+  const badKey = unstorableKeyOf(parsed.data);
+  if (badKey !== undefined) throw new ValidationError(`frameData.${badKey}: keys must not contain '.' or start with '$'`, `frameData.${badKey}`);
   if (sessionIdOf(parsed.data) !== lobbySessionId.toLowerCase()) {
     throw new ValidationError("lobbySessionId: does not match the frame's session id", "lobbySessionId");
   }

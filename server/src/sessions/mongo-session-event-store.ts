@@ -3,6 +3,7 @@ import { UnavailableError } from "../errors.ts";
 import type { SessionEvent } from "./session-event.ts";
 import {
   checkPage,
+  storableEvents,
   toPage,
   type LobbySessionInfo,
   type PageOptions,
@@ -48,7 +49,7 @@ export class MongoSessionEventStore implements SessionEventStore {
   }
 
   async store(events: SessionEvent | readonly SessionEvent[]): Promise<{ stored: number }> {
-    const list = Array.isArray(events) ? (events as readonly SessionEvent[]) : [events as SessionEvent];
+    const list = storableEvents(events);
     if (list.length === 0) return { stored: 0 };
     const docs = list.map(({ id, ...rest }): SessionEventDocument => ({ _id: id, ...rest }));
     try {

@@ -1,5 +1,5 @@
 import { ValidationError } from "../errors.ts";
-import type { SessionEvent } from "./session-event.ts";
+import { unstorableKeyOf, type SessionEvent } from "./session-event.ts";
 
 /**
  * Storage of session events (the port; adapters: MongoDB and embedded SQLite,
@@ -13,7 +13,10 @@ import type { SessionEvent } from "./session-event.ts";
  *    `id` (a total order, so pages never skip or repeat an event).
  * 3. `after` is a stable cursor: the page continues strictly after the event
  *    it names, whatever was stored or re-stored in the meantime.
- * 4. A failing backend rejects; nothing resolves on failure.
+ * 4. An event whose frame has a key MongoDB cannot hold (`.`, NUL, leading
+ *    `$`; see `unstorableKeyOf`) rejects the whole call with a ValidationError
+ *    before anything is written, on every adapter alike.
+ * 5. A failing backend rejects; nothing resolves on failure.
  */
 export interface SessionEventStore {
   /** Creates the table or collection and its indexes; safe to call on every start. */
@@ -89,6 +92,18 @@ export function checkPage(options: PageOptions = {}): { limit: number | undefine
   }
   if (!Number.isInteger(offset) || offset < 0) throw new ValidationError("offset: must be a non-negative integer", "offset");
   return { limit, offset, after: after === undefined ? undefined : positionOf(after) };
+}
+
+/** The events of a `store` call as a list, after checking each frame's keys (guarantee 4). */
+export function storableEvents(events: SessionEvent | readonly SessionEvent[]): readonly SessionEvent[] {
+  const list = Array.isArray(events) ? (events as readonly SessionEvent[]) : [events as SessionEvent];
+  for (const event of list) {
+    const key = unstorableKeyOf(event.frame);
+    if (key !== undefined) {
+      throw new ValidationError(`frame.${key}: keys must not contain '.' or start with '$' (event ${event.id})`, `frame.${key}`);
+    }
+  }
+  return list;
 }
 
 /** Cuts one extra fetched row off a page and turns it into `next_after`. */

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { FrameSchema, normalizeKeys, type Frame } from "@gamejournal/shared";
 import { ValidationError } from "../errors.ts";
-import { DEFAULT_NODE, nodeIdOf, parseMatchId, toMatchId, toSessionEvent } from "./session-event.ts";
+import { DEFAULT_NODE, nodeIdOf, parseMatchId, toMatchId, toSessionEvent, unstorableKeyOf } from "./session-event.ts";
 
 const LOBBY = "6F1C2A3B-4D5E-4F60-8A7B-9C0D1E2F3A4B";
 const lobby = LOBBY.toLowerCase();
@@ -79,5 +79,14 @@ describe("toSessionEvent", () => {
     expect(toSessionEvent(frame({ frameIndex: 1, timestamp: "2025-01-01T00:00:00.001Z" }), { userId: "u", node: "n", receivedAt, now }).id).not.toBe(base.id);
     // No ambiguity from separators inside the parts.
     expect(toSessionEvent(f, { userId: "a:b", node: "c", receivedAt, now }).id).not.toBe(toSessionEvent(f, { userId: "a", node: "b:c", receivedAt, now }).id);
+  });
+});
+
+describe("unstorableKeyOf", () => {
+  test("finds the first key with a dot, a NUL or a leading $, with its path", () => {
+    expect(unstorableKeyOf({ a: [{ b: 1 }, { c: { "$d": 1 } }] })).toBe("a[1].c.$d");
+    expect(unstorableKeyOf({ "x.y": 1 })).toBe("x.y");
+    expect(unstorableKeyOf({ ok: { "nul\0": 1 } })).toBe("ok.nul\0");
+    expect(unstorableKeyOf({ a: "x.y", b: ["$z"], "a$": 1, "": 2 })).toBeUndefined();
   });
 });

@@ -78,6 +78,30 @@ export function sessionEventId(key: {
   return createHash("sha256").update(tuple).digest("base64url").slice(0, 32);
 }
 
+/**
+ * The path of the first object key a document store cannot hold (MongoDB and
+ * FerretDB refuse keys that contain `.` or NUL or start with `$`), e.g.
+ * `session.a.b`; undefined when every key is storable. Ingest should refuse
+ * such frames at the edge; the stores refuse them too.
+ */
+export function unstorableKeyOf(value: unknown, path = ""): string | undefined {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = unstorableKeyOf(value[i], `${path}[${i}]`);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (value === null || typeof value !== "object") return undefined;
+  for (const [key, inner] of Object.entries(value)) {
+    const here = path === "" ? key : `${path}.${key}`;
+    if (key.startsWith("$") || key.includes(".") || key.includes("\0")) return here;
+    const found = unstorableKeyOf(inner, here);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
 export interface ToSessionEventOptions {
   /** `X-User-ID`, or the token's subject; "" when none. */
   userId?: string | undefined;

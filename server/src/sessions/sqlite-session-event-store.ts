@@ -2,6 +2,7 @@ import type { Database } from "bun:sqlite";
 import type { SessionEvent } from "./session-event.ts";
 import {
   checkPage,
+  storableEvents,
   toPage,
   type LobbySessionInfo,
   type PageOptions,
@@ -52,7 +53,7 @@ export class SqliteSessionEventStore implements SessionEventStore {
   }
 
   async store(events: SessionEvent | readonly SessionEvent[]): Promise<{ stored: number }> {
-    const list = Array.isArray(events) ? (events as readonly SessionEvent[]) : [events as SessionEvent];
+    const list = storableEvents(events);
     const insert = this.db.query(
       `INSERT OR IGNORE INTO ${this.table}
        (id, lobby_session_id, match_id, node, user_id, frame_index, timestamp, created_at, updated_at, event_types, frame)
@@ -134,19 +135,14 @@ export class SqliteSessionEventStore implements SessionEventStore {
   }
 }
 
-interface SessionEventRow {
-  id: string;
-  lobby_session_id: string;
-  match_id: string;
-  node: string;
-  user_id: string;
-  frame_index: number;
+/** A row: times in epoch ms, the frame and event types as JSON text. */
+type SessionEventRow = Omit<SessionEvent, "timestamp" | "created_at" | "updated_at" | "event_types" | "frame"> & {
   timestamp: number;
   created_at: number;
   updated_at: number;
   event_types: string;
   frame: string;
-}
+};
 
 function fromRow(row: SessionEventRow): SessionEvent {
   return {
