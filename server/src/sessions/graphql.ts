@@ -66,7 +66,11 @@ interface StoreSessionEventInput {
  *   will be stored (same id), or `{success: false, error}` naming the bad field.
  *   The node is the request's `X-Node-ID` (default `default-node`).
  */
-export function sessionsGraphQL({ store, ingestFrame, subscriptions, clock, logger }: SessionsGraphQLDeps): GraphQLModule {
+export function sessionsGraphQL(deps: SessionsGraphQLDeps): GraphQLModule {
+  for (const name of ["store", "ingestFrame", "subscriptions", "clock", "logger"] as const) {
+    if (!deps[name]) throw new Error(`sessions graphql module: no ${name}`);
+  }
+  const { store, ingestFrame, subscriptions, clock, logger } = deps;
   async function connection(lobbySessionId: string, { limit, offset, after }: PageArgs) {
     const size = Math.min(Math.max(limit ?? DEFAULT_LIMIT, 1), MAX_LIMIT);
     const [page, totalCount] = await Promise.all([

@@ -33,6 +33,7 @@ const PageQuery = z.object({
  * and no events; a malformed id, limit or cursor answers 400 naming it.
  */
 export function sessionRoutes({ store, logger }: SessionRoutesDeps): Hono {
+  if (!store) throw new Error("session routes: no session event store");
   const app = new Hono();
 
   app.get("/session-events/:match_id", async function getSessionEvents(c) {
