@@ -31,6 +31,20 @@ describe("loadConfig", () => {
     expect(both.redisUri).toBe("redis://a/1");
   });
 
+  test("the MongoDB database is MONGODB_DATABASE, else the URI's path, else gamejournal", () => {
+    expect(loadConfig({}).mongoDatabase).toBe("gamejournal");
+    expect(loadConfig({ MONGODB_URI: "mongodb://h:1/" }).mongoDatabase).toBe("gamejournal");
+    expect(loadConfig({ MONGODB_URI: "mongodb://h:1/events" }).mongoDatabase).toBe("events");
+    expect(loadConfig({ MONGODB_URI: "mongodb://u:p%2F@a:1/ev%20ents?replicaSet=rs" }).mongoDatabase).toBe("ev ents");
+    expect(loadConfig({ MONGODB_URI: "mongodb+srv://cluster.example.com/?retryWrites=true" }).mongoDatabase).toBe("gamejournal");
+    expect(loadConfig({ MONGODB_URI: "mongodb://h:1/events", MONGODB_DATABASE: "other" }).mongoDatabase).toBe("other");
+  });
+
+  test("session events live in session_events unless SESSION_EVENTS_COLLECTION names another", () => {
+    expect(loadConfig({}).sessionEventsCollection).toBe("session_events");
+    expect(loadConfig({ SESSION_EVENTS_COLLECTION: "frames_v2" }).sessionEventsCollection).toBe("frames_v2");
+  });
+
   test("empty values count as unset", () => {
     expect(loadConfig({ JOURNAL_REDIS_URI: "", SERVER_ADDRESS: "" }).redisUri).toBeUndefined();
   });
@@ -42,6 +56,8 @@ describe("loadConfig", () => {
     ["JOURNAL_REDIS_URI", "localhost:6379", /redis:\/\//],
     ["LOG_LEVEL", "loud", /info/],
     ["JWT_SECRET", "short", /16 characters/],
+    ["MONGODB_DATABASE", "a/b", /63 characters/],
+    ["SESSION_EVENTS_COLLECTION", "session-events", /letters, digits/],
   ])("rejects %s=%s naming the variable", (variable, value, reason) => {
     try {
       loadConfig({ [variable]: value });

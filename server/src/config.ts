@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { databaseNameOf } from "./backends/mongo.ts";
 
 /**
  * Every setting comes from the environment, is parsed once at start-up and is
@@ -44,6 +45,10 @@ const envSchema = z.object({
   MONGODB_URI: url(["mongodb:", "mongodb+srv:"]).optional(),
   /** Seed 001's name for MONGODB_URI; used when MONGODB_URI is unset. */
   MONGO_URI: url(["mongodb:", "mongodb+srv:"]).optional(),
+  /** MongoDB database name; unset: the one in the MongoDB URI's path, else `gamejournal`. */
+  MONGODB_DATABASE: z.string().regex(/^[^/\\. "$*<>:|?]{1,63}$/, "must be 1 to 63 characters without /\\. \"$*<>:|?").optional(),
+  /** Collection (SQLite: table) of session events. */
+  SESSION_EVENTS_COLLECTION: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,119}$/, "must be letters, digits and _, not starting with a digit").default("session_events"),
   /** Redis for the journal and live fanout; unset: embedded SQLite. */
   JOURNAL_REDIS_URI: url(["redis:", "rediss:"]).optional(),
   /** Seed 000's existing Redis, reused for journaling when JOURNAL_REDIS_URI is unset. */
@@ -71,6 +76,10 @@ export interface Config {
   server: { hostname: string; port: number };
   /** Set: MongoDB is the document store. */
   mongoUri: string | undefined;
+  /** The MongoDB database: MONGODB_DATABASE, else the URI's path, else `gamejournal`. */
+  mongoDatabase: string;
+  /** Collection (SQLite: table) of session events. */
+  sessionEventsCollection: string;
   /** Set: Redis Streams is the journal. */
   redisUri: string | undefined;
   dataDir: string;
@@ -101,9 +110,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(String(issue.path[0] ?? "environment"), issue.message);
   }
   const e = parsed.data;
+  const mongoUri = e.MONGODB_URI ?? e.MONGO_URI;
   return {
     server: e.SERVER_ADDRESS,
-    mongoUri: e.MONGODB_URI ?? e.MONGO_URI,
+    mongoUri,
+    mongoDatabase: e.MONGODB_DATABASE ?? (mongoUri ? databaseNameOf(mongoUri) : "gamejournal"),
+    sessionEventsCollection: e.SESSION_EVENTS_COLLECTION,
     redisUri: e.JOURNAL_REDIS_URI ?? e.VRML_REDIS_URI,
     dataDir: e.DATA_DIR,
     jwtSecret: e.JWT_SECRET,
@@ -121,6 +133,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 export const CONFIG_VARIABLES: ReadonlyArray<[string, string]> = [
   ["SERVER_ADDRESS", "listen address, host:port or :port (default :8080)"],
   ["MONGODB_URI", "MongoDB URI for session events and summaries (alias MONGO_URI; unset: embedded SQLite)"],
+  ["MONGODB_DATABASE", "MongoDB database (default: the URI's path, else gamejournal)"],
+  ["SESSION_EVENTS_COLLECTION", "collection (SQLite: table) of session events (default session_events)"],
   ["JOURNAL_REDIS_URI", "Redis URI for the journal and fanout (falls back to VRML_REDIS_URI; unset: embedded SQLite)"],
   ["DATA_DIR", "directory for embedded data, the spool and the generated JWT secret (default ./data)"],
   ["JWT_SECRET", "HS256 secret for tokens (unset: generated once, kept in DATA_DIR)"],

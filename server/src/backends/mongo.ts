@@ -1,9 +1,16 @@
 import { MongoClient, type Db } from "mongodb";
-import ConnectionString from "mongodb-connection-string-url";
 
-/** The database the URI names in its path, else `gamejournal` (DESIGN.md). */
+/**
+ * The database the URI names in its path, else `gamejournal` (DESIGN.md).
+ * Parsed by hand: under Bun, importing mongodb-connection-string-url from ESM
+ * yields undefined exports (its modules require each other in a cycle). The
+ * connection string spec keeps `/` out of the user info and host list, so the
+ * path starts at the first `/` after the scheme and ends at `?`.
+ */
 export function databaseNameOf(uri: string): string {
-  const path = new ConnectionString(uri).pathname.replace(/^\//, "");
+  const rest = uri.replace(/^mongodb(\+srv)?:\/\//, "");
+  const slash = rest.indexOf("/");
+  const path = slash === -1 ? "" : rest.slice(slash + 1).split("?")[0]!;
   return path === "" ? "gamejournal" : decodeURIComponent(path);
 }
 

@@ -1,0 +1,77 @@
+import { GraphQLError } from "graphql";
+import { createGraphQLError, createSchema, createYoga, type YogaLogger } from "graphql-yoga";
+import { describeError } from "../http/errors.ts";
+import type { Logger } from "../log.ts";
+import { coreModule, type CoreModuleDeps } from "./core-module.ts";
+import type { GraphQLModule } from "./graphql-module.ts";
+
+/** Where the reference (nevr-agent v4 `internal/api`) serves GraphQL, plus the conventional `/graphql`. */
+export const GRAPHQL_PATHS = ["/graphql", "/v3/graphql", "/v3/query"] as const;
+
+export interface CreateGraphQLDeps extends CoreModuleDeps {
+  /** The domains' schema parts, merged after the core module. */
+  modules: readonly GraphQLModule[];
+  logger: Logger;
+  /** Serve GraphiQL to browsers (GET with `Accept: text/html`); default true. */
+  graphiql?: boolean;
+}
+
+/**
+ * The GraphQL endpoint as a fetch handler, to mount on every path of
+ * GRAPHQL_PATHS for GET and POST (GraphQL over HTTP: POST JSON bodies, GET
+ * queries, GraphiQL on GET from a browser).
+ *
+ * Errors: a resolver that throws a domain error (ValidationError,
+ * NotFoundError, ...) yields a GraphQL error with its message and
+ * `extensions.code` (and `extensions.field` when known), as the REST routes
+ * describe it; anything else is logged and answered as `internal error`.
+ * Malformed queries get GraphQL's own errors, unmasked. The schema is built
+ * here, once: a module whose resolvers do not match its types fails now,
+ * not on the first request.
+ */
+export function createGraphQL({ modules, logger, graphiql = true, ...core }: CreateGraphQLDeps): (req: Request) => Promise<Response> {
+  const all = [coreModule(core), ...modules];
+  const yoga = createYoga({
+    schema: createSchema({
+      typeDefs: all.map((m) => m.typeDefs),
+      resolvers: all.map((m) => m.resolvers) as never,
+    }),
+    graphqlEndpoint: `/(${GRAPHQL_PATHS.map((p) => p.slice(1)).join("|")})`,
+    landingPage: false,
+    graphiql: graphiql ? { title: "gamejournal GraphQL" } : false,
+    logging: yogaLogger(logger),
+    maskedErrors: { maskError: domainErrorMasker(logger) },
+  });
+  return async function handleGraphQL(req) {
+    return yoga.fetch(req);
+  };
+}
+
+/** Turns what a resolver threw into the GraphQL error clients see. */
+function domainErrorMasker(logger: Logger) {
+  return function maskError(error: unknown): Error {
+    const located = error instanceof GraphQLError ? error : undefined;
+    const original = located ? located.originalError : error;
+    // GraphQL's own errors (syntax, validation, variable coercion) are already meant for the client.
+    if (located && (original === undefined || original === null || original instanceof GraphQLError)) return located;
+    const described = describeError(original);
+    const where = { nodes: located?.nodes, path: located?.path };
+    if (described.status >= 500 && described.code === "INTERNAL") {
+      logger.error({ err: original, path: located?.path?.join(".") }, "graphql resolver failed");
+    }
+    return createGraphQLError(described.message, {
+      ...where,
+      extensions: { code: described.code, ...(described.field ? { field: described.field } : {}) },
+    });
+  };
+}
+
+function yogaLogger(logger: Logger): YogaLogger {
+  const line = (args: unknown[]) => args.map((a) => (a instanceof Error ? a.message : String(a))).join(" ");
+  return {
+    debug: (...args) => logger.debug({ component: "graphql" }, line(args)),
+    info: (...args) => logger.info({ component: "graphql" }, line(args)),
+    warn: (...args) => logger.warn({ component: "graphql" }, line(args)),
+    error: (...args) => logger.error({ component: "graphql" }, line(args)),
+  };
+}

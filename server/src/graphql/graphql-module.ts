@@ -1,0 +1,17 @@
+import type { YogaInitialContext } from "graphql-yoga";
+
+/** What every resolver receives as its context: the HTTP request (headers such as X-Node-ID). */
+export type GraphQLContext = YogaInitialContext;
+
+/**
+ * One domain's part of the GraphQL schema. Modules are merged by name: each
+ * may declare `type Query { ... }` and `type Mutation { ... }` with its own
+ * fields, and use the shared types of the core module (`Time`, `JSON`,
+ * `PageInfo`). Resolvers are checked against the merged schema at start-up:
+ * a resolver for a field no module declares is an error.
+ */
+export interface GraphQLModule {
+  readonly typeDefs: string;
+  /** `{ TypeName: { field: resolver } }`, or a scalar type by its name. */
+  readonly resolvers: Record<string, unknown>;
+}

@@ -1,0 +1,3 @@
+export * from "./core-module.ts";
+export * from "./create-graphql.ts";
+export * from "./graphql-module.ts";

@@ -1,0 +1,42 @@
+import { FrameSchema, isUuid, normalizeKeys, sessionIdOf, type Frame } from "@gamejournal/shared";
+import { ValidationError } from "../errors.ts";
+import { describeIssues } from "../http/errors.ts";
+import { unstorableKeyOf } from "./session-event.ts";
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The frame of a `storeSessionEvent` mutation, as the reference reads it:
+ * `frameData` is a LobbySessionStateFrame in protobuf-JSON (either naming),
+ * `lobbySessionId` names its session. Like the reference, a frame without a
+ * session id takes `lobbySessionId` and a frame without a timestamp takes
+ * `receivedAt`, so the stored event is fully determined by what is returned.
+ * Throws ValidationError naming the field (`lobbySessionId`,
+ * `frameData.session.session_id`, ...).
+ */
+export function frameFromInput(lobbySessionId: string, frameData: unknown, receivedAt: number): Frame {
+  if (!isUuid(lobbySessionId)) throw new ValidationError("lobbySessionId: must be a session UUID", "lobbySessionId");
+  if (!isObject(frameData)) throw new ValidationError("frameData: must be a JSON object (a LobbySessionStateFrame)", "frameData");
+  const frame = normalizeKeys(frameData) as Record<string, unknown>;
+  const session = frame.session === undefined ? {} : frame.session;
+  if (isObject(session) && session.session_id === undefined && session.sessionid === undefined) {
+    frame.session = { ...session, session_id: lobbySessionId.toLowerCase() };
+  } else {
+    frame.session = session;
+  }
+  frame.timestamp ??= new Date(receivedAt).toISOString();
+
+  const parsed = FrameSchema.safeParse(frame);
+  if (!parsed.success) {
+    const { message, field } = describeIssues(parsed.error.issues);
+    throw new ValidationError(`frameData${field ? "." : ": "}${message}`, field ? `frameData.${field}` : "frameData");
+  }
+  const badKey = unstorableKeyOf(parsed.data);
+  if (badKey !== undefined) throw new ValidationError(`frameData.${badKey}: keys must not contain '.' or start with '$'`, `frameData.${badKey}`);
+  if (sessionIdOf(parsed.data) !== lobbySessionId.toLowerCase()) {
+    throw new ValidationError("lobbySessionId: does not match the frame's session id", "lobbySessionId");
+  }
+  return parsed.data;
+}

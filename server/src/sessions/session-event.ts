@@ -1,0 +1,140 @@
+import { createHash } from "node:crypto";
+import { eventTypesOf, isUuid, sessionIdOf, type Frame } from "@gamejournal/shared";
+import { ValidationError } from "../errors.ts";
+
+/**
+ * Session events (seeds 001 and 002): one stored document per telemetry
+ * frame, keyed by the lobby session (the game's session uuid) and by the
+ * match (`<session uuid>.<node>`, seed 001).
+ *
+ * Identity and idempotency: a session event's `id` is derived from
+ * (lobby_session_id, node, user_id, frame_index, timestamp in ms), so the same
+ * frame sent twice by the same sender on the same node (a retry, a journal
+ * redelivery) has the same id and is stored once. Two frames from one sender
+ * are different events when their frame_index or their timestamp differ.
+ */
+
+/** Seed 001: the node when `X-Node-ID` is absent. */
+export const DEFAULT_NODE = "default-node";
+
+/** A session event as stored and as the read APIs return it. */
+export interface SessionEvent {
+  /** The idempotency key (see `sessionEventId`); `_id` in MongoDB. */
+  id: string;
+  /** The game's session uuid, lower-cased. */
+  lobby_session_id: string;
+  /** `<lobby_session_id>.<node>`. */
+  match_id: string;
+  node: string;
+  /** The sender's user id; "" when none was given. */
+  user_id: string;
+  /** The frame's `frame_index`, -1 when it has none; orders frames with equal timestamps. */
+  frame_index: number;
+  /** The frame as ingested (keys in snake_case, unknown fields kept). */
+  frame: Record<string, unknown>;
+  /** The event keys present in the frame, in order, without repeats. */
+  event_types: string[];
+  /** The frame's own timestamp; the time it was received when it has none. */
+  timestamp: Date;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** `<uuid>.<node>` for a lobby session seen from one node. */
+export function toMatchId(lobbySessionId: string, node: string): string {
+  return `${lobbySessionId.toLowerCase()}.${node}`;
+}
+
+/** Splits a match id into its lobby session (lower-cased) and node; undefined when it is not `<uuid>.<node>`. */
+export function parseMatchId(matchId: string): { lobby_session_id: string; node: string } | undefined {
+  const uuid = matchId.slice(0, 36);
+  const node = matchId.slice(37);
+  if (!isUuid(uuid) || matchId[36] !== "." || !isNodeId(node)) return undefined;
+  return { lobby_session_id: uuid.toLowerCase(), node };
+}
+
+/** A node id: 1 to 128 characters, no whitespace and no `/` (it becomes part of a URL path). */
+export function isNodeId(value: string): boolean {
+  return /^[^\s/]{1,128}$/.test(value);
+}
+
+/** The node named by an `X-Node-ID` header value; DEFAULT_NODE when absent or blank. Throws ValidationError when unusable. */
+export function nodeIdOf(header: string | null | undefined): string {
+  const node = header?.trim() ?? "";
+  if (node === "") return DEFAULT_NODE;
+  if (!isNodeId(node)) throw new ValidationError("X-Node-ID: must be 1 to 128 characters without spaces or '/'", "X-Node-ID");
+  return node;
+}
+
+/** The idempotency key of a frame: a hash of (lobby_session_id, node, user_id, frame_index, timestamp ms). */
+export function sessionEventId(key: {
+  lobby_session_id: string;
+  node: string;
+  user_id: string;
+  frame_index: number;
+  timestamp: Date;
+}): string {
+  const tuple = JSON.stringify([key.lobby_session_id, key.node, key.user_id, key.frame_index, key.timestamp.getTime()]);
+  return createHash("sha256").update(tuple).digest("base64url").slice(0, 32);
+}
+
+/**
+ * The path of the first object key a document store cannot hold (MongoDB and
+ * FerretDB refuse keys that contain `.` or NUL or start with `$`), e.g.
+ * `session.a.b`; undefined when every key is storable. Ingest should refuse
+ * such frames at the edge; the stores refuse them too.
+ */
+export function unstorableKeyOf(value: unknown, path = ""): string | undefined {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = unstorableKeyOf(value[i], `${path}[${i}]`);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (value === null || typeof value !== "object") return undefined;
+  for (const [key, inner] of Object.entries(value)) {
+    const here = path === "" ? key : `${path}.${key}`;
+    if (key.startsWith("$") || key.includes(".") || key.includes("\0")) return here;
+    const found = unstorableKeyOf(inner, here);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+export interface ToSessionEventOptions {
+  /** `X-User-ID`, or the token's subject; "" when none. */
+  userId?: string | undefined;
+  /** `X-Node-ID`; DEFAULT_NODE when absent. */
+  node?: string | undefined;
+  /** When the frame entered the system (the journal entry's time); the timestamp of a frame without one. */
+  receivedAt: Date | number;
+  /** created_at and updated_at. */
+  now: Date | number;
+}
+
+/**
+ * The session event for a validated, key-normalized frame (`FrameSchema`).
+ * Deterministic: the same frame, sender, node and `receivedAt` always give
+ * the same `id`, which is what makes a replayed frame a no-op.
+ */
+export function toSessionEvent(frame: Frame, { userId = "", node = DEFAULT_NODE, receivedAt, now }: ToSessionEventOptions): SessionEvent {
+  const lobby_session_id = sessionIdOf(frame);
+  const parsed = frame.timestamp === undefined ? NaN : Date.parse(frame.timestamp);
+  const timestamp = new Date(Number.isNaN(parsed) ? new Date(receivedAt).getTime() : parsed);
+  const frame_index = frame.frame_index ?? -1;
+  const at = new Date(now);
+  return {
+    id: sessionEventId({ lobby_session_id, node, user_id: userId, frame_index, timestamp }),
+    lobby_session_id,
+    match_id: toMatchId(lobby_session_id, node),
+    node,
+    user_id: userId,
+    frame_index,
+    frame: frame as Record<string, unknown>,
+    event_types: eventTypesOf(frame),
+    timestamp,
+    created_at: at,
+    updated_at: at,
+  };
+}
