@@ -1,5 +1,6 @@
 #!/usr/bin/env bun
 import { Command, CommanderError } from "commander";
+import { agentCommand } from "./agent/index.ts";
 import { CONFIG_VARIABLES, ConfigError, loadConfig } from "./config.ts";
 import { createLogger } from "./log.ts";
 import { startServer } from "./server.ts";
@@ -23,6 +24,8 @@ export function buildCli(): Command {
     .command("serve")
     .description("run the server: REST, tRPC (HTTP, WebSocket, SSE), /health and /metrics on SERVER_ADDRESS")
     .action(serve);
+
+  program.addCommand(agentCommand());
 
   return program;
 }
