@@ -38,7 +38,7 @@ export function createApp({ services, metrics, logger, router, createContext, ro
       endpoint: "/trpc",
       req: c.req.raw,
       router,
-      createContext: ({ req, info }) => createContext({ req, connectionParams: info.connectionParams }),
+      createContext: ({ req, info }) => createContext({ req, connectionParams: info.connectionParams, transport: "http" }),
       onError({ error, path }) {
         if (error.code === "INTERNAL_SERVER_ERROR") logger.error({ err: error.cause ?? error, path }, "trpc procedure failed");
       },

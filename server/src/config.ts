@@ -67,6 +67,12 @@ const envSchema = z.object({
   JOURNAL_MAX_EVENT_BYTES: positiveInt.default(64 * 1024),
   /** Most events in one append call (413 above). */
   JOURNAL_MAX_BATCH: positiveInt.default(1_000),
+  /** Events kept per lobby stream: how far back a live subscriber can resume. */
+  TELEMETRY_LOBBY_STREAM_MAXLEN: positiveInt.default(10_000),
+  /** Events held for a live subscriber that stopped reading before it is disconnected. */
+  TELEMETRY_SUBSCRIBER_BUFFER: positiveInt.default(1_000),
+  /** Seconds a lobby subscription stays active without renewal (removed after twice that). */
+  TELEMETRY_SUBSCRIPTION_TTL_SECONDS: positiveInt.default(60),
 });
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -87,6 +93,7 @@ export interface Config {
   logLevel: LogLevel;
   shutdownTimeoutMs: number;
   journal: { idempotencyWindowMs: number; maxEventBytes: number; maxBatch: number };
+  telemetry: { lobbyStreamMaxLen: number; subscriberBuffer: number; ttlMs: number };
 }
 
 /** A configuration value that cannot be used; `message` is one printable line. */
@@ -126,6 +133,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxEventBytes: e.JOURNAL_MAX_EVENT_BYTES,
       maxBatch: e.JOURNAL_MAX_BATCH,
     },
+    telemetry: {
+      lobbyStreamMaxLen: e.TELEMETRY_LOBBY_STREAM_MAXLEN,
+      subscriberBuffer: e.TELEMETRY_SUBSCRIBER_BUFFER,
+      ttlMs: e.TELEMETRY_SUBSCRIPTION_TTL_SECONDS * 1000,
+    },
   };
 }
 
@@ -143,4 +155,7 @@ export const CONFIG_VARIABLES: ReadonlyArray<[string, string]> = [
   ["JOURNAL_IDEMPOTENCY_WINDOW_SECONDS", "how long an idempotency key is remembered (default 86400)"],
   ["JOURNAL_MAX_EVENT_BYTES", "largest accepted event as JSON bytes, 413 above (default 65536)"],
   ["JOURNAL_MAX_BATCH", "most events in one append call, 413 above (default 1000)"],
+  ["TELEMETRY_LOBBY_STREAM_MAXLEN", "events kept per lobby stream for resuming subscribers (default 10000)"],
+  ["TELEMETRY_SUBSCRIBER_BUFFER", "events held for a subscriber that stopped reading before it is disconnected (default 1000)"],
+  ["TELEMETRY_SUBSCRIPTION_TTL_SECONDS", "a lobby subscription without renewal is inactive after this, removed after twice (default 60)"],
 ];

@@ -5,6 +5,13 @@ import { openBackends, redisReady } from "./backends/index.ts";
 import type { Config } from "./config.ts";
 import { Health } from "./health/index.ts";
 import { EventJournal, JournalMetrics, journalRoutes, openJournal } from "./journal/index.ts";
+import {
+  RedisSubscriptionRegistry,
+  SqliteSubscriptionRegistry,
+  TelemetryService,
+  telemetryMetrics,
+  telemetryRoutes,
+} from "./telemetry/index.ts";
 import type { Logger } from "./log.ts";
 import { createMetrics } from "./metrics/index.ts";
 import { systemClock, type Clock, type Services } from "./services.ts";
@@ -45,6 +52,22 @@ export async function startServer({ config, logger, clock = systemClock }: Start
   const journalMetrics = new JournalMetrics(metrics.registry, opened.journal, { spoolDepth: () => opened.spool?.spoolDepth ?? 0 });
   const journal = new EventJournal(opened.journal, { clock, ...config.journal, metrics: journalMetrics });
 
+  const registryOptions = { ttlMs: config.telemetry.ttlMs, now: () => clock.now() };
+  const telemetry = new TelemetryService({
+    journal,
+    registry: backends.redis
+      ? new RedisSubscriptionRegistry(backends.redis, registryOptions)
+      : new SqliteSubscriptionRegistry(backends.sqlite("journal"), registryOptions),
+    clock,
+    logger,
+    ...config.telemetry,
+    shutdown: shutdown.signal,
+    metrics: telemetryMetrics(metrics.registry),
+  });
+
+  // Expired subscriptions leave the registry even for lobbies nobody lists.
+  const sweeper = setInterval(() => void telemetry.registry.sweep().catch(() => {}), config.telemetry.ttlMs);
+
   const health = new Health(backends.kind, VERSION);
   for (const check of backends.checks) health.register(check.name === "redis" && opened.check ? opened.check : check);
 
@@ -54,10 +77,11 @@ export async function startServer({ config, logger, clock = systemClock }: Start
     clock,
     shutdown: shutdown.signal,
     journal,
+    telemetry,
   };
 
   const createContext = createContextFactory(services);
-  const app = createApp({ services, metrics, logger, router: appRouter, createContext, routes: [journalRoutes(journal)] });
+  const app = createApp({ services, metrics, logger, router: appRouter, createContext, routes: [journalRoutes(journal), telemetryRoutes(telemetry)] });
   const trpcWs = createTrpcWsHandler({ router: appRouter, createContext, logger });
 
   const sockets = new Set<ServerWebSocket<SocketData>>();
@@ -110,6 +134,7 @@ export async function startServer({ config, logger, clock = systemClock }: Start
       stopping ??= (async () => {
         logger.info("shutting down");
         shutdown.abort();
+        clearInterval(sweeper);
         const drained = server.stop(false);
         for (const ws of sockets) ws.close(1001, "server shutting down");
         const timedOut = await Promise.race([

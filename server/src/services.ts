@@ -1,6 +1,7 @@
 import type { Auth } from "./auth/index.ts";
 import type { HealthReport } from "./health/index.ts";
 import type { JournalingApi } from "./journal/event-journal.ts";
+import type { TelemetryApi } from "./telemetry/telemetry.ts";
 
 /** Wall-clock time, injected so tests can control it. */
 export interface Clock {
@@ -23,4 +24,6 @@ export interface Services {
   readonly shutdown: AbortSignal;
   /** Seed 000's journaling API; `.journal` is the journal port itself. */
   readonly journal: JournalingApi;
+  /** Live lobby telemetry: broadcast, feeds and the subscription registry. */
+  readonly telemetry: TelemetryApi;
 }

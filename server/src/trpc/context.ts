@@ -10,6 +10,8 @@ export interface AuthUser {
 export interface Context {
   readonly services: Services;
   readonly user: AuthUser | null;
+  /** How the call arrived: HTTP (queries, mutations, SSE subscriptions) or a WebSocket. */
+  readonly transport: "http" | "ws";
 }
 
 export interface ContextSource {
@@ -17,6 +19,7 @@ export interface ContextSource {
   req: Request;
   /** Sent by the client as the first WebSocket message when it has any. */
   connectionParams?: Record<string, string | undefined> | null;
+  transport: "http" | "ws";
 }
 
 export type CreateContext = (source: ContextSource) => Promise<Context>;
@@ -28,14 +31,14 @@ export type CreateContext = (source: ContextSource) => Promise<Context>;
  * authenticated procedures answer UNAUTHORIZED with the reason.
  */
 export function createContextFactory(services: Services): CreateContext {
-  return async function createContext({ req, connectionParams }) {
+  return async function createContext({ req, connectionParams, transport }) {
     const token =
       bearerToken(req.headers.get("authorization")) ??
       connectionParams?.token ??
       new URL(req.url).searchParams.get("token") ??
       undefined;
     const user = token ? await services.auth.verify(token).catch(() => null) : null;
-    return { services, user };
+    return { services, user, transport };
   };
 }
 

@@ -1,11 +1,13 @@
 import { journalRouter } from "../journal/router.ts";
 import { systemRouter } from "../system/router.ts";
+import { telemetryRouter } from "../telemetry/router.ts";
 import { router } from "./trpc.ts";
 
 /** The root router: one namespace per domain. */
 export const appRouter = router({
   system: systemRouter,
   journal: journalRouter,
+  telemetry: telemetryRouter,
 });
 
 export type AppRouter = typeof appRouter;

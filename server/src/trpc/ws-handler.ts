@@ -10,6 +10,7 @@ import { parseTRPCMessage, type TRPCClientOutgoingMessage } from "@trpc/server/r
 import type { ServerWebSocket } from "bun";
 import type { Logger } from "../log.ts";
 import type { Context, CreateContext } from "./context.ts";
+import { describeError } from "../http/errors.ts";
 import { SerializedJson } from "./serialized-json.ts";
 
 /**
@@ -67,12 +68,27 @@ export function createTrpcWsHandler({ router, createContext, logger }: TrpcWsHan
     };
   }
 
+  /**
+   * A subscriber too far behind is disconnected: close code 4008 with the
+   * reason, and the socket is dropped outright if its peer does not finish
+   * the close within a second (it is not reading, so its buffer stays full).
+   */
+  function disconnectSlow(ws: Socket, reason: string): void {
+    logger.warn({ reason }, "disconnecting a slow websocket subscriber");
+    ws.data.trpc.closed = true;
+    // A close reason is at most 123 bytes.
+    ws.close(4008, Buffer.from(reason).subarray(0, 120).toString());
+    setTimeout(() => {
+      if (ws.readyState !== WebSocket.CLOSED) ws.terminate();
+    }, 1_000);
+  }
+
   function waitForDrain(ws: Socket): Promise<void> {
     return new Promise((resolve) => ws.data.trpc.drainWaiters.push(resolve));
   }
 
   function makeContext(ws: Socket, connectionParams: Record<string, string | undefined> | null): Promise<Context | null> {
-    return createContext({ req: ws.data.trpc.req, connectionParams }).catch((cause) => {
+    return createContext({ req: ws.data.trpc.req, connectionParams, transport: "ws" }).catch((cause) => {
       respond(ws, errorMessage(null, cause, "unknown"));
       ws.close(1008, "context could not be created");
       return null;
@@ -103,6 +119,7 @@ export function createTrpcWsHandler({ router, createContext, logger }: TrpcWsHan
       respond(ws, { id, jsonrpc: "2.0", result: { type: "stopped" } });
     } catch (cause) {
       respond(ws, errorMessage(id, cause, "subscription", path));
+      if (describeError(cause).code === "OVERLOADED") disconnectSlow(ws, describeError(cause).message);
     } finally {
       ws.data.trpc.subscriptions.delete(id);
       abort.abort();

@@ -1,0 +1,209 @@
+import { RTAPI_STREAM, StreamModeLobbySessionTelemetry, toLobbyStream } from "@gamejournal/shared";
+import { tracked, type TrackedEnvelope } from "@trpc/server";
+import type { JournalingApi } from "../journal/event-journal.ts";
+import { compareIds, parseId } from "../journal/ids.ts";
+import type { JournalEntry } from "../journal/journal.ts";
+import type { Logger } from "../log.ts";
+import type { Clock } from "../services.ts";
+import { SerializedJson } from "../trpc/serialized-json.ts";
+import { anySignal, sleep } from "../util/abort.ts";
+import type { SubscriptionRegistry } from "./registry.ts";
+
+/** A live lobby event as subscribers receive it: the journal entry of the lobby's stream. */
+export interface LobbyEvent {
+  id: string;
+  type: string;
+  lobby_id?: string;
+  user_id?: string;
+  session_id?: string;
+  match_id?: string;
+  ts: number;
+  data: unknown;
+  mode?: number;
+}
+
+/** Sent instead of events a resuming subscriber can no longer get: they were trimmed from the lobby stream. */
+export interface EventsLost {
+  type: "events_lost";
+  error: string;
+  /** The last id the subscriber had. */
+  after: string;
+  /** The highest id trimmed; the feed continues after it. */
+  through: string;
+}
+
+export type LobbyFeedItem = TrackedEnvelope<LobbyEvent | EventsLost>;
+
+export interface BroadcastAnswer {
+  lobby_id: string;
+  /** The event's id in the lobby's stream: what subscribers see and resume from. null while spooled. */
+  id: string | null;
+  /** Its id in `events:rtapi`. */
+  journal_id: string | null;
+  spooled?: true;
+}
+
+export interface FeedOptions {
+  lobbyId: string;
+  /** Resume after this id: every later event still kept, then live ones. Absent: live events from now. */
+  lastEventId?: string | null;
+  signal: AbortSignal;
+  transport: "ws" | "sse";
+  /** When given, the feed keeps this session's registry entry alive while it runs. */
+  sessionId?: string;
+  userId?: string;
+}
+
+export interface TelemetryMetricsSink {
+  subscriberOpened(transport: string): void;
+  subscriberClosed(transport: string, reason: "done" | "slow" | "error"): void;
+  delivered(transport: string, latencySeconds: number): void;
+}
+
+/** What the edges use of telemetry; TelemetryService implements it. */
+export interface TelemetryApi {
+  readonly registry: SubscriptionRegistry;
+  broadcast(lobbyId: string, data: unknown, opts?: { userId?: string; sessionId?: string; key?: string }): Promise<BroadcastAnswer>;
+  feed(opts: FeedOptions): AsyncGenerator<LobbyFeedItem>;
+}
+
+export interface TelemetryOptions {
+  journal: JournalingApi;
+  registry: SubscriptionRegistry;
+  clock: Clock;
+  logger: Logger;
+  /** Cap of each lobby's stream (default 10,000 events): how far back a subscriber can resume. */
+  lobbyStreamMaxLen?: number;
+  /** Events held for a subscriber that does not keep up before it is disconnected (default 1,000). */
+  subscriberBuffer?: number;
+  /** Registry TTL: a live feed renews its session every third of it. */
+  ttlMs?: number;
+  shutdown?: AbortSignal;
+  metrics?: TelemetryMetricsSink;
+}
+
+/** One serialisation per entry, shared by every subscriber the hub hands the same entry to. */
+const serialized = new WeakMap<JournalEntry, SerializedJson<LobbyEvent>>();
+function serialize(entry: JournalEntry): SerializedJson<LobbyEvent> {
+  let json = serialized.get(entry);
+  if (!json) {
+    json = SerializedJson.of(entry as LobbyEvent);
+    serialized.set(entry, json);
+  }
+  return json;
+}
+
+/**
+ * Live lobby telemetry (seed 000's StreamModeLobbySessionTelemetry).
+ *
+ * Guarantees:
+ * 1. `broadcast` journals the event to `events:rtapi` and to the lobby's
+ *    capped stream in one append, and resolves once that is durable; it
+ *    never waits for delivery.
+ * 2. Delivery is a tail of the lobby's stream (one read per process,
+ *    however many subscribers), so subscribers on every instance sharing
+ *    the journal get every event in order.
+ * 3. `feed` with `lastEventId` yields every later event still kept, then
+ *    live ones, with no gap and no duplicate; if some were trimmed, it first
+ *    yields an `events_lost` item saying which.
+ * 4. A subscriber more than `subscriberBuffer` events behind is ended with
+ *    SlowConsumerError; others are unaffected and memory stays bounded.
+ */
+export class TelemetryService implements TelemetryApi {
+  readonly registry: SubscriptionRegistry;
+  private readonly maxLen: number;
+  private readonly buffer: number;
+  private readonly ttlMs: number;
+
+  constructor(private readonly opts: TelemetryOptions) {
+    if (!opts.journal) throw new Error("new telemetry service: no journal");
+    if (!opts.registry) throw new Error("new telemetry service: no subscription registry");
+    this.registry = opts.registry;
+    this.maxLen = opts.lobbyStreamMaxLen ?? 10_000;
+    this.buffer = opts.subscriberBuffer ?? 1_000;
+    this.ttlMs = opts.ttlMs ?? 60_000;
+  }
+
+  /** Seed 000's `BroadcastTelemetry(lobbyId, data)`. */
+  async broadcast(lobbyId: string, data: unknown, { userId, sessionId, key }: { userId?: string; sessionId?: string; key?: string } = {}): Promise<BroadcastAnswer> {
+    const event = {
+      type: "telemetry",
+      lobby_id: lobbyId,
+      ...(userId ? { user_id: userId } : {}),
+      ...(sessionId ? { session_id: sessionId } : {}),
+      ts: this.opts.clock.now(),
+      data: data ?? null,
+      mode: StreamModeLobbySessionTelemetry,
+      ...(key ? { key } : {}),
+    };
+    const answer = await this.opts.journal.append([
+      { stream: RTAPI_STREAM, event },
+      { stream: toLobbyStream(lobbyId), event, maxLen: this.maxLen },
+    ]);
+    return { lobby_id: lobbyId, id: answer.ids[1] ?? null, journal_id: answer.ids[0] ?? null, ...(answer.spooled ? { spooled: true as const } : {}) };
+  }
+
+  async *feed({ lobbyId, lastEventId, signal, transport, sessionId, userId }: FeedOptions): AsyncGenerator<LobbyFeedItem> {
+    const stop = anySignal(signal, this.opts.shutdown);
+    const journal = this.opts.journal.journal;
+    const stream = toLobbyStream(lobbyId);
+    const metrics = this.opts.metrics;
+    metrics?.subscriberOpened(transport);
+    let reason: "done" | "slow" | "error" = "done";
+    const heartbeat = sessionId ? this.keepAlive(lobbyId, sessionId, userId ?? "", stop) : undefined;
+    try {
+      const info = await journal.info(stream);
+      let after: string;
+      if (lastEventId) {
+        after = lastEventId;
+        if (info && compareIds(lastEventId, info.max_deleted_id) < 0) {
+          const lost: EventsLost = {
+            type: "events_lost",
+            error: `events after ${lastEventId} up to ${info.max_deleted_id} were trimmed from lobby ${lobbyId} (it keeps the last ${this.maxLen}); resuming with the oldest kept event`,
+            after: lastEventId,
+            through: info.max_deleted_id,
+          };
+          yield tracked(info.max_deleted_id, lost);
+          after = info.max_deleted_id;
+        }
+      } else {
+        after = info?.last_id ?? "0-0";
+      }
+      for await (const batch of journal.tail(stream, after, { signal: stop, maxBuffered: this.buffer })) {
+        for (const entry of batch) {
+          metrics?.delivered(transport, Math.max(0, this.opts.clock.now() - parseId(entry.id).ms) / 1000);
+          yield tracked(entry.id, serialize(entry) as unknown as LobbyEvent);
+        }
+      }
+    } catch (error) {
+      reason = (error as { code?: string }).code === "OVERLOADED" ? "slow" : "error";
+      throw error;
+    } finally {
+      metrics?.subscriberClosed(transport, reason);
+      await heartbeat?.stop();
+    }
+  }
+
+  /** Registers the session and renews it every third of the TTL while the feed runs. */
+  private keepAlive(lobbyId: string, sessionId: string, userId: string, signal: AbortSignal) {
+    const done = new AbortController();
+    const loop = (async () => {
+      const stop = anySignal(signal, done.signal);
+      try {
+        await this.registry.subscribe(lobbyId, sessionId, userId);
+        while (!stop.aborted) {
+          await sleep(this.ttlMs / 3, stop);
+          if (!stop.aborted) await this.registry.renew(lobbyId, sessionId);
+        }
+      } catch (error) {
+        this.opts.logger.warn({ err: (error as Error).message, lobbyId, sessionId }, "could not renew a live subscription");
+      }
+    })();
+    return {
+      async stop() {
+        done.abort();
+        await loop;
+      },
+    };
+  }
+}
