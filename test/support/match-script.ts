@@ -1,4 +1,5 @@
 import { FrameSchema, normalizeKeys, PLAYER_ACTIONS_STREAM, RTAPI_STREAM, type Frame, type PlayerStats } from "@gamejournal/shared";
+import type { JournalEntry } from "../../server/src/journal/journal.ts";
 import type { EntryMeta, PlayerAction } from "../../server/src/matches/index.ts";
 
 /**
@@ -86,6 +87,11 @@ export function scriptAction(second: number, type: string, userId: string, data:
     action: { type, user_id: userId, session_id: MATCH_SESSION, match_id: MATCH_ID, data, ts: new Date(ms).toISOString() },
     meta: { id: `${ms}-${seq}`, stream: PLAYER_ACTIONS_STREAM, node: MATCH_NODE },
   };
+}
+
+/** A scripted frame as the journal hands it to a worker (`type: "frame"`, the raw frame as `data`). */
+export function asJournalEntry({ raw, meta }: ScriptedFrame): JournalEntry {
+  return { id: meta.id, type: "frame", session_id: MATCH_SESSION, match_id: MATCH_ID, ts: Number(meta.id.split("-")[0]), data: raw };
 }
 
 const ZERO: PlayerStats = {

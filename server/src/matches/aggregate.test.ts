@@ -10,9 +10,7 @@ import {
   type ScriptedFrame,
   type ScriptedPlayer,
 } from "../../../test/support/match-script.ts";
-import { ValidationError } from "../errors.ts";
 import { applyAction, applyFrame, emptyAggregate, endMatch, endReason, isEnded, type MatchAggregate } from "./aggregate.ts";
-import { compareEntryIds } from "./entry-id.ts";
 import { toSummary } from "./summary.ts";
 
 const foldFrames = (frames: ScriptedFrame[], from: MatchAggregate = emptyAggregate(MATCH_ID)) =>
@@ -83,6 +81,19 @@ describe("match summary fold", () => {
       { player_id: "1", user_id: "user-a", account_number: "1", display_name: "a", team: "blue", joined_at: iso(0), left_at: iso(50) },
     ]);
     expect(summary.duration_seconds).toBe(50);
+  });
+
+  test("a player known first from an action and then from frames stays one player", () => {
+    const joined = scriptAction(0, "player_joined", "user-b", { display_name: "b", team: "blue" });
+    let agg = applyAction(emptyAggregate(MATCH_ID), joined.action, joined.meta);
+    const { frame, meta } = scriptFrame({ second: 1, blue: [player("b", 2, 0, 10)] });
+    agg = applyFrame(agg, { ...frame, session: { ...frame.session, client_name: "b" } }, { ...meta, user_id: "user-b" });
+    const left = scriptAction(2, "player_left", "user-b");
+    const summary = toSummary(applyAction(agg, left.action, left.meta));
+    expect(summary.players).toEqual(["user-b"]);
+    expect(summary.evr_match_presences).toEqual([
+      { player_id: "user-b", user_id: "user-b", account_number: "2", display_name: "b", team: "blue", joined_at: iso(0), left_at: iso(2) },
+    ]);
   });
 
   test("links the agent's user to the player the game names as its client", () => {
@@ -202,16 +213,6 @@ describe("match summary fold", () => {
   });
 });
 
-describe("journal entry ids", () => {
-  test("compare as <ms>-<seq> numbers, not as text", () => {
-    expect(compareEntryIds("9-0", "10-0")).toBeLessThan(0);
-    expect(compareEntryIds("10-2", "10-10")).toBeLessThan(0);
-    expect(compareEntryIds("0010-1", "10-1")).toBe(0);
-    expect(compareEntryIds("18446744073709551615-1", "18446744073709551614-9")).toBeGreaterThan(0);
-  });
-
-  test("a malformed id is a ValidationError naming it", () => {
-    expect(() => compareEntryIds("abc", "1-0")).toThrow(ValidationError);
-    expect(() => applyFrame(emptyAggregate(MATCH_ID), standardMatch()[0]!.frame, { id: "12" })).toThrow('got "12"');
-  });
+test("a malformed journal entry id is refused before anything changes", () => {
+  expect(() => applyFrame(emptyAggregate(MATCH_ID), standardMatch()[0]!.frame, { id: "abc" })).toThrow('not a stream id: "abc"');
 });

@@ -9,10 +9,10 @@ import {
   type Session,
   type TeamMember,
 } from "@gamejournal/shared";
+import { compareIds, parseId } from "../journal/ids.ts";
 import type { EndReason, MatchAggregate } from "./aggregate-state.ts";
-import { compareEntryIds, entryIdTime } from "./entry-id.ts";
-import { playerIdOf, teamKey, type PlayerIdentity } from "./identity.ts";
-import { closeRound, leave, playerBySlotOrName, roundHasActivity, seePlayer } from "./roster.ts";
+import { teamKey, type PlayerIdentity } from "./identity.ts";
+import { closeRound, leave, playerBySlotOrName, resolvePlayerId, roundHasActivity, seePlayer } from "./roster.ts";
 import { observeRoundEnded, observeRoundStarted, observeScoreboard } from "./rounds.ts";
 
 export type { EndReason, MatchAggregate } from "./aggregate-state.ts";
@@ -96,7 +96,7 @@ export function emptyAggregate(matchId: string, { labels = {} }: { labels?: Labe
 /** Whether the entry `id` of `stream` is already folded into `agg` (and would be skipped). */
 export function hasFolded(agg: MatchAggregate, stream: string, id: string): boolean {
   const last = Object.hasOwn(agg.positions, stream) ? agg.positions[stream] : undefined;
-  return last !== undefined && compareEntryIds(id, last) <= 0;
+  return last !== undefined && compareIds(id, last) <= 0;
 }
 
 /** Folds one telemetry frame (already `normalizeKeys`-ed and `FrameSchema`-parsed) in. */
@@ -122,7 +122,7 @@ export function applyFrame(agg: MatchAggregate, frame: Frame, meta: EntryMeta): 
       const slots: Record<string, string> = {};
       for (const { member, team } of playersOf(session)) {
         const identity = identityOf(member);
-        if (leaving.has(playerIdOf(identity))) continue;
+        if (leaving.has(resolvePlayerId(next, identity))) continue;
         const id = seePlayer(next, { identity, team: teamKey(team), stats: member.stats, ping: member.ping }, at);
         if (id === "") continue;
         listed.add(id);
@@ -134,7 +134,7 @@ export function applyFrame(agg: MatchAggregate, frame: Frame, meta: EntryMeta): 
     for (const event of events) {
       if (isRecord(event.player_joined) && isRecord(event.player_joined.player)) {
         const identity = identityOf(event.player_joined.player as TeamMember);
-        const id = playerIdOf(identity);
+        const id = resolvePlayerId(next, identity);
         if (id !== "" && !listed.has(id) && !leaving.has(id)) seePlayer(next, { identity, team: teamKey(event.player_joined.role) }, at);
       }
       if (isRecord(event.scoreboard_updated)) {
@@ -170,10 +170,7 @@ export function applyAction(agg: MatchAggregate, action: PlayerAction, meta: Ent
         seePlayer(next, { identity, team: teamKey(data.team ?? data.role) }, at);
         break;
       case "player_left": {
-        const known = next.roster.find(
-          (p) => (identity.account_number !== "" && p.account_number === identity.account_number) || (identity.user_id !== "" && p.user_id === identity.user_id),
-        );
-        const id = known?.player_id ?? playerIdOf(identity);
+        const id = resolvePlayerId(next, identity);
         leave(next, (playerId) => playerId === id, at);
         break;
       }
@@ -216,8 +213,19 @@ export function endMatch(agg: MatchAggregate, reason: "explicit" | "inactivity")
   return next;
 }
 
+/**
+ * Moves the positions past an entry that says nothing about the match (e.g.
+ * telemetry on `events:rtapi` that is not a frame), so that it counts as
+ * folded for checkpoints and acknowledgement, without changing the summary.
+ */
+export function skipEntry(agg: MatchAggregate, meta: EntryMeta & { stream: string }): MatchAggregate {
+  parseId(meta.id);
+  if (hasFolded(agg, meta.stream, meta.id)) return agg;
+  return { ...agg, positions: { ...agg.positions, [meta.stream]: meta.id }, entries: agg.entries + 1 };
+}
+
 function fold(agg: MatchAggregate, stream: string, meta: EntryMeta, own: unknown, apply: (next: MatchAggregate, at: number) => void): MatchAggregate {
-  const idTime = entryIdTime(meta.id); // also rejects a malformed id before anything changes
+  const idTime = parseId(meta.id).ms; // also rejects a malformed id before anything changes
   if (hasFolded(agg, stream, meta.id)) return agg;
   const next = structuredClone(agg);
   next.positions = { ...next.positions, [stream]: meta.id };

@@ -1,8 +1,8 @@
 export * from "./aggregate.ts";
+export { applyEntry, frameOf } from "./entry.ts";
 export type { MatchCheckpoint, MatchCheckpointStore } from "./checkpoint-store.ts";
 export { MongoMatchCheckpointStore } from "./checkpoint-store-mongo.ts";
 export { SqliteMatchCheckpointStore } from "./checkpoint-store-sqlite.ts";
-export { compareEntryIds, entryIdTime } from "./entry-id.ts";
 export { isPlayingTeam, playerIdOf, teamKey, type TeamKey } from "./identity.ts";
 export type { MatchSummaryListOptions, MatchSummaryStore } from "./summary-store.ts";
 export { MongoMatchSummaryStore } from "./summary-store-mongo.ts";

@@ -23,7 +23,7 @@ export interface Sighting {
  * player's id, or "" when the sighting names nobody.
  */
 export function seePlayer(agg: MatchAggregate, sighting: Sighting, at: number): string {
-  const id = playerIdOf(sighting.identity);
+  const id = resolvePlayerId(agg, sighting.identity);
   if (id === "") return "";
   const player = playerState(agg, id, sighting.identity);
   player.team = sighting.team;
@@ -35,6 +35,18 @@ export function seePlayer(agg: MatchAggregate, sighting: Sighting, at: number): 
   if (sighting.stats !== null && typeof sighting.stats === "object") addStats(player, sighting.stats as Record<string, unknown>);
   openPresence(agg, player, at);
   return id;
+}
+
+/**
+ * The id of the player `who` names: one already in the roster with the same
+ * account number or platform user id (so a player known from an action and
+ * then from frames stays one player), else `playerIdOf(who)`.
+ */
+export function resolvePlayerId(agg: MatchAggregate, who: PlayerIdentity): string {
+  const known = agg.roster.find(
+    (p) => (who.account_number !== "" && p.account_number === who.account_number) || (who.user_id !== "" && p.user_id === who.user_id),
+  );
+  return known?.player_id ?? playerIdOf(who);
 }
 
 function playerState(agg: MatchAggregate, id: string, who: PlayerIdentity): PlayerState {
