@@ -22,6 +22,9 @@ import type { MatchAggregate } from "./aggregate-state.ts";
  *    entries (`aggregate.entries`), so a slow or restarted worker cannot
  *    move a match backwards; it returns false instead. Saving an aggregate
  *    with as many entries again (the same fold) overwrites it harmlessly.
+ *    Atomic against concurrent savers on MongoDB and SQLite; not on FerretDB
+ *    1.x (see `MatchSummaryStore`, point 3), where one worker a match is
+ *    what keeps it.
  * 4. Durable as the backend acknowledges writes: MongoDB's write concern;
  *    SQLite in WAL mode survives a crash of the process (`openSqlite`).
  * 5. Lossless: a loaded aggregate is equal to the saved one (JSON round trip),

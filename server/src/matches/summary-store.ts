@@ -19,6 +19,10 @@ import { describeIssues } from "../http/errors.ts";
  * 3. Never backwards: a summary whose `updated_at` is older than the stored
  *    one's is not written (`store` returns false), so a late or replaying
  *    worker cannot roll a match back. Equal or newer is written (true).
+ *    On MongoDB and SQLite this holds for concurrent writers too; FerretDB
+ *    1.x does not apply a filtered update atomically, so there two writers
+ *    of one match at the same instant may leave the older (the summary
+ *    worker has one writer a match, so this does not arise in normal use).
  * 4. `list` returns newest `created_at` first, ties broken by `match_id`
  *    (descending), and since a match's `created_at` never changes its cursor
  *    is stable: paging on never repeats or skips a summary, whatever is
