@@ -65,7 +65,7 @@ export class SqliteMatchSummaryStore implements MatchSummaryStore {
   async list(options?: MatchSummaryListOptions): Promise<MatchSummaryPage> {
     const { playerId, from, to, limit, after } = parseListOptions(options);
     // With a player, walk that player's index rows (`k`) in order; else the summaries' own.
-    const from_ = playerId === undefined ? "match_summaries k" : "match_summary_players k";
+    const source = playerId === undefined ? "match_summaries k" : "match_summary_players k JOIN match_summaries s USING (match_id)";
     const where: string[] = [];
     const params: Record<string, string | number> = { limit: limit + 1 };
     const condition = (sql: string, values: Record<string, string | number>) => {
@@ -80,7 +80,7 @@ export class SqliteMatchSummaryStore implements MatchSummaryStore {
     }
     const rows = this.db
       .query<{ summary: string }, [Record<string, string | number>]>(
-        `SELECT s.summary FROM ${from_} JOIN match_summaries s ON s.match_id = k.match_id
+        `SELECT ${playerId === undefined ? "k" : "s"}.summary FROM ${source}
          ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""}
          ORDER BY k.created_at DESC, k.match_id DESC LIMIT $limit`,
       )
