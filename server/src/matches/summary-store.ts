@@ -1,7 +1,7 @@
 import { MatchSummarySchema, type MatchSummary, type MatchSummaryPage } from "@gamejournal/shared";
 import { z } from "zod";
 import { ValidationError } from "../errors.ts";
-import { describeIssues } from "../http/errors.ts";
+import { parseWith } from "../http/validate.ts";
 
 /**
  * Where match summaries live (seed 000's `matchSummaryStore`). Adapters:
@@ -75,21 +75,15 @@ const ListOptionsSchema = z.object({
   cursor: z.string().min(1).nullish(),
 });
 
-/** `value` parsed by `schema`, or a ValidationError naming the first bad field. */
-export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, what: string): z.output<T> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const { message, field } = describeIssues(result.error.issues);
-  throw new ValidationError(`${what}: ${message}`, field);
-}
-
 export function parseSummary(summary: unknown): MatchSummary {
-  return parseOrThrow(MatchSummarySchema, summary, "match summary");
+  return parseWith(MatchSummarySchema, summary);
 }
 
 export function parseListOptions(options: unknown): ListQuery {
-  const { playerId, from, to, limit, cursor } = parseOrThrow(ListOptionsSchema, options ?? {}, "list match summaries");
-  if (Number.isNaN(from) || Number.isNaN(to)) throw new ValidationError("list match summaries: not a time", Number.isNaN(from) ? "from" : "to");
+  const { playerId, from, to, limit, cursor } = parseWith(ListOptionsSchema, options ?? {});
+  for (const [field, value] of [["from", from], ["to", to]] as const) {
+    if (Number.isNaN(value)) throw new ValidationError(`${field}: not a time`, field);
+  }
   return { playerId, from, to, limit, after: cursor ? decodeCursor(cursor) : undefined };
 }
 
@@ -105,7 +99,7 @@ function decodeCursor(cursor: string): ListQuery["after"] {
   } catch {
     // reported below
   }
-  throw new ValidationError("list match summaries: cursor: not a cursor this listing returned", "cursor");
+  throw new ValidationError("cursor: not a cursor this listing returned", "cursor");
 }
 
 /** A page of `limit` from `rows` fetched with `limit + 1` (the extra row only says there is more). */
