@@ -1,3 +1,4 @@
 export * from "./frames.ts";
 export * from "./journal.ts";
 export * from "./streams.ts";
+export * from "./matches.ts";

@@ -1,0 +1,33 @@
+import { FrameSchema, normalizeKeys, PLAYER_ACTIONS_STREAM, type Frame } from "@gamejournal/shared";
+import type { JournalEntry } from "../journal/journal.ts";
+import { applyAction, applyFrame, skipEntry, type MatchAggregate } from "./aggregate.ts";
+
+/**
+ * Folds one journal entry read from `stream` into its match's aggregate:
+ * an `events:player_actions` entry as a player action, an entry of any
+ * other stream (`events:rtapi`) as a telemetry frame when its data is one,
+ * else as an entry to skip (positions move on, the summary does not change).
+ * Same guarantees as `applyFrame` / `applyAction`: pure, deterministic, and
+ * an entry at or before the aggregate's position on `stream` changes nothing.
+ */
+export function applyEntry(agg: MatchAggregate, stream: string, entry: JournalEntry): MatchAggregate {
+  const meta = { id: entry.id, stream, time: entry.ts, ...(entry.user_id ? { user_id: entry.user_id } : {}) };
+  if (stream === PLAYER_ACTIONS_STREAM) return applyAction(agg, entry, meta);
+  const frame = frameOf(entry.data);
+  return frame ? applyFrame(agg, frame, meta) : skipEntry(agg, meta);
+}
+
+/**
+ * The telemetry frame a journal entry's data holds (bare, or in a `/v3/stream`
+ * envelope's `frame`), in either protobuf-JSON naming; null when it is not one.
+ * `player_bones` is dropped unread: the summary does not use it and it is
+ * the bulk of a frame.
+ */
+export function frameOf(data: unknown): Frame | null {
+  if (data === null || typeof data !== "object" || Array.isArray(data)) return null;
+  const inner = (data as { frame?: unknown }).frame;
+  const raw = (inner !== null && typeof inner === "object" ? inner : data) as Record<string, unknown>;
+  const { player_bones: _bones, playerBones: _camelBones, ...rest } = raw;
+  const parsed = FrameSchema.safeParse(normalizeKeys(rest));
+  return parsed.success ? parsed.data : null;
+}

@@ -1,0 +1,10 @@
+export * from "./aggregate.ts";
+export { applyEntry, frameOf } from "./entry.ts";
+export type { MatchCheckpoint, MatchCheckpointStore } from "./checkpoint-store.ts";
+export { MongoMatchCheckpointStore } from "./checkpoint-store-mongo.ts";
+export { SqliteMatchCheckpointStore } from "./checkpoint-store-sqlite.ts";
+export { isPlayingTeam, playerIdOf, teamKey, type TeamKey } from "./identity.ts";
+export type { MatchSummaryListOptions, MatchSummaryStore } from "./summary-store.ts";
+export { MongoMatchSummaryStore } from "./summary-store-mongo.ts";
+export { SqliteMatchSummaryStore } from "./summary-store-sqlite.ts";
+export { matchLabel, toSummary } from "./summary.ts";

@@ -1,0 +1,100 @@
+import { z } from "zod";
+
+/**
+ * Match summaries (seed 000's `MatchSummary`): one document a match, built by
+ * folding the match's journal entries and stored under the seed's bson names.
+ * Times travel as ISO 8601 strings; stores keep them as dates.
+ */
+
+/** The per-player counters a telemetry frame carries, in the game's names. */
+export const STAT_NAMES = [
+  "points",
+  "goals",
+  "saves",
+  "stuns",
+  "passes",
+  "catches",
+  "steals",
+  "blocks",
+  "interceptions",
+  "assists",
+  "shots_taken",
+  "possession_time",
+] as const;
+export type StatName = (typeof STAT_NAMES)[number];
+export type PlayerStats = Record<StatName, number>;
+
+const count = z.number().int();
+const isoTime = z.iso.datetime({ offset: true });
+
+/**
+ * One player's share of one round: what their counters rose by between the
+ * round's start and its end (not the running totals the game reports), and
+ * the team they were on when it ended. `possession_time` is in seconds.
+ */
+export const RoundStatSchema = z.object({
+  /** 1 for the first round. */
+  round: z.number().int().positive(),
+  /** "blue", "orange", ... (see `teamKey` on the server). */
+  team: z.string(),
+  points: count,
+  goals: count,
+  saves: count,
+  stuns: count,
+  passes: count,
+  catches: count,
+  steals: count,
+  blocks: count,
+  interceptions: count,
+  assists: count,
+  shots_taken: count,
+  possession_time: z.number().nonnegative(),
+});
+export type RoundStat = z.infer<typeof RoundStatSchema>;
+
+/**
+ * One uninterrupted stint of one player on one team. A player who leaves and
+ * rejoins, or who switches team, has one presence per stint.
+ */
+export const MatchPresenceSchema = z.object({
+  /** The key the player is listed under in `players` and `per_round_stats`. */
+  player_id: z.string().min(1),
+  /** The platform user id (e.g. Nakama's) when known, else "". */
+  user_id: z.string(),
+  /** The game's account number (`userid` in frames) when known, else "". */
+  account_number: z.string(),
+  display_name: z.string(),
+  team: z.string(),
+  joined_at: isoTime,
+  /** null while the player is still in the match. */
+  left_at: isoTime.nullable(),
+});
+export type MatchPresence = z.infer<typeof MatchPresenceSchema>;
+
+export const MatchSummarySchema = z.object({
+  /** `<session uuid>.<node>` (DESIGN.md). */
+  match_id: z.string().min(1),
+  /** Every player seen on a playing team, in the order first seen. */
+  players: z.array(z.string()),
+  /** Player id → that player's stats, one entry a completed round, in round order. */
+  per_round_stats: z.record(z.string(), z.array(RoundStatSchema)),
+  duration_seconds: count.nonnegative(),
+  min_ping: count.nonnegative(),
+  max_ping: count.nonnegative(),
+  avg_ping: z.number().nonnegative(),
+  /** Team → rounds won, e.g. {"blue": 2, "orange": 1}. */
+  final_round_scores: z.record(z.string(), count.nonnegative()),
+  evr_match_presences: z.array(MatchPresenceSchema),
+  /** A JSON object as a string: match_type, map_name and the labels the server gave. */
+  match_label: z.string(),
+  created_at: isoTime,
+  updated_at: isoTime,
+});
+export type MatchSummary = z.infer<typeof MatchSummarySchema>;
+
+/** One page of `MatchSummaryStore.list`, newest first. */
+export interface MatchSummaryPage {
+  items: MatchSummary[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  next_cursor: string | null;
+}

@@ -1,0 +1,264 @@
+import { Database } from "bun:sqlite";
+import { describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { MongoClient } from "mongodb";
+import type { MatchSummary } from "@gamejournal/shared";
+import { openSqlite } from "../../server/src/backends/sqlite.ts";
+import { ValidationError } from "../../server/src/errors.ts";
+import {
+  applyFrame,
+  emptyAggregate,
+  MongoMatchCheckpointStore,
+  MongoMatchSummaryStore,
+  SqliteMatchCheckpointStore,
+  SqliteMatchSummaryStore,
+  toSummary,
+  type MatchAggregate,
+  type MatchCheckpointStore,
+  type MatchSummaryStore,
+} from "../../server/src/matches/index.ts";
+import { sharedMongo, uniqueName } from "../harness/index.ts";
+import { MATCH_ID, standardMatch, STANDARD_MATCH_SUMMARY } from "../support/match-script.ts";
+
+/**
+ * The one contract suite of the match stores: every adapter of
+ * `MatchSummaryStore` and `MatchCheckpointStore` must pass all of it, against
+ * the real backend (SQLite files; MongoDB or FerretDB from the harness).
+ */
+
+interface Stores {
+  summaries: MatchSummaryStore;
+  checkpoints: MatchCheckpointStore;
+}
+
+interface Fixture extends AsyncDisposable {
+  clock: { now(): number; t: number };
+  /** Stores over fresh connections to the same data, as after a restart. */
+  open(): Promise<Stores>;
+}
+
+const backends: Array<[string, () => Promise<Fixture>]> = [
+  [
+    "sqlite",
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), "gamejournal-matches-"));
+      const handles: Database[] = [];
+      const clock = { t: 1_000, now: () => clock.t };
+      return {
+        clock,
+        async open() {
+          const db = openSqlite(join(dir, "documents.db"));
+          handles.push(db);
+          const stores = { summaries: new SqliteMatchSummaryStore(db), checkpoints: new SqliteMatchCheckpointStore(db, { clock }) };
+          await Promise.all([stores.summaries.init(), stores.checkpoints.init()]);
+          return stores;
+        },
+        async [Symbol.asyncDispose]() {
+          for (const db of handles) db.close();
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    },
+  ],
+  [
+    "mongodb",
+    async () => {
+      const { url } = await sharedMongo();
+      const name = uniqueName("matches");
+      const clients: MongoClient[] = [];
+      const clock = { t: 1_000, now: () => clock.t };
+      return {
+        clock,
+        async open() {
+          const client = new MongoClient(url, { serverSelectionTimeoutMS: 10_000 });
+          clients.push(client);
+          const db = client.db(name);
+          const stores = { summaries: new MongoMatchSummaryStore(db), checkpoints: new MongoMatchCheckpointStore(db, { clock }) };
+          await Promise.all([stores.summaries.init(), stores.checkpoints.init()]);
+          return stores;
+        },
+        async [Symbol.asyncDispose]() {
+          await clients[0]?.db(name).dropDatabase();
+          await Promise.all(clients.map((c) => c.close()));
+        },
+      };
+    },
+  ],
+];
+
+const at = (minute: number) => new Date(Date.UTC(2024, 4, 1, 12, minute)).toISOString();
+
+function summary(matchId: string, minute: number, players: string[] = ["1001"], extra: Partial<MatchSummary> = {}): MatchSummary {
+  return {
+    ...STANDARD_MATCH_SUMMARY,
+    match_id: matchId,
+    players,
+    per_round_stats: Object.fromEntries(players.map((p) => [p, STANDARD_MATCH_SUMMARY.per_round_stats["1001"]])),
+    created_at: at(minute),
+    updated_at: at(minute + 5),
+    ...extra,
+  };
+}
+
+async function listAll(store: MatchSummaryStore, options: { playerId?: string; limit: number }): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor: string | null = null;
+  do {
+    const page = await store.list({ ...options, cursor });
+    expect(page.items.length).toBeLessThanOrEqual(options.limit);
+    ids.push(...page.items.map((s) => s.match_id));
+    cursor = page.next_cursor;
+  } while (cursor);
+  return ids;
+}
+
+describe.each(backends)("match stores on %s", (_name, makeFixture) => {
+  describe("MatchSummaryStore", () => {
+    test("get returns null for a match never stored, and the stored summary exactly", async () => {
+      await using fx = await makeFixture();
+      const { summaries } = await fx.open();
+      expect(await summaries.get("nope")).toBeNull();
+      expect(await summaries.store(STANDARD_MATCH_SUMMARY)).toBe(true);
+      expect(await summaries.get(MATCH_ID)).toEqual(STANDARD_MATCH_SUMMARY);
+      expect(await (await fx.open()).summaries.get(MATCH_ID)).toEqual(STANDARD_MATCH_SUMMARY);
+    });
+
+    test("storing twice leaves one summary with the first created_at and the newer fields", async () => {
+      await using fx = await makeFixture();
+      const { summaries } = await fx.open();
+      await summaries.init();
+      expect(await summaries.store(summary("m1", 0))).toBe(true);
+      expect(await summaries.store(summary("m1", 0))).toBe(true);
+      expect(await summaries.store(summary("m1", 3, ["1001", "1002"], { updated_at: at(9), duration_seconds: 540 }))).toBe(true);
+      const page = await summaries.list({});
+      expect(page.items.map((s) => s.match_id)).toEqual(["m1"]);
+      expect(await summaries.get("m1")).toMatchObject({ created_at: at(0), updated_at: at(9), duration_seconds: 540, players: ["1001", "1002"] });
+      expect((await summaries.list({ playerId: "1002" })).items.map((s) => s.match_id)).toEqual(["m1"]);
+    });
+
+    test("an older summary does not replace a newer one", async () => {
+      await using fx = await makeFixture();
+      const { summaries } = await fx.open();
+      const stored = [];
+      for (const m of [7, 3, 9, 1, 5]) stored.push(await summaries.store(summary("late", 0, ["1001"], { updated_at: at(m), duration_seconds: m })));
+      expect(stored).toEqual([true, false, true, false, false]);
+      expect(await summaries.get("late")).toMatchObject({ updated_at: at(9), duration_seconds: 9 });
+    });
+
+    test("first stores racing on a new match leave one summary and none fails", async () => {
+      await using fx = await makeFixture();
+      const { summaries } = await fx.open();
+      const results = await Promise.all([1, 2, 3, 4, 5].map((m) => summaries.store(summary("race", 0, ["1001"], { updated_at: at(m), duration_seconds: m }))));
+      expect(results).toContain(true);
+      expect((await summaries.list({})).items.map((s) => s.match_id)).toEqual(["race"]);
+      expect(await summaries.get("race")).toMatchObject({ created_at: at(0) });
+    });
+
+    test("lists newest first, by player and time range, and pages with a stable cursor across ties and new writes", async () => {
+      await using fx = await makeFixture();
+      const { summaries } = await fx.open();
+      for (const id of ["t-a", "t-b", "t-c", "t-d", "t-e"]) await summaries.store(summary(id, 10, ["1001", id]));
+      await summaries.store(summary("old", 1, ["1002"]));
+      await summaries.store(summary("new", 20, ["1001"]));
+      expect((await summaries.list({ limit: 3 })).items.map((s) => s.match_id)).toEqual(["new", "t-e", "t-d"]);
+
+      const first = await summaries.list({ limit: 3 });
+      await summaries.store(summary("newer", 30)); // appears only on a new first page
+      await summaries.store(summary("t-c", 10, ["1001", "t-c"], { updated_at: at(40) })); // rewritten: keeps its place
+      const rest = await listAll(summaries, { limit: 2 });
+      const second = await summaries.list({ limit: 3, cursor: first.next_cursor });
+      expect(second.items.map((s) => s.match_id)).toEqual(["t-c", "t-b", "t-a"]);
+      expect(rest).toEqual(["newer", "new", "t-e", "t-d", "t-c", "t-b", "t-a", "old"]);
+
+      expect(await listAll(summaries, { playerId: "1001", limit: 2 })).toEqual(["newer", "new", "t-e", "t-d", "t-c", "t-b", "t-a"]);
+      expect((await summaries.list({ playerId: "1002" })).items.map((s) => s.match_id)).toEqual(["old"]);
+      expect((await summaries.list({ playerId: "nobody" })).items).toEqual([]);
+      expect((await summaries.list({ from: at(10), to: at(20) })).items.map((s) => s.match_id)).toEqual(["t-e", "t-d", "t-c", "t-b", "t-a"]);
+      expect((await summaries.list({ from: new Date(at(20)), playerId: "1001" })).items.map((s) => s.match_id)).toEqual(["newer", "new"]);
+      expect((await summaries.list({ limit: 8 })).next_cursor).toBeNull();
+    });
+
+    test("keeps player ids and team names with dots, dollars and percent signs", async () => {
+      await using fx = await makeFixture();
+      const { summaries } = await fx.open();
+      const odd = summary("odd", 0, ["a.b", "$c", "100%"], { final_round_scores: { "x.y": 1, $z: 2 } });
+      await summaries.store(odd);
+      expect(await summaries.get("odd")).toEqual(odd);
+      expect((await summaries.list({ playerId: "a.b" })).items).toEqual([odd]);
+    });
+
+    test("refuses bad input with an error naming the field, and stores nothing", async () => {
+      await using fx = await makeFixture();
+      const { summaries } = await fx.open();
+      const bad = { ...summary("bad", 0), players: [42] } as unknown as MatchSummary;
+      const error = await summaries.store(bad).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).field).toBe("players[0]");
+      expect(await summaries.get("bad")).toBeNull();
+      for (const [options, field] of [
+        [{ cursor: "not-a-cursor" }, "cursor"],
+        [{ limit: 0 }, "limit"],
+        [{ from: "yesterday" }, "from"],
+      ] as const) {
+        const listError = await summaries.list(options).catch((e: unknown) => e);
+        expect(listError).toBeInstanceOf(ValidationError);
+        expect((listError as ValidationError).field).toBe(field);
+      }
+    });
+  });
+
+  describe("MatchCheckpointStore", () => {
+    const frames = standardMatch();
+    const foldTo = (n: number, from: MatchAggregate = emptyAggregate(MATCH_ID)) =>
+      frames.slice(from.entries, n).reduce((agg, { frame, meta }) => applyFrame(agg, frame, meta), from);
+
+    test("a worker that restarts from the checkpoint ends with the same summary", async () => {
+      await using fx = await makeFixture();
+      const { checkpoints } = await fx.open();
+      const half = foldTo(4);
+      expect(await checkpoints.save(half)).toBe(true);
+      const restarted = await fx.open();
+      const loaded = await restarted.checkpoints.load(MATCH_ID);
+      expect(loaded).toEqual({ aggregate: half, saved_at: 1_000 });
+      expect(loaded!.aggregate.positions).toEqual({ "events:rtapi": frames[3]!.meta.id });
+      expect(toSummary(foldTo(frames.length, loaded!.aggregate))).toEqual(STANDARD_MATCH_SUMMARY);
+    });
+
+    test("never goes back to an aggregate that folded fewer entries", async () => {
+      await using fx = await makeFixture();
+      const { checkpoints } = await fx.open();
+      const saved = [];
+      for (const n of [3, 6, 2, 5, 6]) saved.push(await checkpoints.save(foldTo(n)));
+      expect(saved).toEqual([true, true, false, false, true]);
+      expect((await checkpoints.load(MATCH_ID))!.aggregate).toEqual(foldTo(6));
+    });
+
+    test("first saves racing on a new match leave one checkpoint and none fails", async () => {
+      await using fx = await makeFixture();
+      const { checkpoints } = await fx.open();
+      const results = await Promise.all([1, 2, 3, 4].map((n) => checkpoints.save(foldTo(n))));
+      expect(results).toContain(true);
+      expect((await checkpoints.listOpen()).map((c) => c.aggregate.match_id)).toEqual([MATCH_ID]);
+    });
+
+    test("lists open matches, least recently saved first, without ended ones; delete forgets", async () => {
+      await using fx = await makeFixture();
+      const { checkpoints } = await fx.open();
+      const match = (id: string, n: number) => ({ ...foldTo(n), match_id: id });
+      fx.clock.t = 3_000;
+      await checkpoints.save(match("b", 2));
+      fx.clock.t = 2_000;
+      await checkpoints.save(match("a", 3));
+      await checkpoints.save(match("done", frames.length));
+      expect(match("done", frames.length).ended).not.toBeNull();
+      expect((await checkpoints.listOpen()).map((c) => [c.aggregate.match_id, c.saved_at])).toEqual([["a", 2_000], ["b", 3_000]]);
+      await checkpoints.delete("a");
+      await checkpoints.delete("never-saved");
+      expect(await checkpoints.load("a")).toBeNull();
+      expect((await checkpoints.listOpen()).map((c) => c.aggregate.match_id)).toEqual(["b"]);
+      expect((await checkpoints.load("done"))!.aggregate.ended).toEqual({ reason: "match_ended", at: Date.parse(STANDARD_MATCH_SUMMARY.updated_at) });
+    });
+  });
+});
