@@ -1,5 +1,7 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 import { Hono } from "hono";
+import { cuttableStream } from "./http/cuttable-stream.ts";
 import { httpMetrics } from "./http/metrics-middleware.ts";
 import { errorResponse } from "./http/respond.ts";
 import type { Logger } from "./log.ts";
@@ -33,17 +35,31 @@ export function createApp({ services, metrics, logger, router, createContext, ro
     return c.body(await metrics.registry.metrics());
   });
 
-  app.all("/trpc/*", (c) =>
-    fetchRequestHandler({
+  app.all("/trpc/*", async (c) => {
+    // An SSE subscription can be cut by the server (a subscriber that stopped reading).
+    let cut: ((reason: string) => void) | undefined;
+    const response = await fetchRequestHandler({
       endpoint: "/trpc",
       req: c.req.raw,
       router,
-      createContext: ({ req, info }) => createContext({ req, connectionParams: info.connectionParams, transport: "http" }),
+      createContext: ({ req, info }) =>
+        createContext({ req, connectionParams: info.connectionParams, transport: "http", disconnect: (reason) => cut?.(reason) }),
       onError({ error, path }) {
         if (error.code === "INTERNAL_SERVER_ERROR") logger.error({ err: error.cause ?? error, path }, "trpc procedure failed");
       },
-    }),
-  );
+    });
+    if (!response.body || !response.headers.get("content-type")?.includes("text/event-stream")) return response;
+    const body = cuttableStream(response.body);
+    cut = (reason) => {
+      logger.warn({ reason }, "cutting a slow SSE subscriber");
+      // A last event the tRPC client reads as an error, in case the peer is slow rather than stuck.
+      const shape = { message: reason, code: TRPC_ERROR_CODES_BY_KEY.TOO_MANY_REQUESTS, data: { code: "TOO_MANY_REQUESTS", httpStatus: 429 } };
+      body.cut(`event: serialized-error\ndata: ${JSON.stringify(shape)}\n\n`);
+      // Its socket may still hold unsent bytes the peer will never read: close it once idle for a second.
+      (c.env as { timeout?: (req: Request, seconds: number) => void } | undefined)?.timeout?.(c.req.raw, 1);
+    };
+    return new Response(body.stream, response);
+  });
 
   for (const routeGroup of routes) app.route("/", routeGroup);
 

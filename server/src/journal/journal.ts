@@ -127,7 +127,11 @@ export interface Journal {
    * `maxBuffered` bounds the entries held for a reader that does not keep
    * up; past it the iteration throws SlowConsumerError.
    */
-  tail(stream: string, after: string, opts: { signal: AbortSignal; maxBuffered?: number; pageSize?: number }): AsyncIterable<JournalEntry[]>;
+  tail(
+    stream: string,
+    after: string,
+    opts: { signal: AbortSignal; maxBuffered?: number; pageSize?: number; onOverflow?: (error: Error) => void },
+  ): AsyncIterable<JournalEntry[]>;
   /** Removes old entries; returns how many. */
   trim(stream: string, opts: TrimOptions): Promise<number>;
   /** null for a stream that does not exist. */

@@ -18,15 +18,20 @@ export class LiveHub {
    */
   constructor(private readonly onWatchChange?: (stream: string, watched: boolean, after: string) => void) {}
 
-  /** A listener for entries of `stream` after `after`. */
-  listen(stream: string, after: string, maxBuffered: number): Listener {
+  /**
+   * A listener for entries of `stream` after `after`. `onOverflow` is called
+   * at once when it falls `maxBuffered` behind: its reader may be blocked on
+   * a stalled connection and not pull again, so waiting for the next pull to
+   * report the failure could wait forever.
+   */
+  listen(stream: string, after: string, maxBuffered: number, onOverflow?: (error: SlowConsumerError) => void): Listener {
     let set = this.listeners.get(stream);
     if (!set) {
       set = new Set();
       this.listeners.set(stream, set);
       this.onWatchChange?.(stream, true, after);
     }
-    const listener = new Listener(after, maxBuffered, () => this.remove(stream, listener));
+    const listener = new Listener(after, maxBuffered, () => this.remove(stream, listener), onOverflow);
     set.add(listener);
     return listener;
   }
@@ -76,6 +81,7 @@ export class Listener {
     private cursor: string,
     private readonly maxBuffered: number,
     private readonly detach: () => void,
+    private readonly onOverflow?: (error: SlowConsumerError) => void,
   ) {}
 
   push(entries: readonly JournalEntry[]): void {
@@ -86,11 +92,11 @@ export class Listener {
     const fresh = entries.length - start;
     if (fresh === 0) return;
     if (this.queue.length + fresh > this.maxBuffered) {
-      this.fail(
-        new SlowConsumerError(
-          `slow consumer: ${this.queue.length + fresh} events waiting, over the buffer of ${this.maxBuffered}; reconnect with the last event id to resume`,
-        ),
+      const error = new SlowConsumerError(
+        `slow consumer: ${this.queue.length + fresh} events waiting, over the buffer of ${this.maxBuffered}; reconnect with the last event id to resume`,
       );
+      this.fail(error);
+      this.onOverflow?.(error);
       return;
     }
     for (let i = start; i < entries.length; i++) this.queue.push(entries[i]!);

@@ -7,6 +7,8 @@ export interface TailOptions {
   maxBuffered?: number;
   /** Entries per backlog read (default 1,000). */
   pageSize?: number;
+  /** Told at once when the reader falls `maxBuffered` behind (see LiveHub.listen). */
+  onOverflow?: (error: Error) => void;
 }
 
 /**
@@ -26,7 +28,7 @@ export async function* tailWithHub(
   hub: LiveHub,
   stream: string,
   after: string,
-  { signal, maxBuffered = 10_000, pageSize = 1_000 }: TailOptions,
+  { signal, maxBuffered = 10_000, pageSize = 1_000, onOverflow }: TailOptions,
 ): AsyncGenerator<JournalEntry[]> {
   let last = after;
 
@@ -43,7 +45,7 @@ export async function* tailWithHub(
 
   yield* backlog();
   if (signal.aborted) return;
-  const listener = hub.listen(stream, last, maxBuffered);
+  const listener = hub.listen(stream, last, maxBuffered, onOverflow);
   try {
     yield* backlog();
     while (!signal.aborted) {

@@ -46,6 +46,7 @@ export const telemetryRouter = router({
         lastEventId: input.lastEventId ?? null,
         signal: signal ?? new AbortController().signal,
         transport: ctx.transport === "ws" ? "ws" : "sse",
+        disconnect: ctx.disconnect,
         ...(input.sessionId ? { sessionId: input.sessionId } : {}),
         ...(input.userId ?? ctx.user?.sub ? { userId: input.userId ?? ctx.user?.sub } : {}),
       }),

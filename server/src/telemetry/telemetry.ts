@@ -52,6 +52,8 @@ export interface FeedOptions {
   /** When given, the feed keeps this session's registry entry alive while it runs. */
   sessionId?: string;
   userId?: string;
+  /** Drops the subscriber's connection; called when it falls `subscriberBuffer` events behind. */
+  disconnect?: (reason: string) => void;
 }
 
 export interface TelemetryMetricsSink {
@@ -64,7 +66,11 @@ export interface TelemetryMetricsSink {
 export interface TelemetryApi {
   readonly registry: SubscriptionRegistry;
   broadcast(lobbyId: string, data: unknown, opts?: { userId?: string; sessionId?: string; key?: string }): Promise<BroadcastAnswer>;
-  feed(opts: FeedOptions): AsyncGenerator<LobbyFeedItem>;
+  /**
+   * Fixes the feed's starting point (so an event broadcast after this
+   * resolves is always delivered), then returns the feed.
+   */
+  feed(opts: FeedOptions): Promise<AsyncGenerator<LobbyFeedItem>>;
 }
 
 export interface TelemetryOptions {
@@ -143,7 +149,28 @@ export class TelemetryService implements TelemetryApi {
     return { lobby_id: lobbyId, id: answer.ids[1] ?? null, journal_id: answer.ids[0] ?? null, ...(answer.spooled ? { spooled: true as const } : {}) };
   }
 
-  async *feed({ lobbyId, lastEventId, signal, transport, sessionId, userId }: FeedOptions): AsyncGenerator<LobbyFeedItem> {
+  async feed(opts: FeedOptions): Promise<AsyncGenerator<LobbyFeedItem>> {
+    const info = await this.opts.journal.journal.info(toLobbyStream(opts.lobbyId));
+    let lost: EventsLost | undefined;
+    let after: string;
+    if (opts.lastEventId) {
+      after = opts.lastEventId;
+      if (info && compareIds(opts.lastEventId, info.max_deleted_id) < 0) {
+        lost = {
+          type: "events_lost",
+          error: `events after ${opts.lastEventId} up to ${info.max_deleted_id} were trimmed from lobby ${opts.lobbyId} (it keeps the last ${this.maxLen}); resuming with the oldest kept event`,
+          after: opts.lastEventId,
+          through: info.max_deleted_id,
+        };
+        after = info.max_deleted_id;
+      }
+    } else {
+      after = info?.last_id ?? "0-0";
+    }
+    return this.run(opts, after, lost);
+  }
+
+  private async *run({ lobbyId, signal, transport, sessionId, userId, disconnect }: FeedOptions, after: string, lost?: EventsLost): AsyncGenerator<LobbyFeedItem> {
     const stop = anySignal(signal, this.opts.shutdown);
     const journal = this.opts.journal.journal;
     const stream = toLobbyStream(lobbyId);
@@ -152,31 +179,21 @@ export class TelemetryService implements TelemetryApi {
     let reason: "done" | "slow" | "error" = "done";
     const heartbeat = sessionId ? this.keepAlive(lobbyId, sessionId, userId ?? "", stop) : undefined;
     try {
-      const info = await journal.info(stream);
-      let after: string;
-      if (lastEventId) {
-        after = lastEventId;
-        if (info && compareIds(lastEventId, info.max_deleted_id) < 0) {
-          const lost: EventsLost = {
-            type: "events_lost",
-            error: `events after ${lastEventId} up to ${info.max_deleted_id} were trimmed from lobby ${lobbyId} (it keeps the last ${this.maxLen}); resuming with the oldest kept event`,
-            after: lastEventId,
-            through: info.max_deleted_id,
-          };
-          yield tracked(info.max_deleted_id, lost);
-          after = info.max_deleted_id;
-        }
-      } else {
-        after = info?.last_id ?? "0-0";
-      }
-      for await (const batch of journal.tail(stream, after, { signal: stop, maxBuffered: this.buffer })) {
+      if (lost) yield tracked(lost.through, lost);
+      // A subscriber that fell behind may be blocked on a stalled connection and never pull again:
+      // drop its connection at once rather than when (if ever) it asks for the next event.
+      const onOverflow = (error: Error) => {
+        reason = "slow";
+        disconnect?.(error.message);
+      };
+      for await (const batch of journal.tail(stream, after, { signal: stop, maxBuffered: this.buffer, onOverflow })) {
         for (const entry of batch) {
           metrics?.delivered(transport, Math.max(0, this.opts.clock.now() - parseId(entry.id).ms) / 1000);
           yield tracked(entry.id, serialize(entry) as unknown as LobbyEvent);
         }
       }
     } catch (error) {
-      reason = (error as { code?: string }).code === "OVERLOADED" ? "slow" : "error";
+      if (reason === "done") reason = (error as { code?: string }).code === "OVERLOADED" ? "slow" : "error";
       throw error;
     } finally {
       metrics?.subscriberClosed(transport, reason);

@@ -12,6 +12,12 @@ export interface Context {
   readonly user: AuthUser | null;
   /** How the call arrived: HTTP (queries, mutations, SSE subscriptions) or a WebSocket. */
   readonly transport: "http" | "ws";
+  /**
+   * Drops the connection the call arrived on, with a reason (a WebSocket
+   * closes with 4008; an SSE stream is cut). Live feeds use it for a
+   * subscriber that stopped reading.
+   */
+  readonly disconnect: (reason: string) => void;
 }
 
 export interface ContextSource {
@@ -20,6 +26,7 @@ export interface ContextSource {
   /** Sent by the client as the first WebSocket message when it has any. */
   connectionParams?: Record<string, string | undefined> | null;
   transport: "http" | "ws";
+  disconnect?: (reason: string) => void;
 }
 
 export type CreateContext = (source: ContextSource) => Promise<Context>;
@@ -31,14 +38,14 @@ export type CreateContext = (source: ContextSource) => Promise<Context>;
  * authenticated procedures answer UNAUTHORIZED with the reason.
  */
 export function createContextFactory(services: Services): CreateContext {
-  return async function createContext({ req, connectionParams, transport }) {
+  return async function createContext({ req, connectionParams, transport, disconnect = () => {} }) {
     const token =
       bearerToken(req.headers.get("authorization")) ??
       connectionParams?.token ??
       new URL(req.url).searchParams.get("token") ??
       undefined;
     const user = token ? await services.auth.verify(token).catch(() => null) : null;
-    return { services, user, transport };
+    return { services, user, transport, disconnect };
   };
 }
 

@@ -74,13 +74,13 @@ export function createTrpcWsHandler({ router, createContext, logger }: TrpcWsHan
    * the close within a second (it is not reading, so its buffer stays full).
    */
   function disconnectSlow(ws: Socket, reason: string): void {
+    if (ws.data.trpc.closed) return;
     logger.warn({ reason }, "disconnecting a slow websocket subscriber");
     ws.data.trpc.closed = true;
     // A close reason is at most 123 bytes.
     ws.close(4008, Buffer.from(reason).subarray(0, 120).toString());
-    setTimeout(() => {
-      if (ws.readyState !== WebSocket.CLOSED) ws.terminate();
-    }, 1_000);
+    // The peer is not reading, so it will not answer the close: drop the connection shortly after.
+    setTimeout(() => ws.terminate(), 1_000);
   }
 
   function waitForDrain(ws: Socket): Promise<void> {
@@ -88,7 +88,7 @@ export function createTrpcWsHandler({ router, createContext, logger }: TrpcWsHan
   }
 
   function makeContext(ws: Socket, connectionParams: Record<string, string | undefined> | null): Promise<Context | null> {
-    return createContext({ req: ws.data.trpc.req, connectionParams, transport: "ws" }).catch((cause) => {
+    return createContext({ req: ws.data.trpc.req, connectionParams, transport: "ws", disconnect: (reason) => disconnectSlow(ws, reason) }).catch((cause) => {
       respond(ws, errorMessage(null, cause, "unknown"));
       ws.close(1008, "context could not be created");
       return null;
