@@ -5,6 +5,7 @@ import { openBackends, redisReady } from "./backends/index.ts";
 import type { Config } from "./config.ts";
 import { Health } from "./health/index.ts";
 import { EventJournal, JournalMetrics, journalRoutes, openJournal } from "./journal/index.ts";
+import { matchesApi, matchRoutes, MongoMatchCheckpointStore, MongoMatchSummaryStore, SqliteMatchCheckpointStore, SqliteMatchSummaryStore } from "./matches/index.ts";
 import {
   RedisSubscriptionRegistry,
   SqliteSubscriptionRegistry,
@@ -65,6 +66,13 @@ export async function startServer({ config, logger, clock = systemClock }: Start
     metrics: telemetryMetrics(metrics.registry),
   });
 
+  const documentsDb = backends.mongo?.client.db(config.mongoDatabase);
+  const summaries = documentsDb ? new MongoMatchSummaryStore(documentsDb) : new SqliteMatchSummaryStore(backends.sqlite("documents"));
+  const checkpoints = documentsDb
+    ? new MongoMatchCheckpointStore(documentsDb, { clock })
+    : new SqliteMatchCheckpointStore(backends.sqlite("documents"), { clock });
+  const matches = matchesApi(summaries, journal, clock);
+
   // Expired subscriptions leave the registry even for lobbies nobody lists.
   const sweeper = setInterval(() => void telemetry.registry.sweep().catch(() => {}), config.telemetry.ttlMs);
 
@@ -78,10 +86,11 @@ export async function startServer({ config, logger, clock = systemClock }: Start
     shutdown: shutdown.signal,
     journal,
     telemetry,
+    matches,
   };
 
   const createContext = createContextFactory(services);
-  const app = createApp({ services, metrics, logger, router: appRouter, createContext, routes: [journalRoutes(journal), telemetryRoutes(telemetry)] });
+  const app = createApp({ services, metrics, logger, router: appRouter, createContext, routes: [journalRoutes(journal), telemetryRoutes(telemetry), matchRoutes(matches)] });
   const trpcWs = createTrpcWsHandler({ router: appRouter, createContext, logger });
 
   const sockets = new Set<ServerWebSocket<SocketData>>();

@@ -1,6 +1,7 @@
 import type { Auth } from "./auth/index.ts";
 import type { HealthReport } from "./health/index.ts";
 import type { JournalingApi } from "./journal/event-journal.ts";
+import type { MatchesApi } from "./matches/api.ts";
 import type { TelemetryApi } from "./telemetry/telemetry.ts";
 
 /** Wall-clock time, injected so tests can control it. */
@@ -26,4 +27,6 @@ export interface Services {
   readonly journal: JournalingApi;
   /** Live lobby telemetry: broadcast, feeds and the subscription registry. */
   readonly telemetry: TelemetryApi;
+  /** Match summaries: reads, and ending a match. */
+  readonly matches: MatchesApi;
 }

@@ -1,25 +1,9 @@
-import { Database } from "bun:sqlite";
 import { describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { MongoClient } from "mongodb";
 import type { MatchSummary } from "@gamejournal/shared";
-import { openSqlite } from "../../server/src/backends/sqlite.ts";
 import { ValidationError } from "../../server/src/errors.ts";
-import {
-  applyFrame,
-  emptyAggregate,
-  MongoMatchCheckpointStore,
-  MongoMatchSummaryStore,
-  SqliteMatchCheckpointStore,
-  SqliteMatchSummaryStore,
-  toSummary,
-  type MatchAggregate,
-  type MatchCheckpointStore,
-  type MatchSummaryStore,
-} from "../../server/src/matches/index.ts";
-import { sharedMongo, uniqueName } from "../harness/index.ts";
+import { applyFrame, emptyAggregate, toSummary, type MatchAggregate, type MatchSummaryStore } from "../../server/src/matches/index.ts";
+import { uniqueName } from "../harness/index.ts";
+import { MATCH_STORE_BACKENDS as backends } from "./backends.ts";
 import { MATCH_ID, standardMatch, STANDARD_MATCH_SUMMARY } from "../support/match-script.ts";
 
 /**
@@ -27,66 +11,6 @@ import { MATCH_ID, standardMatch, STANDARD_MATCH_SUMMARY } from "../support/matc
  * `MatchSummaryStore` and `MatchCheckpointStore` must pass all of it, against
  * the real backend (SQLite files; MongoDB or FerretDB from the harness).
  */
-
-interface Stores {
-  summaries: MatchSummaryStore;
-  checkpoints: MatchCheckpointStore;
-}
-
-interface Fixture extends AsyncDisposable {
-  clock: { now(): number; t: number };
-  /** Stores over fresh connections to the same data, as after a restart. */
-  open(): Promise<Stores>;
-}
-
-const backends: Array<[string, () => Promise<Fixture>]> = [
-  [
-    "sqlite",
-    async () => {
-      const dir = mkdtempSync(join(tmpdir(), "gamejournal-matches-"));
-      const handles: Database[] = [];
-      const clock = { t: 1_000, now: () => clock.t };
-      return {
-        clock,
-        async open() {
-          const db = openSqlite(join(dir, "documents.db"));
-          handles.push(db);
-          const stores = { summaries: new SqliteMatchSummaryStore(db), checkpoints: new SqliteMatchCheckpointStore(db, { clock }) };
-          await Promise.all([stores.summaries.init(), stores.checkpoints.init()]);
-          return stores;
-        },
-        async [Symbol.asyncDispose]() {
-          for (const db of handles) db.close();
-          rmSync(dir, { recursive: true, force: true });
-        },
-      };
-    },
-  ],
-  [
-    "mongodb",
-    async () => {
-      const { url } = await sharedMongo();
-      const name = uniqueName("matches");
-      const clients: MongoClient[] = [];
-      const clock = { t: 1_000, now: () => clock.t };
-      return {
-        clock,
-        async open() {
-          const client = new MongoClient(url, { serverSelectionTimeoutMS: 10_000 });
-          clients.push(client);
-          const db = client.db(name);
-          const stores = { summaries: new MongoMatchSummaryStore(db), checkpoints: new MongoMatchCheckpointStore(db, { clock }) };
-          await Promise.all([stores.summaries.init(), stores.checkpoints.init()]);
-          return stores;
-        },
-        async [Symbol.asyncDispose]() {
-          await clients[0]?.db(name).dropDatabase();
-          await Promise.all(clients.map((c) => c.close()));
-        },
-      };
-    },
-  ],
-];
 
 const at = (minute: number) => new Date(Date.UTC(2024, 4, 1, 12, minute)).toISOString();
 

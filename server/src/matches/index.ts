@@ -8,3 +8,10 @@ export type { MatchSummaryListOptions, MatchSummaryStore } from "./summary-store
 export { MongoMatchSummaryStore } from "./summary-store-mongo.ts";
 export { SqliteMatchSummaryStore } from "./summary-store-sqlite.ts";
 export { matchLabel, toSummary } from "./summary.ts";
+export * from "./api.ts";
+export * from "./graphql.ts";
+export * from "./integration.ts";
+export * from "./metrics.ts";
+export * from "./router.ts";
+export * from "./routes.ts";
+export * from "./summarizer.ts";

@@ -1,4 +1,5 @@
 import { journalRouter } from "../journal/router.ts";
+import { matchesRouter } from "../matches/router.ts";
 import { systemRouter } from "../system/router.ts";
 import { telemetryRouter } from "../telemetry/router.ts";
 import { router } from "./trpc.ts";
@@ -8,6 +9,7 @@ export const appRouter = router({
   system: systemRouter,
   journal: journalRouter,
   telemetry: telemetryRouter,
+  matches: matchesRouter,
 });
 
 export type AppRouter = typeof appRouter;

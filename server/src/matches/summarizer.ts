@@ -1,0 +1,153 @@
+import type { JournalEntry } from "../journal/journal.ts";
+import type { Logger } from "../log.ts";
+import type { Clock } from "../services.ts";
+import { emptyAggregate, endMatch, isEnded, type MatchAggregate } from "./aggregate.ts";
+import type { MatchCheckpointStore } from "./checkpoint-store.ts";
+import { applyEntry, frameOf } from "./entry.ts";
+import type { MatchSummaryStore } from "./summary-store.ts";
+import { toSummary } from "./summary.ts";
+
+export interface SummarizerMetrics {
+  setOpen(count: number): void;
+  written(lagSeconds: number): void;
+}
+
+export interface SummarizerOptions {
+  summaries: MatchSummaryStore;
+  checkpoints: MatchCheckpointStore;
+  clock: Clock;
+  logger: Logger;
+  /** A match with no entry for this long (wall clock) is ended and summarised (default 5 min). */
+  inactivityMs?: number;
+  metrics?: SummarizerMetrics;
+}
+
+interface Open {
+  aggregate: MatchAggregate;
+  /** Wall-clock time of the last entry folded in (or of the checkpoint, after a restart). */
+  seenAt: number;
+}
+
+/**
+ * The match summary worker's logic: folds each match's journal entries into
+ * its running aggregate and writes the summary when the match ends.
+ *
+ * Exactly once, through crashes and outages:
+ * 1. `handle` resolves only once the entry is covered durably: folded into
+ *    a checkpoint that was saved, or into a summary that was stored. The
+ *    consumer acknowledges the entry after that, so a crash before it
+ *    redelivers the entry, and the fold skips entries a checkpoint already
+ *    covers (per-stream positions), so nothing counts twice.
+ * 2. A match's entries are handled one at a time (a lock per match), in
+ *    each stream's id order (one consumer of the group, see the worker).
+ * 3. The summary is stored before the checkpoint is deleted; the store is an
+ *    idempotent upsert, so a crash in between stores the same summary again.
+ * 4. A MongoDB outage makes `handle` reject with the driver's error; the
+ *    worker retries the entry in place with backoff, skipping nothing.
+ * 5. Once a match's summary is stored and its checkpoint gone, later
+ *    entries of that match (trailing frames) change nothing.
+ */
+export class MatchSummarizer {
+  private readonly open = new Map<string, Open>();
+  private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly inactivityMs: number;
+
+  constructor(private readonly opts: SummarizerOptions) {
+    if (!opts.summaries) throw new Error("new match summarizer: no summary store");
+    if (!opts.checkpoints) throw new Error("new match summarizer: no checkpoint store");
+    this.inactivityMs = opts.inactivityMs ?? 5 * 60_000;
+  }
+
+  /** Loads the checkpoints of open matches, so their inactivity clock runs from their last save. */
+  async restore(): Promise<number> {
+    const checkpoints = await this.opts.checkpoints.listOpen();
+    for (const { aggregate, saved_at } of checkpoints) this.open.set(aggregate.match_id, { aggregate, seenAt: saved_at });
+    this.opts.metrics?.setOpen(this.open.size);
+    return checkpoints.length;
+  }
+
+  /** The worker's handler for one entry read from `stream`. */
+  async handle(stream: string, entry: JournalEntry): Promise<void> {
+    const matchId = matchIdOf(entry);
+    if (!matchId) return;
+    await this.exclusive(matchId, () => this.fold(matchId, stream, entry));
+  }
+
+  private async fold(matchId: string, stream: string, entry: JournalEntry): Promise<void> {
+    const cached = this.open.get(matchId);
+    let aggregate = cached?.aggregate;
+    if (!aggregate) {
+      const checkpoint = await this.opts.checkpoints.load(matchId);
+      if (checkpoint) aggregate = checkpoint.aggregate;
+      else if (await this.opts.summaries.get(matchId)) return; // summarised already: a trailing entry
+      else aggregate = emptyAggregate(matchId);
+    }
+    const next = applyEntry(aggregate, stream, entry);
+    if (next === aggregate) return; // folded before this entry was redelivered
+    if (isEnded(next)) {
+      if (!isEnded(aggregate)) await this.finish(next);
+      return;
+    }
+    if (await this.opts.checkpoints.save(next)) {
+      this.open.set(matchId, { aggregate: next, seenAt: this.opts.clock.now() });
+    } else {
+      this.open.delete(matchId); // a checkpoint that folded more exists: reload it next time
+    }
+    this.opts.metrics?.setOpen(this.open.size);
+  }
+
+  /** Stores the summary of an ended match, then forgets its checkpoint (in that order). */
+  private async finish(aggregate: MatchAggregate): Promise<void> {
+    const summary = toSummary(aggregate);
+    await this.opts.summaries.store(summary);
+    await this.opts.checkpoints.delete(aggregate.match_id);
+    this.open.delete(aggregate.match_id);
+    const endedAt = aggregate.ended?.at ?? this.opts.clock.now();
+    this.opts.metrics?.written(Math.max(0, this.opts.clock.now() - endedAt) / 1000);
+    this.opts.metrics?.setOpen(this.open.size);
+    this.opts.logger.info({ match_id: aggregate.match_id, reason: aggregate.ended?.reason, players: summary.players.length }, "match summary stored");
+  }
+
+  /** Ends and summarises every open match idle for longer than the inactivity timeout; returns how many. */
+  async endIdle(): Promise<number> {
+    const cutoff = this.opts.clock.now() - this.inactivityMs;
+    let ended = 0;
+    for (const [matchId, { seenAt }] of [...this.open]) {
+      if (seenAt > cutoff) continue;
+      await this.exclusive(matchId, async () => {
+        const current = this.open.get(matchId);
+        if (!current || current.seenAt > cutoff) return;
+        await this.finish(endMatch(current.aggregate, "inactivity"));
+        ended++;
+      });
+    }
+    return ended;
+  }
+
+  /** Matches in progress that this worker holds. */
+  get openMatches(): number {
+    return this.open.size;
+  }
+
+  /** Runs `task` after every earlier task of the same match. */
+  private exclusive<T>(matchId: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.locks.get(matchId) ?? Promise.resolve();
+    const run = previous.then(task, task);
+    const settled = run.catch(() => {});
+    this.locks.set(matchId, settled);
+    void settled.then(() => {
+      if (this.locks.get(matchId) === settled) this.locks.delete(matchId);
+    });
+    return run;
+  }
+}
+
+/** The match an entry belongs to: its `match_id`, else the one its frame's session and node make. */
+export function matchIdOf(entry: JournalEntry): string | undefined {
+  if (entry.match_id) return entry.match_id;
+  const frame = frameOf(entry.data);
+  if (!frame) return undefined;
+  const node = (entry.data as { node?: unknown }).node;
+  const session = frame.session.session_id ?? frame.session.sessionid;
+  return session ? `${session.toLowerCase()}.${typeof node === "string" && node ? node : "default-node"}` : undefined;
+}
