@@ -67,6 +67,8 @@ const envSchema = z.object({
   JOURNAL_MAX_EVENT_BYTES: positiveInt.default(64 * 1024),
   /** Most events in one append call (413 above). */
   JOURNAL_MAX_BATCH: positiveInt.default(1_000),
+  /** Each lobby's stream (`lobby:{<id>}:events`) is capped at about this many entries. */
+  TELEMETRY_LOBBY_STREAM_MAXLEN: positiveInt.default(10_000),
 });
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -87,6 +89,7 @@ export interface Config {
   logLevel: LogLevel;
   shutdownTimeoutMs: number;
   journal: { idempotencyWindowMs: number; maxEventBytes: number; maxBatch: number };
+  telemetry: { lobbyStreamMaxLen: number };
 }
 
 /** A configuration value that cannot be used; `message` is one printable line. */
@@ -126,6 +129,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxEventBytes: e.JOURNAL_MAX_EVENT_BYTES,
       maxBatch: e.JOURNAL_MAX_BATCH,
     },
+    telemetry: { lobbyStreamMaxLen: e.TELEMETRY_LOBBY_STREAM_MAXLEN },
   };
 }
 
@@ -143,4 +147,5 @@ export const CONFIG_VARIABLES: ReadonlyArray<[string, string]> = [
   ["JOURNAL_IDEMPOTENCY_WINDOW_SECONDS", "how long an idempotency key is remembered (default 86400)"],
   ["JOURNAL_MAX_EVENT_BYTES", "largest accepted event as JSON bytes, 413 above (default 65536)"],
   ["JOURNAL_MAX_BATCH", "most events in one append call, 413 above (default 1000)"],
+  ["TELEMETRY_LOBBY_STREAM_MAXLEN", "each lobby's stream keeps about this many entries (default 10000)"],
 ];

@@ -10,9 +10,18 @@ import { createMetrics } from "./metrics/index.ts";
 import { systemClock, type Clock, type Services } from "./services.ts";
 import { appRouter, createContextFactory, createTrpcWsHandler, type TrpcSocketState } from "./trpc/index.ts";
 import { VERSION } from "./version.ts";
+// --- session events (issue 5: ingest) ---
+import { createGraphQL, graphqlRoutes } from "./graphql/index.ts";
+import { openSessions, STREAM_PATH, type StreamSocketState } from "./sessions/index.ts";
+import { WorkerRunner } from "./workers/index.ts";
 
 /** What each WebSocket carries; `endpoint` picks the handler. */
-export type SocketData = { endpoint: "trpc"; trpc: TrpcSocketState };
+export type SocketData = { endpoint: "trpc"; trpc: TrpcSocketState } | { endpoint: "stream"; stream: StreamSocketState };
+
+/** Narrows a socket to one endpoint's, by its `data.endpoint`. */
+function isEndpoint<E extends SocketData["endpoint"]>(ws: ServerWebSocket<SocketData>, endpoint: E): ws is ServerWebSocket<Extract<SocketData, { endpoint: E }>> {
+  return ws.data.endpoint === endpoint;
+}
 
 export interface RunningServer {
   /** `http://host:port`, with the port actually bound. */
@@ -48,16 +57,27 @@ export async function startServer({ config, logger, clock = systemClock }: Start
   const health = new Health(backends.kind, VERSION);
   for (const check of backends.checks) health.register(check.name === "redis" && opened.check ? opened.check : check);
 
+  const auth = createAuth(resolveSecret(config.jwtSecret, config.dataDir), () => clock.now());
+  // --- session events (issue 5: ingest) ---
+  // TODO(lead): pass the telemetry registry's lobby subscriptions directory instead of this stand-in.
+  const noLobbySubscriptions = { list: async () => [] };
+  const sessions = await openSessions({ backends, config, journal, auth, clock, logger, subscriptions: noLobbySubscriptions });
+  const graphql = createGraphQL({ health, logger, modules: [sessions.graphql] });
+  const workers = new WorkerRunner({ journal: opened.journal, logger });
+  workers.start(sessions.worker);
+
   const services: Services = {
     health,
-    auth: createAuth(resolveSecret(config.jwtSecret, config.dataDir), () => clock.now()),
+    auth,
     clock,
     shutdown: shutdown.signal,
     journal,
+    sessions: { store: sessions.store, ingest: sessions.ingest },
   };
 
   const createContext = createContextFactory(services);
-  const app = createApp({ services, metrics, logger, router: appRouter, createContext, routes: [journalRoutes(journal)] });
+  const routes = [journalRoutes(journal), ...sessions.routes, graphqlRoutes(graphql)];
+  const app = createApp({ services, metrics, logger, router: appRouter, createContext, routes });
   const trpcWs = createTrpcWsHandler({ router: appRouter, createContext, logger });
 
   const sockets = new Set<ServerWebSocket<SocketData>>();
@@ -66,11 +86,18 @@ export async function startServer({ config, logger, clock = systemClock }: Start
     port: config.server.port,
     // SSE streams ping every 4 s; anything silent for 30 s is gone.
     idleTimeout: 30,
-    fetch(req, srv) {
+    async fetch(req, srv) {
       if (req.headers.get("upgrade")?.toLowerCase() === "websocket") {
         const { pathname } = new URL(req.url);
         if (pathname === "/trpc" || pathname === "/trpc/") {
           if (srv.upgrade(req, { data: { endpoint: "trpc", trpc: trpcWs.initialState(req) } })) return undefined;
+          return new Response("WebSocket upgrade failed", { status: 400 });
+        }
+        // --- session events (issue 5: ingest): the token is checked before the upgrade ---
+        if (pathname === STREAM_PATH) {
+          const accepted = await sessions.stream.accept(req);
+          if (accepted instanceof Response) return accepted;
+          if (srv.upgrade(req, { data: { endpoint: "stream", stream: accepted } })) return undefined;
           return new Response("WebSocket upgrade failed", { status: 400 });
         }
       }
@@ -82,18 +109,21 @@ export async function startServer({ config, logger, clock = systemClock }: Start
       open(ws) {
         sockets.add(ws);
         metrics.wsConnections.inc({ endpoint: ws.data.endpoint });
-        trpcWs.open(ws);
+        if (isEndpoint(ws, "trpc")) trpcWs.open(ws);
+        else if (isEndpoint(ws, "stream")) sessions.stream.open(ws);
       },
       message(ws, message) {
-        trpcWs.message(ws, message);
+        if (isEndpoint(ws, "trpc")) trpcWs.message(ws, message);
+        else if (isEndpoint(ws, "stream")) sessions.stream.message(ws, message);
       },
       drain(ws) {
-        trpcWs.drain(ws);
+        if (isEndpoint(ws, "trpc")) trpcWs.drain(ws);
       },
       close(ws) {
         sockets.delete(ws);
         metrics.wsConnections.dec({ endpoint: ws.data.endpoint });
-        trpcWs.close(ws);
+        if (isEndpoint(ws, "trpc")) trpcWs.close(ws);
+        else if (isEndpoint(ws, "stream")) sessions.stream.close(ws);
       },
     },
   });
@@ -120,6 +150,7 @@ export async function startServer({ config, logger, clock = systemClock }: Start
           logger.warn({ timeoutMs: config.shutdownTimeoutMs }, "shutdown timed out; closing remaining connections");
           await server.stop(true);
         }
+        await workers.stop();
         await opened.journal.close();
         await backends.close();
         logger.info("stopped");

@@ -1,6 +1,8 @@
 import type { Auth } from "./auth/index.ts";
 import type { HealthReport } from "./health/index.ts";
 import type { JournalingApi } from "./journal/event-journal.ts";
+import type { UncheckedFrameIngest } from "./sessions/ingest.ts";
+import type { SessionEventStore } from "./sessions/session-event-store.ts";
 
 /** Wall-clock time, injected so tests can control it. */
 export interface Clock {
@@ -23,4 +25,6 @@ export interface Services {
   readonly shutdown: AbortSignal;
   /** Seed 000's journaling API; `.journal` is the journal port itself. */
   readonly journal: JournalingApi;
+  /** Session events (seeds 001/002): the store the worker fills, and the one ingest pipeline. */
+  readonly sessions: { readonly store: SessionEventStore; readonly ingest: UncheckedFrameIngest };
 }

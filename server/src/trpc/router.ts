@@ -1,4 +1,5 @@
 import { journalRouter } from "../journal/router.ts";
+import { sessionsRouter } from "../sessions/router.ts";
 import { systemRouter } from "../system/router.ts";
 import { router } from "./trpc.ts";
 
@@ -6,6 +7,7 @@ import { router } from "./trpc.ts";
 export const appRouter = router({
   system: systemRouter,
   journal: journalRouter,
+  sessions: sessionsRouter,
 });
 
 export type AppRouter = typeof appRouter;
