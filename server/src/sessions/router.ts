@@ -20,20 +20,12 @@ const page = {
   after: z.string().min(1).optional(),
 };
 
-/** A stored session event as the typed client receives it (times as ISO strings). */
-export interface SessionEventJson {
-  id: string;
-  lobby_session_id: string;
-  match_id: string;
-  node: string;
-  user_id: string;
-  frame_index: number;
-  frame: Record<string, unknown>;
-  event_types: string[];
+/** A stored session event as the typed client receives it: the stored fields, times as ISO strings. */
+export type SessionEventJson = Omit<SessionEvent, "timestamp" | "created_at" | "updated_at"> & {
   timestamp: string;
   created_at: string;
   updated_at: string;
-}
+};
 
 function toJson(e: SessionEvent): SessionEventJson {
   return { ...e, timestamp: e.timestamp.toISOString(), created_at: e.created_at.toISOString(), updated_at: e.updated_at.toISOString() };
