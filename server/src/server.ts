@@ -64,7 +64,6 @@ export async function startServer({ config, logger, clock = systemClock }: Start
   const sessions = await openSessions({ backends, config, journal, auth, clock, logger, subscriptions: noLobbySubscriptions });
   const graphql = createGraphQL({ health, logger, modules: [sessions.graphql] });
   const workers = new WorkerRunner({ journal: opened.journal, logger });
-  workers.start(sessions.worker);
 
   const services: Services = {
     health,
@@ -130,6 +129,7 @@ export async function startServer({ config, logger, clock = systemClock }: Start
 
   const url = `http://${server.hostname === "0.0.0.0" ? "127.0.0.1" : server.hostname}:${server.port}`;
   logger.info({ url, backend: backends.kind, version: VERSION }, "gamejournal listening");
+  workers.start(sessions.worker); // session events (issue 5); once listening, so a failed start leaves no worker behind
 
   let stopping: Promise<void> | undefined;
   return {
