@@ -1,6 +1,7 @@
 #!/usr/bin/env bun
 import { Command, CommanderError } from "commander";
 import { agentCommand } from "./agent/index.ts";
+import { tokenCommand } from "./auth/index.ts";
 import { CONFIG_VARIABLES, ConfigError, loadConfig } from "./config.ts";
 import { createLogger } from "./log.ts";
 import { startServer } from "./server.ts";
@@ -26,6 +27,7 @@ export function buildCli(): Command {
     .action(serve);
 
   program.addCommand(agentCommand());
+  program.addCommand(tokenCommand());
 
   return program;
 }

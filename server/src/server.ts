@@ -5,7 +5,7 @@ import { openBackends, redisReady } from "./backends/index.ts";
 import type { Config } from "./config.ts";
 import { Health } from "./health/index.ts";
 import { EventJournal, JournalMetrics, journalRoutes, openJournal } from "./journal/index.ts";
-import { matchesApi, matchRoutes, MongoMatchCheckpointStore, MongoMatchSummaryStore, SqliteMatchCheckpointStore, SqliteMatchSummaryStore } from "./matches/index.ts";
+import { matchesApi, matchesGraphQL, matchRoutes, MongoMatchCheckpointStore, MongoMatchSummaryStore, SqliteMatchCheckpointStore, SqliteMatchSummaryStore } from "./matches/index.ts";
 import {
   RedisSubscriptionRegistry,
   SqliteSubscriptionRegistry,
@@ -18,9 +18,18 @@ import { createMetrics } from "./metrics/index.ts";
 import { systemClock, type Clock, type Services } from "./services.ts";
 import { appRouter, createContextFactory, createTrpcWsHandler, type TrpcSocketState } from "./trpc/index.ts";
 import { VERSION } from "./version.ts";
+// --- session events (issue 5: ingest) ---
+import { createGraphQL, graphqlRoutes } from "./graphql/index.ts";
+import { openSessions, STREAM_PATH, type StreamSocketState } from "./sessions/index.ts";
+import { WorkerRunner } from "./workers/index.ts";
 
 /** What each WebSocket carries; `endpoint` picks the handler. */
-export type SocketData = { endpoint: "trpc"; trpc: TrpcSocketState };
+export type SocketData = { endpoint: "trpc"; trpc: TrpcSocketState } | { endpoint: "stream"; stream: StreamSocketState };
+
+/** Narrows a socket to one endpoint's, by its `data.endpoint`. */
+function isEndpoint<E extends SocketData["endpoint"]>(ws: ServerWebSocket<SocketData>, endpoint: E): ws is ServerWebSocket<Extract<SocketData, { endpoint: E }>> {
+  return ws.data.endpoint === endpoint;
+}
 
 export interface RunningServer {
   /** `http://host:port`, with the port actually bound. */
@@ -79,18 +88,26 @@ export async function startServer({ config, logger, clock = systemClock }: Start
   const health = new Health(backends.kind, VERSION);
   for (const check of backends.checks) health.register(check.name === "redis" && opened.check ? opened.check : check);
 
+  const auth = createAuth(resolveSecret(config.jwtSecret, config.dataDir), () => clock.now());
+  // --- session events (issue 5: ingest) ---
+  const sessions = await openSessions({ backends, config, journal, auth, clock, logger, subscriptions: telemetry.registry });
+  const graphql = createGraphQL({ health, logger, modules: [sessions.graphql, matchesGraphQL(matches)] });
+  const workers = new WorkerRunner({ journal: opened.journal, logger });
+
   const services: Services = {
     health,
-    auth: createAuth(resolveSecret(config.jwtSecret, config.dataDir), () => clock.now()),
+    auth,
     clock,
     shutdown: shutdown.signal,
     journal,
     telemetry,
     matches,
+    sessions: { store: sessions.store, ingest: sessions.ingest },
   };
 
   const createContext = createContextFactory(services);
-  const app = createApp({ services, metrics, logger, router: appRouter, createContext, routes: [journalRoutes(journal), telemetryRoutes(telemetry), matchRoutes(matches)] });
+  const routes = [journalRoutes(journal), telemetryRoutes(telemetry), matchRoutes(matches), ...sessions.routes, graphqlRoutes(graphql)];
+  const app = createApp({ services, metrics, logger, router: appRouter, createContext, routes });
   const trpcWs = createTrpcWsHandler({ router: appRouter, createContext, logger });
 
   const sockets = new Set<ServerWebSocket<SocketData>>();
@@ -99,11 +116,18 @@ export async function startServer({ config, logger, clock = systemClock }: Start
     port: config.server.port,
     // SSE streams ping every 4 s; anything silent for 30 s is gone.
     idleTimeout: 30,
-    fetch(req, srv) {
+    async fetch(req, srv) {
       if (req.headers.get("upgrade")?.toLowerCase() === "websocket") {
         const { pathname } = new URL(req.url);
         if (pathname === "/trpc" || pathname === "/trpc/") {
           if (srv.upgrade(req, { data: { endpoint: "trpc", trpc: trpcWs.initialState(req) } })) return undefined;
+          return new Response("WebSocket upgrade failed", { status: 400 });
+        }
+        // --- session events (issue 5: ingest): the token is checked before the upgrade ---
+        if (pathname === STREAM_PATH) {
+          const accepted = await sessions.stream.accept(req);
+          if (accepted instanceof Response) return accepted;
+          if (srv.upgrade(req, { data: { endpoint: "stream", stream: accepted } })) return undefined;
           return new Response("WebSocket upgrade failed", { status: 400 });
         }
       }
@@ -115,24 +139,28 @@ export async function startServer({ config, logger, clock = systemClock }: Start
       open(ws) {
         sockets.add(ws);
         metrics.wsConnections.inc({ endpoint: ws.data.endpoint });
-        trpcWs.open(ws);
+        if (isEndpoint(ws, "trpc")) trpcWs.open(ws);
+        else if (isEndpoint(ws, "stream")) sessions.stream.open(ws);
       },
       message(ws, message) {
-        trpcWs.message(ws, message);
+        if (isEndpoint(ws, "trpc")) trpcWs.message(ws, message);
+        else if (isEndpoint(ws, "stream")) sessions.stream.message(ws, message);
       },
       drain(ws) {
-        trpcWs.drain(ws);
+        if (isEndpoint(ws, "trpc")) trpcWs.drain(ws);
       },
       close(ws) {
         sockets.delete(ws);
         metrics.wsConnections.dec({ endpoint: ws.data.endpoint });
-        trpcWs.close(ws);
+        if (isEndpoint(ws, "trpc")) trpcWs.close(ws);
+        else if (isEndpoint(ws, "stream")) sessions.stream.close(ws);
       },
     },
   });
 
   const url = `http://${server.hostname === "0.0.0.0" ? "127.0.0.1" : server.hostname}:${server.port}`;
   logger.info({ url, backend: backends.kind, version: VERSION }, "gamejournal listening");
+  workers.start(sessions.worker); // session events (issue 5); once listening, so a failed start leaves no worker behind
 
   let stopping: Promise<void> | undefined;
   return {
@@ -154,6 +182,7 @@ export async function startServer({ config, logger, clock = systemClock }: Start
           logger.warn({ timeoutMs: config.shutdownTimeoutMs }, "shutdown timed out; closing remaining connections");
           await server.stop(true);
         }
+        await workers.stop();
         await opened.journal.close();
         await backends.close();
         logger.info("stopped");

@@ -3,6 +3,8 @@ import type { HealthReport } from "./health/index.ts";
 import type { JournalingApi } from "./journal/event-journal.ts";
 import type { MatchesApi } from "./matches/api.ts";
 import type { TelemetryApi } from "./telemetry/telemetry.ts";
+import type { UncheckedFrameIngest } from "./sessions/ingest.ts";
+import type { SessionEventStore } from "./sessions/session-event-store.ts";
 
 /** Wall-clock time, injected so tests can control it. */
 export interface Clock {
@@ -29,4 +31,6 @@ export interface Services {
   readonly telemetry: TelemetryApi;
   /** Match summaries: reads, and ending a match. */
   readonly matches: MatchesApi;
+  /** Session events (seeds 001/002): the store the worker fills, and the one ingest pipeline. */
+  readonly sessions: { readonly store: SessionEventStore; readonly ingest: UncheckedFrameIngest };
 }

@@ -50,7 +50,22 @@ export const RoundStatSchema = z.object({
   shots_taken: count,
   possession_time: z.number().nonnegative(),
 });
-export type RoundStat = z.infer<typeof RoundStatSchema>;
+export interface RoundStat {
+  round: number;
+  team: string;
+  points: number;
+  goals: number;
+  saves: number;
+  stuns: number;
+  passes: number;
+  catches: number;
+  steals: number;
+  blocks: number;
+  interceptions: number;
+  assists: number;
+  shots_taken: number;
+  possession_time: number;
+}
 
 /**
  * One uninterrupted stint of one player on one team. A player who leaves and
@@ -69,7 +84,15 @@ export const MatchPresenceSchema = z.object({
   /** null while the player is still in the match. */
   left_at: isoTime.nullable(),
 });
-export type MatchPresence = z.infer<typeof MatchPresenceSchema>;
+export interface MatchPresence {
+  player_id: string;
+  user_id: string;
+  account_number: string;
+  display_name: string;
+  team: string;
+  joined_at: string;
+  left_at: string | null;
+}
 
 export const MatchSummarySchema = z.object({
   /** `<session uuid>.<node>` (DESIGN.md). */
@@ -90,7 +113,27 @@ export const MatchSummarySchema = z.object({
   created_at: isoTime,
   updated_at: isoTime,
 });
-export type MatchSummary = z.infer<typeof MatchSummarySchema>;
+/**
+ * Declared as a plain interface (checked against the schema below) so the
+ * client's published types do not depend on zod.
+ */
+export interface MatchSummary {
+  match_id: string;
+  players: string[];
+  per_round_stats: Record<string, RoundStat[]>;
+  duration_seconds: number;
+  min_ping: number;
+  max_ping: number;
+  avg_ping: number;
+  final_round_scores: Record<string, number>;
+  evr_match_presences: MatchPresence[];
+  match_label: string;
+  created_at: string;
+  updated_at: string;
+}
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const _summaryMatchesSchema: Same<MatchSummary, z.infer<typeof MatchSummarySchema>> = true;
+void _summaryMatchesSchema;
 
 /** One page of `MatchSummaryStore.list`, newest first. */
 export interface MatchSummaryPage {

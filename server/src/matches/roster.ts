@@ -137,5 +137,5 @@ function roundStat(round: number, player: PlayerState): RoundStat {
     const value = player.acc[name];
     stat[name] = name === "possession_time" ? Math.round(value * 1000) / 1000 : Math.round(value);
   }
-  return stat as RoundStat;
+  return stat as unknown as RoundStat;
 }

@@ -8,6 +8,27 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /**
+ * A LobbySessionStateFrame as any ingest path receives it: keys normalised
+ * to snake_case (`frameIndex` → `frame_index`, `sessionID` → `session_id`),
+ * checked against FrameSchema (unknown fields are kept), and refused when a
+ * key could not be stored in MongoDB. Throws ValidationError naming the
+ * field, prefixed by `at` (e.g. `frame.` or `[2].frame.`):
+ * `frame.session.session_id: must be a UUID, got "x"`.
+ */
+export function parseFrame(raw: unknown, at = ""): Frame {
+  const root = at.replace(/\.$/, "");
+  if (!isObject(raw)) throw new ValidationError(`${root || "frame"}: must be a JSON object (a LobbySessionStateFrame)`, root || undefined);
+  const parsed = FrameSchema.safeParse(normalizeKeys(raw));
+  if (!parsed.success) {
+    const { message, field } = describeIssues(parsed.error.issues);
+    throw new ValidationError(field ? `${at}${message}` : `${root ? `${root}: ` : ""}${message}`, field ? `${at}${field}` : root || undefined);
+  }
+  const badKey = unstorableKeyOf(parsed.data);
+  if (badKey !== undefined) throw new ValidationError(`${at}${badKey}: keys must not contain '.' or start with '$'`, `${at}${badKey}`);
+  return parsed.data;
+}
+
+/**
  * The frame of a `storeSessionEvent` mutation, as the reference reads it:
  * `frameData` is a LobbySessionStateFrame in protobuf-JSON (either naming),
  * `lobbySessionId` names its session. Like the reference, a frame without a
@@ -28,15 +49,9 @@ export function frameFromInput(lobbySessionId: string, frameData: unknown, recei
   }
   frame.timestamp ??= new Date(receivedAt).toISOString();
 
-  const parsed = FrameSchema.safeParse(frame);
-  if (!parsed.success) {
-    const { message, field } = describeIssues(parsed.error.issues);
-    throw new ValidationError(`frameData${field ? "." : ": "}${message}`, field ? `frameData.${field}` : "frameData");
-  }
-  const badKey = unstorableKeyOf(parsed.data);
-  if (badKey !== undefined) throw new ValidationError(`frameData.${badKey}: keys must not contain '.' or start with '$'`, `frameData.${badKey}`);
-  if (sessionIdOf(parsed.data) !== lobbySessionId.toLowerCase()) {
+  const parsed = parseFrame(frame, "frameData.");
+  if (sessionIdOf(parsed) !== lobbySessionId.toLowerCase()) {
     throw new ValidationError("lobbySessionId: does not match the frame's session id", "lobbySessionId");
   }
-  return parsed.data;
+  return parsed;
 }

@@ -12,9 +12,10 @@ import { SESSIONS_TYPE_DEFS } from "./graphql-schema.ts";
 /**
  * Writes a frame the way every other ingest path does (journal first); the
  * session event store is filled from the journal, not by the caller.
- * Resolves with the journal ids; rejects with ValidationError for a frame it refuses.
+ * Resolves with the journal ids (null for a frame spooled while Redis is
+ * away); rejects with ValidationError for a frame it refuses.
  */
-export type IngestFrame = (frame: Frame, meta: { userId: string; node: string }) => Promise<{ ids: string[] }>;
+export type IngestFrame = (frame: Frame, meta: { userId: string; node: string }) => Promise<{ ids: Array<string | null> }>;
 
 /** A live telemetry subscription to a lobby (seed 000's StreamModeLobbySessionTelemetry). */
 export interface LobbySubscription {

@@ -1,5 +1,6 @@
 import { journalRouter } from "../journal/router.ts";
 import { matchesRouter } from "../matches/router.ts";
+import { sessionsRouter } from "../sessions/router.ts";
 import { systemRouter } from "../system/router.ts";
 import { telemetryRouter } from "../telemetry/router.ts";
 import { router } from "./trpc.ts";
@@ -10,6 +11,7 @@ export const appRouter = router({
   journal: journalRouter,
   telemetry: telemetryRouter,
   matches: matchesRouter,
+  sessions: sessionsRouter,
 });
 
 export type AppRouter = typeof appRouter;

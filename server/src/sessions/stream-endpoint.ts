@@ -1,0 +1,135 @@
+import type { ServerWebSocket } from "bun";
+import type { Auth } from "../auth/index.ts";
+import { GameJournalError, TooLargeError, ValidationError } from "../errors.ts";
+import { describeError } from "../http/errors.ts";
+import type { Logger } from "../log.ts";
+import type { FrameIngestApi, FrameSender } from "./ingest.ts";
+import { senderOf } from "./sender.ts";
+import { parseStreamMessage } from "./stream-message.ts";
+
+/** Where the endpoint is served (seed 002). */
+export const STREAM_PATH = "/v3/stream";
+
+/** What a `/v3/stream` socket carries. */
+export interface StreamSocketState {
+  readonly sender: FrameSender;
+  /** Messages received and not answered yet. */
+  unanswered: number;
+  /** The processing of the last message received; each message waits for the one before it. */
+  tail: Promise<void>;
+  closed: boolean;
+}
+
+type Socket = ServerWebSocket<{ stream: StreamSocketState }>;
+
+/** The answer to one message. */
+export type StreamAnswer =
+  | { success: true; ids: Array<string | null>; spooled?: true }
+  | { success: false; error: string; code: string; field?: string };
+
+export interface StreamEndpointDeps {
+  ingest: FrameIngestApi;
+  auth: Auth;
+  logger: Logger;
+  /** Largest message in bytes; a larger one is answered with a TOO_LARGE error (default 10 MiB, as nevr-agent). */
+  maxMessageBytes?: number;
+  /** Most unanswered messages a connection may have; past that, messages are answered OVERLOADED unread (default 1024). */
+  maxUnanswered?: number;
+}
+
+/**
+ * `WS /v3/stream`, the ingest socket of seed 002 (nevr-agent v4's protocol).
+ *
+ * 1. Authentication happens at the upgrade (`accept`): a JWT (HS256) in
+ *    `Authorization: Bearer` or `?token=`; a missing, expired or forged token
+ *    gets HTTP 401 with a JSON error, and a bad `X-Node-ID`/`X-User-ID` 400,
+ *    before any upgrade. The user is `X-User-ID`, else the token's subject.
+ * 2. Each text message (see `parseStreamMessage`: an Envelope, a bare frame,
+ *    or an array of either) is answered, in the order received:
+ *    `{"success": true, "ids": [...]}` once its frames are durable in the
+ *    journal (one id per frame, `[]` for a header; null and `"spooled": true`
+ *    while Redis is away), or `{"success": false, "error", "code", "field"?}`
+ *    for a message that cannot be accepted (not JSON, a frame failing the
+ *    schema, too large); the connection stays open either way. Messages of
+ *    one connection are processed one after another.
+ * 3. A server-side failure (the journal cannot append) is not answered: the
+ *    connection is closed with 1011, so the client resends what is
+ *    unanswered (ingest is idempotent) instead of dropping it as rejected.
+ */
+export function createStreamEndpoint({ ingest, auth, logger, maxMessageBytes = 10 * 1024 * 1024, maxUnanswered = 1024 }: StreamEndpointDeps) {
+  if (!ingest) throw new Error("stream endpoint: no frame ingest");
+  if (!auth) throw new Error("stream endpoint: no auth");
+
+  async function answer(sender: FrameSender, raw: string | Buffer): Promise<StreamAnswer> {
+    try {
+      if (typeof raw !== "string") throw new ValidationError("binary messages are not accepted; send JSON text");
+      const bytes = Buffer.byteLength(raw);
+      if (bytes > maxMessageBytes) throw new TooLargeError(`the message is ${bytes} bytes, over the limit of ${maxMessageBytes}`);
+      const frames = parseStreamMessage(raw).flatMap((item) => (item.kind === "frame" ? [item.frame] : []));
+      const result = await ingest.ingest(frames, sender);
+      return { success: true, ids: result.ids, ...(result.spooled ? { spooled: true as const } : {}) };
+    } catch (error) {
+      return refusal(error);
+    }
+  }
+
+  return {
+    /** Checks an upgrade request: the new socket's state, or the Response (401, 400) to answer instead of upgrading. */
+    async accept(req: Request): Promise<StreamSocketState | Response> {
+      try {
+        const sender = await senderOf(req, { auth, requireToken: true });
+        return { sender, unanswered: 0, tail: Promise.resolve(), closed: false };
+      } catch (error) {
+        const described = describeError(error);
+        if (described.status >= 500) logger.error({ err: error }, "stream upgrade failed");
+        return Response.json(refusalOf(described), { status: described.status });
+      }
+    },
+
+    open(ws: Socket): void {
+      logger.debug({ node: ws.data.stream.sender.node, user_id: ws.data.stream.sender.userId }, "stream connected");
+    },
+
+    message(ws: Socket, raw: string | Buffer): void {
+      const state = ws.data.stream;
+      if (state.closed) return;
+      const overloaded = state.unanswered >= maxUnanswered;
+      state.unanswered++;
+      state.tail = state.tail.then(async () => {
+        let reply: StreamAnswer;
+        try {
+          if (state.closed) return;
+          reply = overloaded
+            ? refusal(new GameJournalError("OVERLOADED", `more than ${maxUnanswered} messages are unanswered; wait for answers before sending more`))
+            : await answer(state.sender, raw);
+        } catch (error) {
+          // Only server-side failures get here (`refusal` rethrows them).
+          logger.error({ err: error, node: state.sender.node }, "stream message failed; closing so the client resends");
+          state.closed = true;
+          ws.close(1011, "internal error; resend unanswered messages");
+          return;
+        } finally {
+          state.unanswered--;
+        }
+        if (!state.closed) ws.send(JSON.stringify(reply));
+      });
+    },
+
+    close(ws: Socket): void {
+      ws.data.stream.closed = true;
+    },
+  };
+}
+
+export type StreamEndpoint = ReturnType<typeof createStreamEndpoint>;
+
+/** The answer for a message the server refuses; rethrows a server-side failure (5xx). */
+function refusal(error: unknown): StreamAnswer {
+  const described = describeError(error);
+  if (described.status >= 500) throw error;
+  return refusalOf(described);
+}
+
+function refusalOf(described: ReturnType<typeof describeError>): StreamAnswer & { success: false } {
+  return { success: false, error: described.message, code: described.code, ...(described.field ? { field: described.field } : {}) };
+}
