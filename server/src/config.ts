@@ -73,6 +73,8 @@ const envSchema = z.object({
   TELEMETRY_SUBSCRIBER_BUFFER: positiveInt.default(1_000),
   /** Seconds a lobby subscription stays active without renewal (removed after twice that). */
   TELEMETRY_SUBSCRIPTION_TTL_SECONDS: positiveInt.default(60),
+  /** Seconds without any event after which a match is ended and summarised. */
+  MATCH_INACTIVITY_TIMEOUT_SECONDS: positiveInt.default(300),
 });
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -94,6 +96,7 @@ export interface Config {
   shutdownTimeoutMs: number;
   journal: { idempotencyWindowMs: number; maxEventBytes: number; maxBatch: number };
   telemetry: { lobbyStreamMaxLen: number; subscriberBuffer: number; ttlMs: number };
+  matches: { inactivityMs: number };
 }
 
 /** A configuration value that cannot be used; `message` is one printable line. */
@@ -138,6 +141,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       subscriberBuffer: e.TELEMETRY_SUBSCRIBER_BUFFER,
       ttlMs: e.TELEMETRY_SUBSCRIPTION_TTL_SECONDS * 1000,
     },
+    matches: { inactivityMs: e.MATCH_INACTIVITY_TIMEOUT_SECONDS * 1000 },
   };
 }
 
@@ -157,5 +161,6 @@ export const CONFIG_VARIABLES: ReadonlyArray<[string, string]> = [
   ["JOURNAL_MAX_BATCH", "most events in one append call, 413 above (default 1000)"],
   ["TELEMETRY_LOBBY_STREAM_MAXLEN", "events kept per lobby stream for resuming subscribers (default 10000)"],
   ["TELEMETRY_SUBSCRIBER_BUFFER", "events held for a subscriber that stopped reading before it is disconnected (default 1000)"],
+  ["MATCH_INACTIVITY_TIMEOUT_SECONDS", "a match with no event for this long is ended and summarised (default 300)"],
   ["TELEMETRY_SUBSCRIPTION_TTL_SECONDS", "a lobby subscription without renewal is inactive after this, removed after twice (default 60)"],
 ];

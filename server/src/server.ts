@@ -3,24 +3,17 @@ import { createApp } from "./app.ts";
 import { createAuth, resolveSecret } from "./auth/index.ts";
 import { openBackends, redisReady } from "./backends/index.ts";
 import type { Config } from "./config.ts";
+import { createGraphQL, graphqlRoutes } from "./graphql/index.ts";
 import { Health } from "./health/index.ts";
 import { EventJournal, JournalMetrics, journalRoutes, openJournal } from "./journal/index.ts";
-import { matchesApi, matchesGraphQL, matchRoutes, MongoMatchCheckpointStore, MongoMatchSummaryStore, SqliteMatchCheckpointStore, SqliteMatchSummaryStore } from "./matches/index.ts";
-import {
-  RedisSubscriptionRegistry,
-  SqliteSubscriptionRegistry,
-  TelemetryService,
-  telemetryMetrics,
-  telemetryRoutes,
-} from "./telemetry/index.ts";
 import type { Logger } from "./log.ts";
+import { openMatches } from "./matches/open.ts";
 import { createMetrics } from "./metrics/index.ts";
 import { systemClock, type Clock, type Services } from "./services.ts";
+import { openSessions, STREAM_PATH, type StreamSocketState } from "./sessions/index.ts";
+import { openTelemetry } from "./telemetry/open.ts";
 import { appRouter, createContextFactory, createTrpcWsHandler, type TrpcSocketState } from "./trpc/index.ts";
 import { VERSION } from "./version.ts";
-// --- session events (issue 5: ingest) ---
-import { createGraphQL, graphqlRoutes } from "./graphql/index.ts";
-import { openSessions, STREAM_PATH, type StreamSocketState } from "./sessions/index.ts";
 import { WorkerRunner } from "./workers/index.ts";
 
 /** What each WebSocket carries; `endpoint` picks the handler. */
@@ -62,36 +55,15 @@ export async function startServer({ config, logger, clock = systemClock }: Start
   const journalMetrics = new JournalMetrics(metrics.registry, opened.journal, { spoolDepth: () => opened.spool?.spoolDepth ?? 0 });
   const journal = new EventJournal(opened.journal, { clock, ...config.journal, metrics: journalMetrics });
 
-  const registryOptions = { ttlMs: config.telemetry.ttlMs, now: () => clock.now() };
-  const telemetry = new TelemetryService({
-    journal,
-    registry: backends.redis
-      ? new RedisSubscriptionRegistry(backends.redis, registryOptions)
-      : new SqliteSubscriptionRegistry(backends.sqlite("journal"), registryOptions),
-    clock,
-    logger,
-    ...config.telemetry,
-    shutdown: shutdown.signal,
-    metrics: telemetryMetrics(metrics.registry),
-  });
-
-  const documentsDb = backends.mongo?.client.db(config.mongoDatabase);
-  const summaries = documentsDb ? new MongoMatchSummaryStore(documentsDb) : new SqliteMatchSummaryStore(backends.sqlite("documents"));
-  const checkpoints = documentsDb
-    ? new MongoMatchCheckpointStore(documentsDb, { clock })
-    : new SqliteMatchCheckpointStore(backends.sqlite("documents"), { clock });
-  const matches = matchesApi(summaries, journal, clock);
-
-  // Expired subscriptions leave the registry even for lobbies nobody lists.
-  const sweeper = setInterval(() => void telemetry.registry.sweep().catch(() => {}), config.telemetry.ttlMs);
-
   const health = new Health(backends.kind, VERSION);
   for (const check of backends.checks) health.register(check.name === "redis" && opened.check ? opened.check : check);
-
   const auth = createAuth(resolveSecret(config.jwtSecret, config.dataDir), () => clock.now());
-  // --- session events (issue 5: ingest) ---
-  const sessions = await openSessions({ backends, config, journal, auth, clock, logger, subscriptions: telemetry.registry });
-  const graphql = createGraphQL({ health, logger, modules: [sessions.graphql, matchesGraphQL(matches)] });
+
+  const domain = { backends, config, journal, clock, logger, metrics };
+  const telemetry = openTelemetry({ ...domain, shutdown: shutdown.signal });
+  const matches = openMatches(domain);
+  const sessions = await openSessions({ ...domain, auth, subscriptions: telemetry.service.registry });
+  const graphql = createGraphQL({ health, logger, modules: [sessions.graphql, matches.graphql] });
   const workers = new WorkerRunner({ journal: opened.journal, logger });
 
   const services: Services = {
@@ -100,13 +72,13 @@ export async function startServer({ config, logger, clock = systemClock }: Start
     clock,
     shutdown: shutdown.signal,
     journal,
-    telemetry,
-    matches,
+    telemetry: telemetry.service,
+    matches: matches.api,
     sessions: { store: sessions.store, ingest: sessions.ingest },
   };
 
   const createContext = createContextFactory(services);
-  const routes = [journalRoutes(journal), telemetryRoutes(telemetry), matchRoutes(matches), ...sessions.routes, graphqlRoutes(graphql)];
+  const routes = [journalRoutes(journal), ...telemetry.routes, ...matches.routes, ...sessions.routes, graphqlRoutes(graphql)];
   const app = createApp({ services, metrics, logger, router: appRouter, createContext, routes });
   const trpcWs = createTrpcWsHandler({ router: appRouter, createContext, logger });
 
@@ -123,7 +95,7 @@ export async function startServer({ config, logger, clock = systemClock }: Start
           if (srv.upgrade(req, { data: { endpoint: "trpc", trpc: trpcWs.initialState(req) } })) return undefined;
           return new Response("WebSocket upgrade failed", { status: 400 });
         }
-        // --- session events (issue 5: ingest): the token is checked before the upgrade ---
+        // Frames over WebSocket (seed 002): the token is checked before the upgrade.
         if (pathname === STREAM_PATH) {
           const accepted = await sessions.stream.accept(req);
           if (accepted instanceof Response) return accepted;
@@ -160,7 +132,10 @@ export async function startServer({ config, logger, clock = systemClock }: Start
 
   const url = `http://${server.hostname === "0.0.0.0" ? "127.0.0.1" : server.hostname}:${server.port}`;
   logger.info({ url, backend: backends.kind, version: VERSION }, "gamejournal listening");
-  workers.start(sessions.worker); // session events (issue 5); once listening, so a failed start leaves no worker behind
+  // Once listening, so a failed start leaves no worker or timer behind.
+  workers.start(sessions.worker, ...matches.workers);
+  telemetry.start();
+  matches.start();
 
   let stopping: Promise<void> | undefined;
   return {
@@ -171,7 +146,7 @@ export async function startServer({ config, logger, clock = systemClock }: Start
       stopping ??= (async () => {
         logger.info("shutting down");
         shutdown.abort();
-        clearInterval(sweeper);
+        telemetry.stop();
         const drained = server.stop(false);
         for (const ws of sockets) ws.close(1001, "server shutting down");
         const timedOut = await Promise.race([
@@ -183,6 +158,7 @@ export async function startServer({ config, logger, clock = systemClock }: Start
           await server.stop(true);
         }
         await workers.stop();
+        await matches.stop();
         await opened.journal.close();
         await backends.close();
         logger.info("stopped");

@@ -40,7 +40,7 @@ export function openBackends(config: Config, logger: Logger): Backends {
   };
 
   const redis = config.redisUri ? connectRedis(config.redisUri, logger) : undefined;
-  const mongo = config.mongoUri ? openMongo(config.mongoUri) : undefined;
+  const mongo = config.mongoUri ? openMongo(config.mongoUri, { database: config.mongoDatabase }) : undefined;
 
   const checks: DependencyCheck[] = [];
   if (redis) {

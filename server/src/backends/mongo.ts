@@ -1,4 +1,5 @@
-import { MongoClient, type Db } from "mongodb";
+import { MongoClient, MongoNetworkError, MongoServerSelectionError, MongoTopologyClosedError, type Db } from "mongodb";
+import { UnavailableError } from "../errors.ts";
 
 /**
  * The database the URI names in its path, else `gamejournal` (DESIGN.md).
@@ -20,14 +21,29 @@ export interface Mongo {
 }
 
 /**
- * A MongoDB client for `uri`. The driver connects on first use and
- * reconnects by itself; nothing here blocks start-up when MongoDB is down.
+ * A MongoDB client for `uri` and its database `database` (default: the
+ * URI's). The driver connects on first use and reconnects by itself;
+ * nothing here blocks start-up when MongoDB is down.
  */
-export function openMongo(uri: string, { timeoutMs = 5_000 }: { timeoutMs?: number } = {}): Mongo {
+export function openMongo(uri: string, { timeoutMs = 5_000, database }: { timeoutMs?: number; database?: string } = {}): Mongo {
   const client = new MongoClient(uri, {
     serverSelectionTimeoutMS: timeoutMs,
     connectTimeoutMS: timeoutMs,
     appName: "gamejournal",
   });
-  return { client, db: client.db(databaseNameOf(uri)) };
+  return { client, db: client.db(database ?? databaseNameOf(uri)) };
+}
+
+/** True for a driver error that means MongoDB could not be reached (not that it refused the operation). */
+export function isMongoUnavailable(error: unknown): boolean {
+  return error instanceof MongoNetworkError || error instanceof MongoServerSelectionError || error instanceof MongoTopologyClosedError;
+}
+
+/** Runs a driver call; losing MongoDB rejects with UnavailableError (503, retried by workers), other errors as they are. */
+export async function guardMongo<T>(operation: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw isMongoUnavailable(error) ? new UnavailableError(`${operation}: MongoDB is unavailable`, { cause: error }) : error;
+  }
 }

@@ -1,5 +1,7 @@
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
-import { GameJournalError, type ErrorCode } from "../errors.ts";
+import { ErrorReply } from "redis";
+import { isMongoUnavailable } from "../backends/mongo.ts";
+import { GameJournalError, UnavailableError, type ErrorCode } from "../errors.ts";
 
 /**
  * The one place where domain error codes become HTTP statuses and tRPC codes.
@@ -87,11 +89,23 @@ export function describeError(error: unknown): DescribedError {
   return { status: 500, trpcCode: "INTERNAL_SERVER_ERROR", code: "INTERNAL", message: "internal error" };
 }
 
+/** A driver error that means a dependency could not be reached: 503, not 500. */
+function unreachable(error: unknown): UnavailableError | undefined {
+  if (isMongoUnavailable(error)) return new UnavailableError("MongoDB is unavailable", { cause: error });
+  const name = (error as { name?: string } | null)?.name;
+  if (name && /^(ClientOffline|ClientClosed|SocketClosedUnexpectedly|ConnectionTimeout|ReconnectStrategy)Error$/.test(name) && !(error instanceof ErrorReply)) {
+    return new UnavailableError("Redis is unavailable", { cause: error });
+  }
+  return undefined;
+}
+
 /** tRPC wraps thrown errors; domain and schema errors sit in `cause`. */
 function unwrap(error: unknown): unknown {
   let current = error;
   for (let depth = 0; depth < 4; depth++) {
     if (current instanceof GameJournalError || hasIssues(current)) return current;
+    const down = unreachable(current);
+    if (down) return down;
     const next = (current as { cause?: unknown } | null)?.cause;
     if (next === undefined) break;
     current = next;

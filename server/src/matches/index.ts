@@ -15,3 +15,4 @@ export * from "./metrics.ts";
 export * from "./router.ts";
 export * from "./routes.ts";
 export * from "./summarizer.ts";
+export * from "./worker.ts";

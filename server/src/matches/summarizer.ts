@@ -124,6 +124,15 @@ export class MatchSummarizer {
     return ended;
   }
 
+  /**
+   * Drops what this summarizer holds in memory (its lease was lost: another
+   * instance now folds these matches, from their checkpoints).
+   */
+  forget(): void {
+    this.open.clear();
+    this.opts.metrics?.setOpen(0);
+  }
+
   /** Matches in progress that this worker holds. */
   get openMatches(): number {
     return this.open.size;

@@ -1,4 +1,5 @@
-import { MongoBulkWriteError, MongoNetworkError, MongoServerSelectionError, MongoTopologyClosedError, type Collection, type Db, type Filter } from "mongodb";
+import { MongoBulkWriteError, type Collection, type Db, type Filter } from "mongodb";
+import { guardMongo as guard, isMongoUnavailable } from "../backends/mongo.ts";
 import { UnavailableError } from "../errors.ts";
 import type { SessionEvent } from "./session-event.ts";
 import {
@@ -62,7 +63,7 @@ export class MongoSessionEventStore implements SessionEventStore {
           return { stored: error.result.insertedCount };
         }
       }
-      throw translate("store session events", error);
+      throw isMongoUnavailable(error) ? new UnavailableError("store session events: MongoDB is unavailable", { cause: error }) : error;
     }
   }
 
@@ -118,21 +119,5 @@ export class MongoSessionEventStore implements SessionEventStore {
       docs.map(({ _id, ...rest }) => ({ id: _id, ...rest })),
       limit,
     );
-  }
-}
-
-function isConnectionError(error: unknown): boolean {
-  return error instanceof MongoNetworkError || error instanceof MongoServerSelectionError || error instanceof MongoTopologyClosedError;
-}
-
-function translate(operation: string, error: unknown): unknown {
-  return isConnectionError(error) ? new UnavailableError(`${operation}: MongoDB is unavailable`, { cause: error }) : error;
-}
-
-async function guard<T>(operation: string, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    throw translate(operation, error);
   }
 }

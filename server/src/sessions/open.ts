@@ -50,7 +50,7 @@ export interface Sessions {
  */
 export async function openSessions({ backends, config, journal, auth, clock, logger, subscriptions }: SessionsDeps): Promise<Sessions> {
   const store: SessionEventStore = backends.mongo
-    ? new MongoSessionEventStore(backends.mongo.client.db(config.mongoDatabase), config.sessionEventsCollection)
+    ? new MongoSessionEventStore(backends.mongo.db, config.sessionEventsCollection)
     : new SqliteSessionEventStore(backends.sqlite("documents"), config.sessionEventsCollection);
   if (!backends.mongo) await store.init();
   const ingest = new FrameIngest({ journal, clock, lobbyStreamMaxLen: config.telemetry.lobbyStreamMaxLen });

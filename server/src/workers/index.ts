@@ -1,1 +1,2 @@
+export * from "./lease.ts";
 export * from "./worker-runner.ts";

@@ -3,7 +3,8 @@ import { UnavailableError } from "../errors.ts";
 import { EventConsumer, type EventConsumerOptions, type EventHandler } from "../journal/event-consumer.ts";
 import type { Journal } from "../journal/journal.ts";
 import type { Logger } from "../log.ts";
-import { sleep } from "../util/abort.ts";
+import { anySignal, sleep } from "../util/abort.ts";
+import type { Lease } from "./lease.ts";
 
 /** A built-in worker: a handler for the entries of one journal stream, read through one consumer group. */
 export interface WorkerDefinition {
@@ -25,6 +26,20 @@ export interface WorkerDefinition {
   batch?: number;
   /** The consumer's timings and dead-letter threshold (see EventConsumer). */
   consumer?: Omit<EventConsumerOptions, "logger">;
+  /**
+   * Consume only while holding this lease (one active consumer across
+   * instances). Use with a fixed `consumerName`, so whoever holds it next
+   * resumes the previous holder's pending entries first, in order.
+   */
+  lease?: Lease;
+  /** This worker's consumer name in its group (default: the runner's). */
+  consumerName?: string;
+  /** Told each time a transient failure is retried (for a metric). */
+  onRetry?: () => void;
+  /** Runs each time the consumer starts (after taking the lease), before its first read; retried like `init`. */
+  onStart?: () => Promise<void>;
+  /** Runs each time the consumer stops (the lease lost, or shutdown). */
+  onStop?: () => void;
 }
 
 export interface WorkerRunnerOptions {
@@ -92,13 +107,25 @@ export class WorkerRunner {
     const signal = this.abort.signal;
     const logger = this.opts.logger.child({ worker: name, stream, group });
     const isTransient = definition.isTransient ?? ((error: unknown) => error instanceof UnavailableError);
+    const consumerName = definition.consumerName ?? this.consumerName;
     try {
       if (definition.init) await this.retrying(logger, "init", () => definition.init!(), () => true);
       if (signal.aborted) return;
-      const consumer = new EventConsumer(this.opts.journal, group, this.consumerName, { ...definition.consumer, logger });
-      const handle: EventHandler = (id, entry) => this.retrying(logger, id, () => definition.handle(id, entry), isTransient);
-      logger.info({ consumer: this.consumerName }, "worker started");
-      await consumer.run(stream, definition.batch ?? 100, handle, signal);
+      const handle: EventHandler = (id, entry) => this.retrying(logger, id, () => definition.handle(id, entry), isTransient, definition.onRetry);
+      while (!signal.aborted) {
+        const held = definition.lease ? await definition.lease.acquire(signal) : signal;
+        if (!held) break;
+        // A new consumer each time: one that lost the lease may have entries held in memory.
+        const consumer = new EventConsumer(this.opts.journal, group, consumerName, { ...definition.consumer, logger });
+        if (definition.onStart) await this.retrying(logger, "start", () => definition.onStart!(), () => true);
+        logger.info({ consumer: consumerName }, "worker started");
+        try {
+          await consumer.run(stream, definition.batch ?? 100, handle, anySignal(signal, held));
+        } finally {
+          definition.onStop?.();
+        }
+        if (!signal.aborted) logger.warn("worker paused: its lease was lost; waiting to take it again");
+      }
     } catch (error) {
       if (!signal.aborted) logger.error({ err: error }, "worker stopped by an error");
       return;
@@ -107,7 +134,13 @@ export class WorkerRunner {
   }
 
   /** Runs `task` until it succeeds, retrying with backoff while `retry(error)` holds and the runner runs. */
-  private async retrying<T>(logger: Logger, what: string, task: () => T | Promise<T>, retry: (error: unknown) => boolean): Promise<T> {
+  private async retrying<T>(
+    logger: Logger,
+    what: string,
+    task: () => T | Promise<T>,
+    retry: (error: unknown) => boolean,
+    onRetry?: () => void,
+  ): Promise<T> {
     const signal = this.abort.signal;
     for (let attempt = 0; ; attempt++) {
       try {
@@ -116,6 +149,7 @@ export class WorkerRunner {
         return result;
       } catch (error) {
         if (signal.aborted || !retry(error)) throw error;
+        onRetry?.();
         if (attempt === 0) logger.warn({ entry: what, err: (error as Error).message }, "worker dependency unavailable; retrying with backoff");
         await sleep(Math.min(250 * 2 ** attempt, this.maxRetryDelayMs), signal);
         if (signal.aborted) throw error;

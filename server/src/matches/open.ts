@@ -1,0 +1,61 @@
+import type { Backends } from "../backends/index.ts";
+import type { Config } from "../config.ts";
+import type { JournalingApi } from "../journal/event-journal.ts";
+import type { Logger } from "../log.ts";
+import type { Metrics } from "../metrics/index.ts";
+import type { Clock } from "../services.ts";
+import { localLease, redisLease } from "../workers/index.ts";
+import { matchesApi } from "./api.ts";
+import { MongoMatchCheckpointStore } from "./checkpoint-store-mongo.ts";
+import { SqliteMatchCheckpointStore } from "./checkpoint-store-sqlite.ts";
+import { matchesGraphQL } from "./graphql.ts";
+import { matchMetrics } from "./metrics.ts";
+import { matchRoutes } from "./routes.ts";
+import { MatchSummarizer } from "./summarizer.ts";
+import { MongoMatchSummaryStore } from "./summary-store-mongo.ts";
+import { SqliteMatchSummaryStore } from "./summary-store-sqlite.ts";
+import { matchSummaryWorkers } from "./worker.ts";
+
+export interface MatchesDeps {
+  backends: Backends;
+  config: Config;
+  journal: JournalingApi;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+}
+
+/**
+ * Match summaries over the configured backends: stores in MongoDB when a
+ * MongoDB URI is set, else the `documents` SQLite database; the summary
+ * worker under a Redis lease (one active summarizer across instances) or
+ * always held when embedded; and the inactivity timer that ends idle matches.
+ */
+export function openMatches({ backends, config, journal, clock, logger, metrics }: MatchesDeps) {
+  const db = backends.mongo?.db;
+  const summaries = db ? new MongoMatchSummaryStore(db) : new SqliteMatchSummaryStore(backends.sqlite("documents"));
+  const checkpoints = db ? new MongoMatchCheckpointStore(db, { clock }) : new SqliteMatchCheckpointStore(backends.sqlite("documents"), { clock });
+  const log = logger.child({ domain: "matches" });
+  const counters = matchMetrics(metrics.registry);
+  const summarizer = new MatchSummarizer({ summaries, checkpoints, clock, logger: log, inactivityMs: config.matches.inactivityMs, metrics: counters });
+  const lease = backends.redis ? redisLease(backends.redis, "workers:lease:match-summaries", log) : localLease();
+  const api = matchesApi(summaries, journal, clock);
+  let idleTimer: Timer | undefined;
+  return {
+    api,
+    summaries,
+    routes: [matchRoutes(api)],
+    graphql: matchesGraphQL(api),
+    workers: matchSummaryWorkers({ summarizer, summaries, checkpoints, lease, onRetry: counters.retry }),
+    start() {
+      // Only the lease holder has matches open in memory, so only it ends idle ones.
+      idleTimer = setInterval(() => {
+        summarizer.endIdle().catch((error: Error) => log.warn({ err: error.message }, "could not end idle matches; will retry"));
+      }, Math.max(1_000, config.matches.inactivityMs / 4));
+    },
+    async stop() {
+      clearInterval(idleTimer);
+      await lease.release();
+    },
+  };
+}

@@ -1,0 +1,93 @@
+import type { RedisClient } from "../backends/index.ts";
+import type { Logger } from "../log.ts";
+import { sleep } from "../util/abort.ts";
+
+/**
+ * Exclusive right to run a worker, for workers that must have one active
+ * consumer across every instance (the match summarizer folds each match's
+ * entries in order). Re-entrant within a process: every worker of the same
+ * lease in this process shares it.
+ */
+export interface Lease {
+  /**
+   * Waits until this process holds the lease (or `signal` aborts: null),
+   * then returns a signal that aborts if the lease is lost.
+   */
+  acquire(signal: AbortSignal): Promise<AbortSignal | null>;
+  /** Gives the lease up (if held), so another instance takes over at once. */
+  release(): Promise<void>;
+}
+
+/** One process only (the embedded deployment): always held. */
+export function localLease(): Lease {
+  const held = new AbortController();
+  return { acquire: async (signal) => (signal.aborted ? null : held.signal), release: async () => {} };
+}
+
+const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
+const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
+
+/**
+ * A lease in Redis: `SET key owner NX PX ttl`, renewed every third of the
+ * TTL. If renewing fails (Redis away, or the key taken over after a pause
+ * longer than the TTL), the holder gives up once its last renewal is a TTL
+ * old, before anyone else can have taken the key: at most one holder at a time.
+ */
+export function redisLease(client: RedisClient, key: string, logger: Logger, { ttlMs = 15_000, owner = crypto.randomUUID() } = {}): Lease {
+  let current: { lost: AbortController; renewer: Timer } | undefined;
+  let acquiring: Promise<AbortSignal | null> | undefined;
+
+  const lose = (why: string) => {
+    if (!current) return;
+    clearInterval(current.renewer);
+    current.lost.abort(new Error(why));
+    logger.warn({ lease: key, reason: why }, "worker lease lost");
+    current = undefined;
+  };
+
+  async function take(signal: AbortSignal): Promise<AbortSignal | null> {
+    let waited = false;
+    while (!signal.aborted) {
+      try {
+        const set = await client.set(key, owner, { NX: true, PX: ttlMs });
+        if (set === "OK" || (await client.get(key)) === owner) break;
+      } catch {
+        // Redis away: keep trying.
+      }
+      if (!waited) logger.info({ lease: key }, "another instance holds the worker lease; waiting");
+      waited = true;
+      await sleep(ttlMs / 3, signal);
+    }
+    if (signal.aborted) return null;
+    const lost = new AbortController();
+    let renewedAt = Date.now();
+    const renewer = setInterval(async () => {
+      try {
+        if (Number(await client.eval(RENEW, { keys: [key], arguments: [owner, String(ttlMs)] })) === 1) {
+          renewedAt = Date.now();
+          return;
+        }
+        lose("the lease was taken by another instance");
+      } catch {
+        if (Date.now() - renewedAt > ttlMs * (2 / 3)) lose("could not renew the lease in time");
+      }
+    }, ttlMs / 3);
+    current = { lost, renewer };
+    logger.info({ lease: key }, "worker lease acquired");
+    return lost.signal;
+  }
+
+  return {
+    async acquire(signal) {
+      if (current) return current.lost.signal;
+      acquiring ??= take(signal).finally(() => (acquiring = undefined));
+      return acquiring;
+    },
+    async release() {
+      if (!current) return;
+      clearInterval(current.renewer);
+      current = undefined;
+      await client.eval(RELEASE, { keys: [key], arguments: [owner] }).catch(() => {});
+    },
+  };
+}
