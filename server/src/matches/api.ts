@@ -1,4 +1,4 @@
-import { PLAYER_ACTIONS_STREAM, type MatchSummary, type MatchSummaryPage } from "@gamejournal/shared";
+import { RTAPI_STREAM, type MatchSummary, type MatchSummaryPage } from "@gamejournal/shared";
 import { NotFoundError } from "../errors.ts";
 import type { JournalingApi } from "../journal/event-journal.ts";
 import type { Clock } from "../services.ts";
@@ -10,9 +10,11 @@ export interface MatchesApi {
   get(matchId: string): Promise<MatchSummary>;
   list(options: MatchSummaryListOptions): Promise<MatchSummaryPage>;
   /**
-   * Ends a match now: journals a `match_ended` player action, which the
-   * summary worker folds like any other entry, so the summary is written
-   * exactly once however often this is called. Returns the journal id.
+   * Ends a match now: journals a `match_ended` event to `events:rtapi`, the
+   * stream its frames are on, so the summary worker folds it after every
+   * frame journaled before it (on `events:player_actions` it could overtake
+   * frames still waiting to be folded). The event is keyed by match, so the
+   * summary is written once however often this is called.
    */
   end(matchId: string, by: string): Promise<{ match_id: string; id: string | null; spooled?: true }>;
 }
@@ -28,7 +30,7 @@ export function matchesApi(summaries: MatchSummaryStore, journal: JournalingApi,
     async end(matchId, by) {
       const answer = await journal.append([
         {
-          stream: PLAYER_ACTIONS_STREAM,
+          stream: RTAPI_STREAM,
           event: { type: "match_ended", user_id: by, match_id: matchId, ts: clock.now(), data: { reason: "explicit", by }, key: `match-end:${matchId}` },
         },
       ]);

@@ -4,15 +4,17 @@ import { applyAction, applyFrame, skipEntry, type MatchAggregate } from "./aggre
 
 /**
  * Folds one journal entry read from `stream` into its match's aggregate:
- * an `events:player_actions` entry as a player action, an entry of any
- * other stream (`events:rtapi`) as a telemetry frame when its data is one,
- * else as an entry to skip (positions move on, the summary does not change).
+ * an `events:player_actions` entry, or a `match_ended` entry on any stream
+ * (an explicit end is journaled on `events:rtapi`, in order with the
+ * frames), as a player action; an entry of any other stream as a telemetry
+ * frame when its data is one, else as an entry to skip (positions move on,
+ * the summary does not change).
  * Same guarantees as `applyFrame` / `applyAction`: pure, deterministic, and
  * an entry at or before the aggregate's position on `stream` changes nothing.
  */
 export function applyEntry(agg: MatchAggregate, stream: string, entry: JournalEntry): MatchAggregate {
   const meta = { id: entry.id, stream, time: entry.ts, ...(entry.user_id ? { user_id: entry.user_id } : {}) };
-  if (stream === PLAYER_ACTIONS_STREAM) return applyAction(agg, entry, meta);
+  if (stream === PLAYER_ACTIONS_STREAM || entry.type === "match_ended") return applyAction(agg, entry, meta);
   const frame = frameOf(entry.data);
   return frame ? applyFrame(agg, frame, meta) : skipEntry(agg, meta);
 }
