@@ -194,6 +194,9 @@ describe("gamejournal agent stream, the command", () => {
     await game.playThrough();
     const expected = withEvents(game.script);
     await waitFor("every frame with events", () => server.frames().length === expected.length);
+    // The agent polls one request at a time: a second poll of the final, between-matches step
+    // means it has handled (and logged) the first before the signal arrives.
+    await waitFor("the final step to be polled twice", () => game.pollsOfStep >= 2);
     proc.kill("SIGINT");
     expect(await proc.exited).toBe(0);
 
