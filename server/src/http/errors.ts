@@ -56,7 +56,9 @@ export function describeIssues(issues: readonly SchemaIssue[]): { message: strin
   if (!first) return { message: "invalid input", field: undefined };
   const field = issuePath(first) || undefined;
   const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : "";
-  return { message: `${field ? `${field}: ` : ""}${first.message}${more}`, field };
+  // Messages that already name their field ("lobby_id is required") are not prefixed again.
+  const prefix = field && !first.message.startsWith(field) ? `${field}: ` : "";
+  return { message: `${prefix}${first.message}${more}`, field };
 }
 
 function hasIssues(value: unknown): value is { issues: SchemaIssue[] } {
