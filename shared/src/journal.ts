@@ -72,18 +72,28 @@ export const BatchEventSchema: z.ZodType<BatchEvent> = z.object({
   ts,
 });
 
-/** A stored event as the API returns it. */
-export interface JournalEventView {
-  id: string;
+/** An event as it is journaled (the stored event's snake_case names). */
+export interface JournalEvent {
+  /** What happened, e.g. an action name, `purchase`, `telemetry`, `frame`. */
   type: string;
   user_id?: string;
   session_id?: string;
   match_id?: string;
   lobby_id?: string;
+  /** When it happened, epoch milliseconds. */
   ts: number;
+  /** Any JSON value. */
   data: unknown;
+  /** Idempotency key: a repeat within the window adds nothing. */
   key?: string;
+  /** Nakama stream mode, e.g. StreamModeLobbySessionTelemetry (0x16) on telemetry. */
   mode?: number;
+}
+
+/** A stored event, as reads, tails and live feeds return it. */
+export interface JournalEntry extends JournalEvent {
+  /** `<ms>-<seq>`, strictly increasing within the stream. */
+  id: string;
 }
 
 /** The answer to an append: ids in input order; null for an event spooled while Redis is unreachable. */

@@ -1,3 +1,5 @@
+import type { JournalEntry, JournalEvent } from "@gamejournal/shared";
+
 /**
  * The journal port. Every write in gamejournal enters here first; live
  * fanout, workers, stored session events and match summaries are derived
@@ -17,27 +19,7 @@
  *    another consumer once idle, and counts its deliveries.
  */
 
-export interface JournalEvent {
-  /** What happened, e.g. an action name, `purchase`, `telemetry`, `frame`. */
-  type: string;
-  user_id?: string;
-  session_id?: string;
-  match_id?: string;
-  lobby_id?: string;
-  /** When it happened, epoch milliseconds. */
-  ts: number;
-  /** Any JSON value. */
-  data: unknown;
-  /** Idempotency key: a repeat within the window adds nothing. */
-  key?: string;
-  /** Nakama stream mode, e.g. StreamModeLobbySessionTelemetry (0x16) on telemetry. */
-  mode?: number;
-}
-
-export interface JournalEntry extends JournalEvent {
-  /** `<ms>-<seq>`, strictly increasing within the stream. */
-  id: string;
-}
+export type { JournalEntry, JournalEvent };
 
 export interface AppendWrite {
   stream: string;

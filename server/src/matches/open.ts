@@ -1,9 +1,4 @@
-import type { Backends } from "../backends/index.ts";
-import type { Config } from "../config.ts";
-import type { JournalingApi } from "../journal/event-journal.ts";
-import type { Logger } from "../log.ts";
-import type { Metrics } from "../metrics/index.ts";
-import type { Clock } from "../services.ts";
+import type { DomainDeps } from "../domain.ts";
 import { localLease, redisLease } from "../workers/index.ts";
 import { matchesApi } from "./api.ts";
 import { MongoMatchCheckpointStore } from "./checkpoint-store-mongo.ts";
@@ -16,22 +11,13 @@ import { MongoMatchSummaryStore } from "./summary-store-mongo.ts";
 import { SqliteMatchSummaryStore } from "./summary-store-sqlite.ts";
 import { matchSummaryWorkers } from "./worker.ts";
 
-export interface MatchesDeps {
-  backends: Backends;
-  config: Config;
-  journal: JournalingApi;
-  clock: Clock;
-  logger: Logger;
-  metrics: Metrics;
-}
-
 /**
  * Match summaries over the configured backends: stores in MongoDB when a
  * MongoDB URI is set, else the `documents` SQLite database; the summary
  * worker under a Redis lease (one active summarizer across instances) or
  * always held when embedded; and the inactivity timer that ends idle matches.
  */
-export function openMatches({ backends, config, journal, clock, logger, metrics }: MatchesDeps) {
+export function openMatches({ backends, config, journal, clock, logger, metrics }: DomainDeps) {
   const db = backends.mongo?.db;
   const summaries = db ? new MongoMatchSummaryStore(db) : new SqliteMatchSummaryStore(backends.sqlite("documents"));
   const checkpoints = db ? new MongoMatchCheckpointStore(db, { clock }) : new SqliteMatchCheckpointStore(backends.sqlite("documents"), { clock });

@@ -1,11 +1,7 @@
 import type { Hono } from "hono";
 import type { Auth } from "../auth/index.ts";
-import type { Backends } from "../backends/index.ts";
-import type { Config } from "../config.ts";
+import type { DomainDeps } from "../domain.ts";
 import type { GraphQLModule } from "../graphql/index.ts";
-import type { JournalingApi } from "../journal/event-journal.ts";
-import type { Logger } from "../log.ts";
-import type { Clock } from "../services.ts";
 import type { WorkerDefinition } from "../workers/index.ts";
 import { sessionsGraphQL, type LobbySubscriptionDirectory } from "./graphql.ts";
 import { FrameIngest } from "./ingest.ts";
@@ -17,13 +13,8 @@ import type { SessionEventStore } from "./session-event-store.ts";
 import { SqliteSessionEventStore } from "./sqlite-session-event-store.ts";
 import { createStreamEndpoint, type StreamEndpoint } from "./stream-endpoint.ts";
 
-export interface SessionsDeps {
-  backends: Backends;
-  config: Config;
-  journal: JournalingApi;
+export interface SessionsDeps extends DomainDeps {
   auth: Auth;
-  clock: Clock;
-  logger: Logger;
   /** The live telemetry subscriptions, for GraphQL's `lobbySubscriptions`. */
   subscriptions: LobbySubscriptionDirectory;
 }

@@ -1,31 +1,16 @@
-import type { Backends } from "../backends/index.ts";
-import type { Config } from "../config.ts";
-import type { JournalingApi } from "../journal/event-journal.ts";
-import type { Logger } from "../log.ts";
-import type { Metrics } from "../metrics/index.ts";
-import type { Clock } from "../services.ts";
+import type { DomainDeps } from "../domain.ts";
 import { telemetryMetrics } from "./metrics.ts";
 import { RedisSubscriptionRegistry } from "./redis-registry.ts";
 import { telemetryRoutes } from "./routes.ts";
 import { SqliteSubscriptionRegistry } from "./sqlite-registry.ts";
 import { TelemetryService } from "./telemetry.ts";
 
-export interface TelemetryDeps {
-  backends: Backends;
-  config: Config;
-  journal: JournalingApi;
-  clock: Clock;
-  logger: Logger;
-  metrics: Metrics;
-  shutdown: AbortSignal;
-}
-
 /**
  * Live telemetry over the configured backends: the subscription registry in
  * Redis (shared by every instance) or in the embedded journal database,
  * and a sweep of expired subscriptions every TTL while the server runs.
  */
-export function openTelemetry({ backends, config, journal, clock, logger, metrics, shutdown }: TelemetryDeps) {
+export function openTelemetry({ backends, config, journal, clock, logger, metrics, shutdown }: DomainDeps & { shutdown: AbortSignal }) {
   const registryOptions = { ttlMs: config.telemetry.ttlMs, now: () => clock.now() };
   const service = new TelemetryService({
     journal,

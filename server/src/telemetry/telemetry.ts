@@ -10,17 +10,7 @@ import { anySignal, sleep } from "../util/abort.ts";
 import type { SubscriptionRegistry } from "./registry.ts";
 
 /** A live lobby event as subscribers receive it: the journal entry of the lobby's stream. */
-export interface LobbyEvent {
-  id: string;
-  type: string;
-  lobby_id?: string;
-  user_id?: string;
-  session_id?: string;
-  match_id?: string;
-  ts: number;
-  data: unknown;
-  mode?: number;
-}
+export type LobbyEvent = JournalEntry;
 
 /** Sent instead of events a resuming subscriber can no longer get: they were trimmed from the lobby stream. */
 export interface EventsLost {
