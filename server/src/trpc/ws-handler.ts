@@ -30,7 +30,8 @@ import { encodeData, TopicOffer, WsBatch, type TopicMember, type TopicPublisher 
  */
 
 export interface TrpcSocketState {
-  readonly req: Request;
+  /** The upgrade request, until the context is built from it (then dropped: an idle socket should not keep it). */
+  req: Request | null;
   ctx: Promise<Context | null> | null;
   readonly subscriptions: Map<string | number, AbortController>;
   drainWaiters: Array<() => void>;
@@ -63,26 +64,42 @@ export function createTrpcWsHandler({ router, createContext, logger }: TrpcWsHan
     },
   };
 
-  function topicMember(ws: Socket, idJson: string): TopicMember {
-    return {
-      send: (items) => void ws.cork(() => items.forEach((item) => send(ws, encodeData(idJson, item)))),
-      join(topic) {
-        let ids = topics.get(topic);
-        if (!ids) topics.set(topic, (ids = new Map()));
-        ids.set(idJson, (ids.get(idJson) ?? 0) + 1);
-        if (!ws.data.trpc.closed) ws.subscribe(topicName(topic, idJson));
-      },
-      leave(topic) {
-        const ids = topics.get(topic);
-        const n = (ids?.get(idJson) ?? 0) - 1;
-        if (n > 0) ids!.set(idJson, n);
-        else ids?.delete(idJson);
-        if (ids?.size === 0) topics.delete(topic);
-        if (!ws.data.trpc.closed) ws.unsubscribe(topicName(topic, idJson));
-      },
-      buffered: () => (ws.data.trpc.closed ? 0 : ws.getBufferedAmount()),
-      disconnect: (reason) => disconnectSlow(ws, reason),
-    };
+  /** A socket's side of a topic; a class, not closures, since an idle subscriber keeps one. */
+  class SocketTopicMember implements TopicMember {
+    constructor(
+      private readonly ws: Socket,
+      private readonly idJson: string,
+    ) {}
+
+    send(items: readonly unknown[]): void {
+      this.ws.cork(() => {
+        for (const item of items) send(this.ws, encodeData(this.idJson, item));
+      });
+    }
+
+    join(topic: string): void {
+      let ids = topics.get(topic);
+      if (!ids) topics.set(topic, (ids = new Map()));
+      ids.set(this.idJson, (ids.get(this.idJson) ?? 0) + 1);
+      if (!this.ws.data.trpc.closed) this.ws.subscribe(topicName(topic, this.idJson));
+    }
+
+    leave(topic: string): void {
+      const ids = topics.get(topic);
+      const n = (ids?.get(this.idJson) ?? 0) - 1;
+      if (n > 0) ids!.set(this.idJson, n);
+      else ids?.delete(this.idJson);
+      if (ids?.size === 0) topics.delete(topic);
+      if (!this.ws.data.trpc.closed) this.ws.unsubscribe(topicName(topic, this.idJson));
+    }
+
+    buffered(): number {
+      return this.ws.data.trpc.closed ? 0 : this.ws.getBufferedAmount();
+    }
+
+    disconnect(reason: string): void {
+      disconnectSlow(this.ws, reason);
+    }
   }
 
   /** Sends a batch corked, pausing for `drain` whenever the socket reports backpressure. 0 when the socket is gone. */
@@ -141,7 +158,9 @@ export function createTrpcWsHandler({ router, createContext, logger }: TrpcWsHan
   }
 
   function makeContext(ws: Socket, connectionParams: Record<string, string | undefined> | null): Promise<Context | null> {
-    return createContext({ req: ws.data.trpc.req, connectionParams, transport: "ws", disconnect: (reason) => disconnectSlow(ws, reason) }).catch((cause) => {
+    const req = ws.data.trpc.req!;
+    ws.data.trpc.req = null;
+    return createContext({ req, connectionParams, transport: "ws", disconnect: (reason) => disconnectSlow(ws, reason) }).catch((cause) => {
       respond(ws, errorMessage(null, cause, "unknown"));
       ws.close(1008, "context could not be created");
       return null;
@@ -166,7 +185,7 @@ export function createTrpcWsHandler({ router, createContext, logger }: TrpcWsHan
         const value = next.value;
         if (value instanceof TopicOffer) {
           // Joined or not, pull again: a joined feed then waits for its end, a refused one catches up.
-          value.tryJoin((member ??= topicMember(ws, idJson)), publisher);
+          value.tryJoin((member ??= new SocketTopicMember(ws, idJson)), publisher);
           continue;
         }
         const sent = value instanceof WsBatch ? await sendBatch(ws, idJson, value.items, aborted) : send(ws, encodeData(idJson, value));
@@ -254,7 +273,7 @@ export function createTrpcWsHandler({ router, createContext, logger }: TrpcWsHan
 
     open(ws: Socket): void {
       // Without `?connectionParams=1` the context is built at once; otherwise on the first message.
-      if (new URL(ws.data.trpc.req.url).searchParams.get("connectionParams") !== "1") {
+      if (new URL(ws.data.trpc.req!.url).searchParams.get("connectionParams") !== "1") {
         ws.data.trpc.ctx = makeContext(ws, null);
       }
     },
