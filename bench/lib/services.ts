@@ -94,6 +94,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ser
         DATA_DIR: dir,
         JWT_SECRET,
         LOG_LEVEL: "error",
+        SHUTDOWN_TIMEOUT_SECONDS: "1",
         ...env,
       },
       stdout: "ignore",

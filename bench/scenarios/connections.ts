@@ -17,8 +17,8 @@ const PER_WORKER = 2_500;
 async function settledRss(pid: number): Promise<number> {
   // Let timers, GC and lazily freed buffers settle; take the lowest of a few readings.
   let low = Infinity;
-  for (let i = 0; i < 6; i++) {
-    await Bun.sleep(250);
+  for (let i = 0; i < 4; i++) {
+    await Bun.sleep(200);
     low = Math.min(low, rssBytes(pid));
   }
   return low;

@@ -85,7 +85,7 @@ export interface FanoutFigures extends Figures {
 }
 
 /** One fanout run: `subscribers` in workers, `rate` events/s for `seconds`. */
-async function fanout(mode: "trpc" | "redis", ctx: BenchContext, subscribers: number, rate: number, seconds: number): Promise<FanoutFigures> {
+export async function fanout(mode: "trpc" | "redis", ctx: BenchContext, subscribers: number, rate: number, seconds: number): Promise<FanoutFigures> {
   const topic = `bench-fanout-${mode}-${subscribers}-${Date.now()}`;
   const url = mode === "trpc" ? ctx.server.url : ctx.redis.url;
   const workers = shares(subscribers, Math.ceil(subscribers / PER_WORKER)).map((count) => new WorkerProcess(SUBSCRIBER, { mode, url, topic, count }));
