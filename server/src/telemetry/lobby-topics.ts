@@ -53,8 +53,14 @@ export function serializeEntry(entry: JournalEntry): SerializedJson {
   return json;
 }
 
+/** An entry as a subscription item, serialised through the shared cache (live entries reach many subscribers). */
 export function trackedEntry(entry: JournalEntry) {
   return tracked(entry.id, serializeEntry(entry));
+}
+
+/** The same for an entry only one subscriber gets (a backlog page): no cache, whose weak entries cost the GC. */
+export function trackedOnce(entry: JournalEntry) {
+  return tracked(entry.id, SerializedJson.of(entry));
 }
 
 class LobbyTopic {

@@ -7,7 +7,7 @@ import type { Logger } from "../log.ts";
 import type { Clock } from "../services.ts";
 import { WsBatch } from "../trpc/ws-delivery.ts";
 import { anySignal, sleep } from "../util/abort.ts";
-import { LobbyTopics, trackedEntry } from "./lobby-topics.ts";
+import { LobbyTopics, trackedEntry, trackedOnce } from "./lobby-topics.ts";
 import type { SubscriptionRegistry } from "./registry.ts";
 
 /** A live lobby event as subscribers receive it: the journal entry of the lobby's stream. */
@@ -220,7 +220,7 @@ export class TelemetryService implements TelemetryApi {
           last = page[page.length - 1]!.id;
           const now = this.opts.clock.now();
           for (const entry of page) this.opts.metrics?.delivered("ws", Math.max(0, now - parseInt(entry.id, 10)) / 1000);
-          yield new WsBatch(page.map(trackedEntry)) as unknown as LobbyFeedItem;
+          yield new WsBatch(page.map(trackedOnce)) as unknown as LobbyFeedItem;
         }
         if (page.length < PAGE || stop.aborted) break;
       }
