@@ -47,33 +47,39 @@ if (build.exitCode !== 0) {
   process.exit(1);
 }
 
-const machine = describeMachine();
-await using redis = await startRedis();
-// Lobby streams hold the whole replay stream; everything else is the server's default.
-await using server = await startServer({ JOURNAL_REDIS_URI: redis.url, TELEMETRY_LOBBY_STREAM_MAXLEN: "2000000" });
-log(`redis ${redis.url}, gamejournal ${server.url} (pid ${server.pid})`);
+async function main(): Promise<void> {
+  const machine = describeMachine();
+  await using redis = await startRedis();
+  // Lobby streams hold the whole replay stream; everything else is the server's default.
+  await using server = await startServer({ JOURNAL_REDIS_URI: redis.url, TELEMETRY_LOBBY_STREAM_MAXLEN: "2000000" });
+  log(`redis ${redis.url}, gamejournal ${server.url} (pid ${server.pid})`);
 
-const ctx: BenchContext = { quick, redis, server, seconds: quick ? 2 : 8, log };
-const rows: Row[] = [];
-for (const [name, scenario] of Object.entries(SCENARIOS)) {
-  if (only && !only.includes(name)) continue;
-  try {
-    rows.push(...(await scenario(ctx)));
-  } catch (error) {
-    log(`${name} failed: ${(error as Error).stack ?? error}`);
-    rows.push({ scenario: name, case: "(failed)", figures: {}, baselines: [], compare: "", ratio: {}, available: false, notes: [(error as Error).message] });
+  const ctx: BenchContext = { quick, redis, server, seconds: quick ? 2 : 8, log };
+  const rows: Row[] = [];
+  for (const [name, scenario] of Object.entries(SCENARIOS)) {
+    if (only && !only.includes(name)) continue;
+    try {
+      rows.push(...(await scenario(ctx)));
+    } catch (error) {
+      log(`${name} failed: ${(error as Error).stack ?? error}`);
+      rows.push({ scenario: name, case: "(failed)", figures: {}, baselines: [], compare: "", ratio: {}, available: false, notes: [(error as Error).message] });
+    }
   }
+
+  const table = formatTable(rows);
+  const seconds = Math.round((performance.now() - started) / 100) / 10;
+  console.log(`\ngamejournal bench (${quick ? "quick" : "full"}), ${machine.cpu_count} × ${machine.cpu_model}, ${machine.memory_gib} GiB, ${machine.os}, bun ${machine.bun}, redis ${machine.redis}, git ${machine.git_revision}, ${seconds} s\n`);
+  console.log(table);
+  const notes = rows.flatMap((r) => r.notes.map((n) => `${r.scenario} / ${r.case}: ${n}`));
+  if (notes.length > 0) console.log(`\nnotes:\n${notes.map((n) => `- ${n}`).join("\n")}`);
+
+  const out = join(import.meta.dir, "results");
+  mkdirSync(out, { recursive: true });
+  const result = { mode: quick ? "quick" : "full", started_at: new Date(Date.now() - seconds * 1000).toISOString(), seconds, machine, rows };
+  writeFileSync(join(out, "latest.json"), `${JSON.stringify(result, null, 2)}\n`);
+  log(`wrote bench/results/latest.json`);
 }
 
-const table = formatTable(rows);
-const seconds = Math.round((performance.now() - started) / 100) / 10;
-console.log(`\ngamejournal bench (${quick ? "quick" : "full"}), ${machine.cpu_count} × ${machine.cpu_model}, ${machine.memory_gib} GiB, ${machine.os}, bun ${machine.bun}, redis ${machine.redis}, git ${machine.git_revision}, ${seconds} s\n`);
-console.log(table);
-const notes = rows.flatMap((r) => r.notes.map((n) => `${r.scenario} / ${r.case}: ${n}`));
-if (notes.length > 0) console.log(`\nnotes:\n${notes.map((n) => `- ${n}`).join("\n")}`);
-
-const out = join(import.meta.dir, "results");
-mkdirSync(out, { recursive: true });
-const result = { mode: quick ? "quick" : "full", started_at: new Date(Date.now() - seconds * 1000).toISOString(), seconds, machine, rows };
-writeFileSync(join(out, "latest.json"), `${JSON.stringify(result, null, 2)}\n`);
-log(`wrote bench/results/latest.json`);
+await main();
+// Idle keep-alive sockets and the like would hold the process open for seconds; everything is stopped.
+process.exit(0);
