@@ -24,10 +24,11 @@ import { TopicOffer, type TopicMember, type TopicPublisher } from "../trpc/ws-de
  * between "sent alone" and "joined".
  *
  * Slow subscribers: after each published batch, a socket holding more
- * than `bufferEvents` × the lobby's average event size unsent is dropped
- * (close 4008) and its feed ends with SlowConsumerError, as on the other
- * transports. The server also closes a socket at Bun's backpressure limit,
- * so a published message is never silently dropped.
+ * than `bufferEvents` × the lobby's average event size unsent (at least
+ * 64 KiB, at most 8 MiB) is dropped (close 4008) and its feed ends with
+ * SlowConsumerError, as on the other transports. The server also closes a
+ * socket at Bun's backpressure limit (16 MiB), so a published message is
+ * never silently dropped.
  */
 
 export interface TopicDeliveryMetrics {
@@ -126,7 +127,8 @@ class LobbyTopic {
   }
 
   private dropSlow(): void {
-    const limit = Math.max(64 * 1024, this.topics.bufferEvents * this.avgBytes);
+    // Kept under the server's 16 MiB backpressure limit, where Bun would close the socket without a reason.
+    const limit = Math.min(8 * 1024 * 1024, Math.max(64 * 1024, this.topics.bufferEvents * this.avgBytes));
     for (const seat of this.seats) {
       const waiting = seat.member.buffered();
       if (waiting <= limit) continue;
