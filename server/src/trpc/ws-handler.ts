@@ -4,7 +4,8 @@ import type { Server, ServerWebSocket } from "bun";
 import type { Logger } from "../log.ts";
 import type { Context, CreateContext } from "./context.ts";
 import { describeError } from "../http/errors.ts";
-import { encodeData, TopicOffer, WsBatch, type TopicMember, type TopicPublisher } from "./ws-delivery.ts";
+import { encodeData, TopicOffer, WsBatch, type TopicMember } from "./ws-delivery.ts";
+import { WsTopics } from "./ws-topics.ts";
 
 /**
  * tRPC over Bun's native WebSocket, speaking the protocol of tRPC's own
@@ -48,59 +49,11 @@ export interface TrpcWsHandlerOptions {
 
 export function createTrpcWsHandler({ router, createContext, logger }: TrpcWsHandlerOptions) {
   const config = router._def._config;
-  let server: Server<unknown> | undefined;
-  /** Topic → subscription id (JSON) → sockets joined with it. */
-  const topics = new Map<string, Map<string, number>>();
-  const topicName = (topic: string, idJson: string) => `${topic}\u0000${idJson}`;
-
-  const publisher: TopicPublisher = {
-    publish(topic, items) {
-      const ids = topics.get(topic);
-      if (!ids || !server) return;
-      for (const idJson of ids.keys()) {
-        const name = topicName(topic, idJson);
-        for (const item of items) server.publish(name, encodeData(idJson, item));
-      }
-    },
-  };
-
-  /** A socket's side of a topic; a class, not closures, since an idle subscriber keeps one. */
-  class SocketTopicMember implements TopicMember {
-    constructor(
-      private readonly ws: Socket,
-      private readonly idJson: string,
-    ) {}
-
-    send(items: readonly unknown[]): void {
-      this.ws.cork(() => {
-        for (const item of items) send(this.ws, encodeData(this.idJson, item));
-      });
-    }
-
-    join(topic: string): void {
-      let ids = topics.get(topic);
-      if (!ids) topics.set(topic, (ids = new Map()));
-      ids.set(this.idJson, (ids.get(this.idJson) ?? 0) + 1);
-      if (!this.ws.data.trpc.closed) this.ws.subscribe(topicName(topic, this.idJson));
-    }
-
-    leave(topic: string): void {
-      const ids = topics.get(topic);
-      const n = (ids?.get(this.idJson) ?? 0) - 1;
-      if (n > 0) ids!.set(this.idJson, n);
-      else ids?.delete(this.idJson);
-      if (ids?.size === 0) topics.delete(topic);
-      if (!this.ws.data.trpc.closed) this.ws.unsubscribe(topicName(topic, this.idJson));
-    }
-
-    buffered(): number {
-      return this.ws.data.trpc.closed ? 0 : this.ws.getBufferedAmount();
-    }
-
-    disconnect(reason: string): void {
-      disconnectSlow(this.ws, reason);
-    }
-  }
+  const topics = new WsTopics<Socket>({
+    send: (ws, text) => send(ws, text),
+    isClosed: (ws) => ws.data.trpc.closed,
+    disconnect: (ws, reason) => disconnectSlow(ws, reason),
+  });
 
   /** Sends a batch corked, pausing for `drain` whenever the socket reports backpressure. 0 when the socket is gone. */
   async function sendBatch(ws: Socket, idJson: string, items: readonly unknown[], aborted: Promise<"abort">): Promise<number> {
@@ -185,7 +138,7 @@ export function createTrpcWsHandler({ router, createContext, logger }: TrpcWsHan
         const value = next.value;
         if (value instanceof TopicOffer) {
           // Joined or not, pull again: a joined feed then waits for its end, a refused one catches up.
-          value.tryJoin((member ??= new SocketTopicMember(ws, idJson)), publisher);
+          value.tryJoin((member ??= topics.member(ws, idJson)), topics);
           continue;
         }
         const sent = value instanceof WsBatch ? await sendBatch(ws, idJson, value.items, aborted) : send(ws, encodeData(idJson, value));
@@ -263,7 +216,7 @@ export function createTrpcWsHandler({ router, createContext, logger }: TrpcWsHan
   return {
     /** The Bun server the sockets belong to, for topic publishes; call once `Bun.serve` returns. */
     bindServer(bound: Server<unknown>): void {
-      server = bound;
+      topics.bindServer(bound);
     },
 
     /** Builds the state a socket carries; pass it as `data.trpc` to `server.upgrade`. */
