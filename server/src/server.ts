@@ -108,6 +108,10 @@ export async function startServer({ config, logger, clock = systemClock }: Start
     websocket: {
       idleTimeout: 120,
       sendPings: true,
+      // Past this many unsent bytes Bun closes the socket rather than drop a published message (a gap);
+      // live feeds disconnect a slow subscriber well before (see telemetry/lobby-topics.ts).
+      backpressureLimit: 16 * 1024 * 1024,
+      closeOnBackpressureLimit: true,
       open(ws) {
         sockets.add(ws);
         metrics.wsConnections.inc({ endpoint: ws.data.endpoint });
@@ -129,6 +133,8 @@ export async function startServer({ config, logger, clock = systemClock }: Start
       },
     },
   });
+
+  trpcWs.bindServer(server);
 
   const url = `http://${server.hostname === "0.0.0.0" ? "127.0.0.1" : server.hostname}:${server.port}`;
   logger.info({ url, backend: backends.kind, version: VERSION }, "gamejournal listening");

@@ -96,6 +96,12 @@ export interface PendingSummary {
   consumers: Array<{ name: string; pending: number }>;
 }
 
+/** A running `Journal.watch`. */
+export interface LiveWatch {
+  readonly last: string;
+  close(): void;
+}
+
 export interface Journal {
   /** Which backend this is, for /health and metrics. */
   readonly backend: "redis" | "sqlite";
@@ -114,6 +120,14 @@ export interface Journal {
     after: string,
     opts: { signal: AbortSignal; maxBuffered?: number; pageSize?: number; onOverflow?: (error: Error) => void },
   ): AsyncIterable<JournalEntry[]>;
+  /**
+   * Hands each entry appended to `stream` after `after` to `sink`
+   * synchronously as this process learns of it (one shared live feed,
+   * no queue, no backlog: entries already stored after `after` when the
+   * watch starts may be skipped; read them first). `last` is the highest
+   * id handed over. `onFail` is told if the live feed ends for good.
+   */
+  watch(stream: string, after: string, sink: (entries: readonly JournalEntry[]) => void, onFail: (error: Error) => void): LiveWatch;
   /** Removes old entries; returns how many. */
   trim(stream: string, opts: TrimOptions): Promise<number>;
   /** null for a stream that does not exist. */

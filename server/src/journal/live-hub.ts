@@ -10,7 +10,7 @@ import type { JournalEntry } from "./journal.ts";
  * SlowConsumerError and removed, so one stuck reader never grows memory.
  */
 export class LiveHub {
-  private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly listeners = new Map<string, Set<HubMember>>();
 
   /**
    * `onWatchChange` is told when a stream gains its first listener (with the
@@ -25,15 +25,32 @@ export class LiveHub {
    * report the failure could wait forever.
    */
   listen(stream: string, after: string, maxBuffered: number, onOverflow?: (error: SlowConsumerError) => void): Listener {
+    const listener = new Listener(after, maxBuffered, () => this.remove(stream, listener), onOverflow);
+    this.add(stream, after, listener);
+    return listener;
+  }
+
+  /**
+   * Hands entries of `stream` after `after` to `sink` synchronously, in id
+   * order, as they are published: no queue, so a sink that shares one
+   * delivery among many readers (a WebSocket topic) knows exactly which
+   * entries it has handed out when it returns. `onFail` is told when the
+   * hub fails everything (the journal closed).
+   */
+  watch(stream: string, after: string, sink: (entries: readonly JournalEntry[]) => void, onFail: (error: Error) => void): Watch {
+    const watch = new Watch(after, sink, onFail, () => this.remove(stream, watch));
+    this.add(stream, after, watch);
+    return watch;
+  }
+
+  private add(stream: string, after: string, member: HubMember): void {
     let set = this.listeners.get(stream);
     if (!set) {
       set = new Set();
       this.listeners.set(stream, set);
       this.onWatchChange?.(stream, true, after);
     }
-    const listener = new Listener(after, maxBuffered, () => this.remove(stream, listener), onOverflow);
-    set.add(listener);
-    return listener;
+    set.add(member);
   }
 
   /** Hands `entries` (in id order) to every listener of `stream`. */
@@ -59,7 +76,7 @@ export class LiveHub {
     for (const set of this.listeners.values()) for (const listener of set) listener.fail(error);
   }
 
-  private remove(stream: string, listener: Listener): void {
+  private remove(stream: string, listener: HubMember): void {
     const set = this.listeners.get(stream);
     if (!set?.delete(listener)) return;
     if (set.size === 0) {
@@ -69,8 +86,57 @@ export class LiveHub {
   }
 }
 
+interface HubMember {
+  push(entries: readonly JournalEntry[]): void;
+  fail(error: Error): void;
+}
+
+/** Skips the entries at or before `cursor` (a feed that starts behind a member repeats entries it has). */
+function freshFrom(entries: readonly JournalEntry[], cursor: string): number {
+  let start = 0;
+  while (start < entries.length && compareIds(entries[start]!.id, cursor) <= 0) start++;
+  return start;
+}
+
+/** A synchronous sink of live entries (see LiveHub.watch). */
+export class Watch implements HubMember {
+  private closed = false;
+
+  constructor(
+    private cursor: string,
+    private readonly sink: (entries: readonly JournalEntry[]) => void,
+    private readonly onFail: (error: Error) => void,
+    private readonly detach: () => void,
+  ) {}
+
+  /** The highest id handed to the sink (or the starting point). */
+  get last(): string {
+    return this.cursor;
+  }
+
+  push(entries: readonly JournalEntry[]): void {
+    if (this.closed) return;
+    const start = freshFrom(entries, this.cursor);
+    if (start === entries.length) return;
+    this.cursor = entries[entries.length - 1]!.id;
+    this.sink(start === 0 ? entries : entries.slice(start));
+  }
+
+  fail(error: Error): void {
+    if (this.closed) return;
+    this.close();
+    this.onFail(error);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.detach();
+  }
+}
+
 /** One reader's queue of live entries. */
-export class Listener {
+export class Listener implements HubMember {
   private queue: JournalEntry[] = [];
   private error: Error | undefined;
   private wake: (() => void) | undefined;
@@ -87,8 +153,7 @@ export class Listener {
   push(entries: readonly JournalEntry[]): void {
     if (this.closed) return;
     // A feed that starts behind this listener repeats entries it already has: skip them.
-    let start = 0;
-    while (start < entries.length && compareIds(entries[start]!.id, this.cursor) <= 0) start++;
+    const start = freshFrom(entries, this.cursor);
     const fresh = entries.length - start;
     if (fresh === 0) return;
     if (this.queue.length + fresh > this.maxBuffered) {

@@ -9,6 +9,7 @@ import type {
   DeliveredEntry,
   Journal,
   JournalEntry,
+  LiveWatch,
   PendingSummary,
   ReadGroupOptions,
   ReadOptions,
@@ -94,6 +95,10 @@ export class RedisJournal implements Journal {
 
   tail(stream: string, after: string, opts: TailOptions): AsyncIterable<JournalEntry[]> {
     return tailWithHub((s, o) => this.read(s, o), this.tailer.hub, stream, after, opts);
+  }
+
+  watch(stream: string, after: string, sink: (entries: readonly JournalEntry[]) => void, onFail: (error: Error) => void): LiveWatch {
+    return this.tailer.hub.watch(stream, after, sink, onFail);
   }
 
   async trim(stream: string, opts: TrimOptions): Promise<number> {

@@ -149,6 +149,7 @@ export class SpoolingJournal implements Journal {
 
   read: Journal["read"] = (...args) => this.guard(() => this.inner.read(...args));
   tail: Journal["tail"] = (...args) => this.inner.tail(...args);
+  watch: Journal["watch"] = (...args) => this.inner.watch(...args);
   trim: Journal["trim"] = (...args) => this.guard(() => this.inner.trim(...args));
   info: Journal["info"] = (...args) => this.guard(() => this.inner.info(...args));
   streams: Journal["streams"] = (...args) => this.guard(() => this.inner.streams(...args));

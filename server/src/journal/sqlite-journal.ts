@@ -8,6 +8,7 @@ import type {
   GroupInfo,
   Journal,
   JournalEntry,
+  LiveWatch,
   PendingSummary,
   ReadGroupOptions,
   ReadOptions,
@@ -205,6 +206,10 @@ export class SqliteJournal implements Journal {
 
   tail(stream: string, after: string, opts: TailOptions): AsyncIterable<JournalEntry[]> {
     return tailWithHub((s, o) => this.read(s, o), this.hub, stream, after, opts);
+  }
+
+  watch(stream: string, after: string, sink: (entries: readonly JournalEntry[]) => void, onFail: (error: Error) => void): LiveWatch {
+    return this.hub.watch(stream, after, sink, onFail);
   }
 
   async trim(stream: string, opts: TrimOptions): Promise<number> {

@@ -33,8 +33,8 @@ export function telemetryMetrics(registry: Registry): TelemetryMetricsSink {
       subscribers.dec({ transport });
       if (reason === "slow") slow.inc({ transport });
     },
-    delivered(transport, seconds) {
-      delivered.inc({ transport });
+    delivered(transport, seconds, count = 1) {
+      if (count > 0) delivered.inc({ transport }, count);
       latency.observe(seconds);
     },
   };

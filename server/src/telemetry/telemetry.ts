@@ -5,8 +5,9 @@ import { compareIds, parseId } from "../journal/ids.ts";
 import type { JournalEntry } from "../journal/journal.ts";
 import type { Logger } from "../log.ts";
 import type { Clock } from "../services.ts";
-import { SerializedJson } from "../trpc/serialized-json.ts";
+import { WsBatch } from "../trpc/ws-delivery.ts";
 import { anySignal, sleep } from "../util/abort.ts";
+import { LobbyTopics, trackedEntry, trackedOnce } from "./lobby-topics.ts";
 import type { SubscriptionRegistry } from "./registry.ts";
 
 /** A live lobby event as subscribers receive it: the journal entry of the lobby's stream. */
@@ -49,7 +50,8 @@ export interface FeedOptions {
 export interface TelemetryMetricsSink {
   subscriberOpened(transport: string): void;
   subscriberClosed(transport: string, reason: "done" | "slow" | "error"): void;
-  delivered(transport: string, latencySeconds: number): void;
+  /** One event handed to `count` subscribers (default 1) at once; its latency is observed once. */
+  delivered(transport: string, latencySeconds: number, count?: number): void;
 }
 
 /** What the edges use of telemetry; TelemetryService implements it. */
@@ -78,16 +80,8 @@ export interface TelemetryOptions {
   metrics?: TelemetryMetricsSink;
 }
 
-/** One serialisation per entry, shared by every subscriber the hub hands the same entry to. */
-const serialized = new WeakMap<JournalEntry, SerializedJson<LobbyEvent>>();
-function serialize(entry: JournalEntry): SerializedJson<LobbyEvent> {
-  let json = serialized.get(entry);
-  if (!json) {
-    json = SerializedJson.of(entry as LobbyEvent);
-    serialized.set(entry, json);
-  }
-  return json;
-}
+/** Entries a WebSocket feed reads from the backlog per page (and writes in one corked batch). */
+const PAGE = 1_000;
 
 /**
  * Live lobby telemetry (seed 000's StreamModeLobbySessionTelemetry).
@@ -104,12 +98,16 @@ function serialize(entry: JournalEntry): SerializedJson<LobbyEvent> {
  *    yields an `events_lost` item saying which.
  * 4. A subscriber more than `subscriberBuffer` events behind is ended with
  *    SlowConsumerError; others are unaffected and memory stays bounded.
+ * 5. Over WebSocket, a caught-up subscriber is moved onto the lobby's
+ *    native topic (lobby-topics.ts): each live event is serialised and
+ *    published once per process, whatever the number of subscribers.
  */
 export class TelemetryService implements TelemetryApi {
   readonly registry: SubscriptionRegistry;
   private readonly maxLen: number;
   private readonly buffer: number;
   private readonly ttlMs: number;
+  private readonly topics: LobbyTopics;
 
   constructor(private readonly opts: TelemetryOptions) {
     if (!opts.journal) throw new Error("new telemetry service: no journal");
@@ -118,6 +116,7 @@ export class TelemetryService implements TelemetryApi {
     this.maxLen = opts.lobbyStreamMaxLen ?? 10_000;
     this.buffer = opts.subscriberBuffer ?? 1_000;
     this.ttlMs = opts.ttlMs ?? 60_000;
+    this.topics = new LobbyTopics(opts.journal.journal, this.buffer, () => opts.clock.now(), opts.metrics);
   }
 
   /** Seed 000's `BroadcastTelemetry(lobbyId, data)`. */
@@ -176,10 +175,14 @@ export class TelemetryService implements TelemetryApi {
         reason = "slow";
         disconnect?.(error.message);
       };
+      if (transport === "ws") {
+        yield* this.overWebSocket(stream, after, stop);
+        return;
+      }
       for await (const batch of journal.tail(stream, after, { signal: stop, maxBuffered: this.buffer, onOverflow })) {
         for (const entry of batch) {
           metrics?.delivered(transport, Math.max(0, this.opts.clock.now() - parseId(entry.id).ms) / 1000);
-          yield tracked(entry.id, serialize(entry) as unknown as LobbyEvent);
+          yield trackedEntry(entry) as unknown as LobbyFeedItem;
         }
       }
     } catch (error) {
@@ -188,6 +191,33 @@ export class TelemetryService implements TelemetryApi {
     } finally {
       metrics?.subscriberClosed(transport, reason);
       await heartbeat?.stop();
+    }
+  }
+
+  /**
+   * The WebSocket feed: the backlog after `after` in corked pages, then an
+   * offer to join the lobby's topic; refused (the topic is ahead), it reads
+   * on and offers again. Once joined it waits for the end: the topic
+   * delivers. Only the tRPC WebSocket handler understands what this yields.
+   */
+  private async *overWebSocket(stream: string, after: string, stop: AbortSignal): AsyncGenerator<LobbyFeedItem> {
+    const journal = this.opts.journal.journal;
+    let last = after;
+    for (;;) {
+      for (;;) {
+        const page = await journal.read(stream, { after: last, count: PAGE });
+        if (page.length > 0) {
+          last = page[page.length - 1]!.id;
+          const now = this.opts.clock.now();
+          for (const entry of page) this.opts.metrics?.delivered("ws", Math.max(0, now - parseInt(entry.id, 10)) / 1000);
+          yield new WsBatch(page.map(trackedOnce)) as unknown as LobbyFeedItem;
+        }
+        if (page.length < PAGE || stop.aborted) break;
+      }
+      if (stop.aborted) return;
+      const offer = this.topics.offer(stream, last, stop);
+      yield offer as unknown as LobbyFeedItem;
+      if (offer.joined) return await offer.done;
     }
   }
 

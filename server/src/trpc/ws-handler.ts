@@ -1,17 +1,11 @@
-import {
-  callTRPCProcedure,
-  getErrorShape,
-  getTRPCErrorFromUnknown,
-  isTrackedEnvelope,
-  TRPCError,
-  type AnyTRPCRouter,
-} from "@trpc/server";
+import { callTRPCProcedure, getErrorShape, getTRPCErrorFromUnknown, TRPCError, type AnyTRPCRouter } from "@trpc/server";
 import { parseTRPCMessage, type TRPCClientOutgoingMessage } from "@trpc/server/rpc";
-import type { ServerWebSocket } from "bun";
+import type { Server, ServerWebSocket } from "bun";
 import type { Logger } from "../log.ts";
 import type { Context, CreateContext } from "./context.ts";
 import { describeError } from "../http/errors.ts";
-import { SerializedJson } from "./serialized-json.ts";
+import { encodeData, TopicOffer, WsBatch, type TopicMember } from "./ws-delivery.ts";
+import { WsTopics } from "./ws-topics.ts";
 
 /**
  * tRPC over Bun's native WebSocket, speaking the protocol of tRPC's own
@@ -28,10 +22,17 @@ import { SerializedJson } from "./serialized-json.ts";
  * 2. Serialise once. An event yielded as `SerializedJson` is spliced into the
  *    envelope as a string, so fanout to many sockets does not stringify the
  *    same payload once per subscriber.
+ * 3. Fewer writes. A `WsBatch` is written corked (one syscall for a page of
+ *    backlog, still pausing on backpressure), and a `TopicOffer` moves a
+ *    caught-up subscriber onto a native topic: Bun's `publish` then writes
+ *    each live event to every joined socket without per-socket JavaScript
+ *    (see ws-delivery.ts). Topic names carry the subscription id, since the
+ *    envelope does: sockets whose subscriptions share an id share a message.
  */
 
 export interface TrpcSocketState {
-  readonly req: Request;
+  /** The upgrade request, until the context is built from it (then dropped: an idle socket should not keep it). */
+  req: Request | null;
   ctx: Promise<Context | null> | null;
   readonly subscriptions: Map<string | number, AbortController>;
   drainWaiters: Array<() => void>;
@@ -48,6 +49,28 @@ export interface TrpcWsHandlerOptions {
 
 export function createTrpcWsHandler({ router, createContext, logger }: TrpcWsHandlerOptions) {
   const config = router._def._config;
+  const topics = new WsTopics<Socket>({
+    send: (ws, text) => send(ws, text),
+    isClosed: (ws) => ws.data.trpc.closed,
+    disconnect: (ws, reason) => disconnectSlow(ws, reason),
+  });
+
+  /** Sends a batch corked, pausing for `drain` whenever the socket reports backpressure. 0 when the socket is gone. */
+  async function sendBatch(ws: Socket, idJson: string, items: readonly unknown[], aborted: Promise<"abort">): Promise<number> {
+    let i = 0;
+    let status = 1;
+    while (i < items.length) {
+      ws.cork(() => {
+        while (i < items.length) {
+          status = send(ws, encodeData(idJson, items[i++]));
+          if (status <= 0) break;
+        }
+      });
+      if (status === 0) return 0;
+      if (status === -1 && i < items.length && (await Promise.race([waitForDrain(ws), aborted])) === "abort") return 0;
+    }
+    return status;
+  }
 
   function send(ws: Socket, text: string): number {
     if (ws.data.trpc.closed) return 0;
@@ -88,7 +111,9 @@ export function createTrpcWsHandler({ router, createContext, logger }: TrpcWsHan
   }
 
   function makeContext(ws: Socket, connectionParams: Record<string, string | undefined> | null): Promise<Context | null> {
-    return createContext({ req: ws.data.trpc.req, connectionParams, transport: "ws", disconnect: (reason) => disconnectSlow(ws, reason) }).catch((cause) => {
+    const req = ws.data.trpc.req!;
+    ws.data.trpc.req = null;
+    return createContext({ req, connectionParams, transport: "ws", disconnect: (reason) => disconnectSlow(ws, reason) }).catch((cause) => {
       respond(ws, errorMessage(null, cause, "unknown"));
       ws.close(1008, "context could not be created");
       return null;
@@ -105,11 +130,18 @@ export function createTrpcWsHandler({ router, createContext, logger }: TrpcWsHan
     const iterator = iterable[Symbol.asyncIterator]();
     const aborted = new Promise<"abort">((resolve) => abort.signal.addEventListener("abort", () => resolve("abort"), { once: true }));
     const idJson = JSON.stringify(id);
+    let member: TopicMember | undefined;
     try {
       for (;;) {
         const next = await Promise.race([iterator.next(), aborted]);
         if (next === "abort" || next.done) break;
-        const sent = send(ws, encodeData(idJson, next.value));
+        const value = next.value;
+        if (value instanceof TopicOffer) {
+          // Joined or not, pull again: a joined feed then waits for its end, a refused one catches up.
+          value.tryJoin((member ??= topics.member(ws, idJson)), topics);
+          continue;
+        }
+        const sent = value instanceof WsBatch ? await sendBatch(ws, idJson, value.items, aborted) : send(ws, encodeData(idJson, value));
         if (sent === 0) break; // the socket is gone
         if (sent === -1) {
           // Backpressure: pull nothing more until the socket drains (or closes).
@@ -182,6 +214,11 @@ export function createTrpcWsHandler({ router, createContext, logger }: TrpcWsHan
   }
 
   return {
+    /** The Bun server the sockets belong to, for topic publishes; call once `Bun.serve` returns. */
+    bindServer(bound: Server<unknown>): void {
+      topics.bindServer(bound);
+    },
+
     /** Builds the state a socket carries; pass it as `data.trpc` to `server.upgrade`. */
     initialState(req: Request): TrpcSocketState {
       return { req, ctx: null, subscriptions: new Map(), drainWaiters: [], closed: false };
@@ -189,7 +226,7 @@ export function createTrpcWsHandler({ router, createContext, logger }: TrpcWsHan
 
     open(ws: Socket): void {
       // Without `?connectionParams=1` the context is built at once; otherwise on the first message.
-      if (new URL(ws.data.trpc.req.url).searchParams.get("connectionParams") !== "1") {
+      if (new URL(ws.data.trpc.req!.url).searchParams.get("connectionParams") !== "1") {
         ws.data.trpc.ctx = makeContext(ws, null);
       }
     },
@@ -242,18 +279,6 @@ export function createTrpcWsHandler({ router, createContext, logger }: TrpcWsHan
 }
 
 export type TrpcWsHandler = ReturnType<typeof createTrpcWsHandler>;
-
-/** The `data` message of a subscription, with a pre-serialised payload spliced in as is. */
-function encodeData(idJson: string, value: unknown): string {
-  if (isTrackedEnvelope(value)) {
-    const [eventId, data] = value;
-    const eventIdJson = JSON.stringify(eventId);
-    const dataJson = data instanceof SerializedJson ? data.json : JSON.stringify(data);
-    return `{"id":${idJson},"jsonrpc":"2.0","result":{"type":"data","id":${eventIdJson},"data":{"id":${eventIdJson},"data":${dataJson}}}}`;
-  }
-  const dataJson = value instanceof SerializedJson ? value.json : JSON.stringify(value);
-  return `{"id":${idJson},"jsonrpc":"2.0","result":{"type":"data","data":${dataJson}}}`;
-}
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   return typeof value === "object" && value !== null && Symbol.asyncIterator in value;

@@ -1,0 +1,65 @@
+import { Database } from "bun:sqlite";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { BenchContext } from "../lib/context.ts";
+import { eventJson } from "../lib/event.ts";
+import { row, type Figures, type Row } from "../lib/report.ts";
+import { startServer } from "../lib/services.ts";
+import { BATCH_CLIENTS, BATCH_SIZE, figuresOf, SINGLE_CLIENTS, trpcIngest } from "./ingest.ts";
+
+/**
+ * Ingest on the embedded backend: a server with no Redis (journal in
+ * SQLite, WAL, synchronous=NORMAL) under the same tRPC load as the Redis
+ * ingest cases. Baseline: bun:sqlite in this process inserting the same
+ * JSON rows with the same pragmas, one transaction per event and one per
+ * 1,000 events.
+ */
+function plainSqlite(seconds: number, perTransaction: number): Figures {
+  const dir = mkdtempSync(join(tmpdir(), "gamejournal-bench-sqlite-"));
+  try {
+    const db = new Database(join(dir, "plain.db"), { create: true });
+    db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; CREATE TABLE events (id INTEGER PRIMARY KEY, body TEXT NOT NULL)");
+    const insert = db.query("INSERT INTO events (body) VALUES (?)");
+    const write = db.transaction((n: number) => {
+      for (let i = 0; i < n; i++) insert.run(eventJson(Date.now()));
+    });
+    const t0 = performance.now();
+    let events = 0;
+    while (performance.now() - t0 < seconds * 1000) {
+      write(perTransaction);
+      events += perTransaction;
+    }
+    const elapsed = (performance.now() - t0) / 1000;
+    db.close();
+    return { events_per_s: Math.round(events / elapsed), events };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function embeddedScenario(ctx: BenchContext): Promise<Row[]> {
+  ctx.log("embedded: a server on SQLite, same tRPC load");
+  const { single, batch } = await (async () => {
+    await using server = await startServer({});
+    return await trpcIngest(server.url, ctx);
+  })();
+  ctx.log("embedded: plain bun:sqlite inserts");
+  const seconds = ctx.quick ? 1 : 4;
+  return [
+    row({
+      scenario: "embedded",
+      case: `tRPC journal.playerAction over HTTP, ${SINGLE_CLIENTS} clients, 1 event/call`,
+      figures: figuresOf(single, { errors: single.errors }),
+      baselines: [{ name: "bun:sqlite INSERT, 1 event/transaction", figures: plainSqlite(seconds, 1) }],
+      compare: "events_per_s",
+    }),
+    row({
+      scenario: "embedded",
+      case: `tRPC journal.appendBatch over HTTP, ${BATCH_CLIENTS} clients, ${BATCH_SIZE} events/call`,
+      figures: figuresOf(batch, { errors: batch.errors }),
+      baselines: [{ name: `bun:sqlite INSERT, ${BATCH_SIZE} events/transaction`, figures: plainSqlite(seconds, BATCH_SIZE) }],
+      compare: "events_per_s",
+    }),
+  ];
+}

@@ -1,0 +1,167 @@
+import { createClient } from "redis";
+import { nowUs } from "../lib/clock.ts";
+import type { BenchContext } from "../lib/context.ts";
+import { telemetryData } from "../lib/event.ts";
+import { Histogram, type HistogramData } from "../lib/histogram.ts";
+import { row, type Figures, type Row } from "../lib/report.ts";
+import { TrpcSocket } from "../lib/trpc-ws.ts";
+import { shares, WorkerProcess } from "../lib/workers.ts";
+
+/**
+ * Fanout: one publisher broadcasting to one lobby at a fixed rate, N
+ * WebSocket subscribers (tRPC `telemetry.lobby`) in worker processes;
+ * publish-to-receive latency from the publisher's send to each subscriber's
+ * receipt, on the machine-wide clock. Baseline: Redis PUBLISH of the same
+ * payload to N node-redis subscribers in the same number of processes.
+ */
+const SUBSCRIBER = new URL("../workers/subscriber.ts", import.meta.url).pathname;
+const PER_WORKER = 250;
+
+interface Publisher {
+  publish(data: Record<string, unknown>): void;
+  /** Resolves once every publish was answered; the number that failed. */
+  settle(): Promise<number>;
+  close(): Promise<void>;
+}
+
+async function serverPublisher(base: string, lobbyId: string): Promise<Publisher> {
+  const socket = await TrpcSocket.open(base);
+  const inFlight = new Set<Promise<unknown>>();
+  let failed = 0;
+  return {
+    publish(data) {
+      const p = socket.mutate("telemetry.broadcast", { lobbyId, data }).catch(() => void failed++);
+      inFlight.add(p);
+      void p.finally(() => inFlight.delete(p));
+    },
+    async settle() {
+      await Promise.all(inFlight);
+      return failed;
+    },
+    async close() {
+      socket.close();
+    },
+  };
+}
+
+async function redisPublisher(url: string, channel: string): Promise<Publisher> {
+  const client = createClient({ url });
+  await client.connect();
+  const inFlight = new Set<Promise<unknown>>();
+  let failed = 0;
+  let seq = 0;
+  return {
+    publish(data) {
+      // The same object a gamejournal subscriber receives inside its tRPC envelope.
+      const event = { type: "telemetry", lobby_id: channel, ts: Date.now(), data, mode: 22, id: `${Date.now()}-${seq++}` };
+      const p = client.publish(channel, JSON.stringify(event)).catch(() => void failed++);
+      inFlight.add(p);
+      void p.finally(() => inFlight.delete(p));
+    },
+    async settle() {
+      await Promise.all(inFlight);
+      return failed;
+    },
+    async close() {
+      client.destroy();
+    },
+  };
+}
+
+/** Publishes `count` events at `rate`/s on an absolute schedule, stamping each with its actual send time. */
+async function publishAt(publisher: Publisher, rate: number, count: number, warm: boolean): Promise<void> {
+  const start = performance.now();
+  let sent = 0;
+  while (sent < count) {
+    const due = Math.min(count, Math.floor(((performance.now() - start) * rate) / 1000) + 1);
+    while (sent < due) publisher.publish(telemetryData(sent++, nowUs(), warm));
+    await Bun.sleep(1);
+  }
+}
+
+export interface FanoutFigures extends Figures {
+  events_per_s: number;
+  lost: number;
+}
+
+/** One fanout run: `subscribers` in workers, `rate` events/s for `seconds`. */
+export async function fanout(mode: "trpc" | "redis", ctx: BenchContext, subscribers: number, rate: number, seconds: number): Promise<FanoutFigures> {
+  const topic = `bench-fanout-${mode}-${subscribers}-${Date.now()}`;
+  const url = mode === "trpc" ? ctx.server.url : ctx.redis.url;
+  const workers = shares(subscribers, Math.ceil(subscribers / PER_WORKER)).map((count) => new WorkerProcess(SUBSCRIBER, { mode, url, topic, count }));
+  const publisher = mode === "trpc" ? await serverPublisher(ctx.server.url, topic) : await redisPublisher(ctx.redis.url, topic);
+  try {
+    await Promise.all(workers.map((w) => w.next("ready", 120_000)));
+    // Warm up until every subscriber has an event: feeds are live, JITs are warm.
+    const primed = Promise.all(workers.map((w) => w.next("primed", 60_000)));
+    let warm = true;
+    void primed.finally(() => (warm = false));
+    while (warm) await publishAt(publisher, rate, Math.ceil(rate / 4), true);
+    await primed;
+    await Bun.sleep(200);
+
+    const count = Math.round(rate * seconds);
+    const t0 = performance.now();
+    await publishAt(publisher, rate, count, false);
+    const publishSeconds = (performance.now() - t0) / 1000;
+    const failed = await publisher.settle();
+    const expected = (count - failed) * subscribers;
+    // Wait for the stragglers: until everything arrived, or nothing more for two seconds.
+    let last = -1;
+    let stableSince = performance.now();
+    for (;;) {
+      const counts = await Promise.all(workers.map(async (w) => (w.send({ type: "cmd", cmd: "count" }), Number((await w.next("count")).received))));
+      const total = counts.reduce((a, b) => a + b, 0);
+      if (total >= expected) break;
+      if (total !== last) (last = total), (stableSince = performance.now());
+      else if (performance.now() - stableSince > 2_000) break;
+      await Bun.sleep(50);
+    }
+    const hist = new Histogram();
+    let received = 0;
+    const closes: Record<string, number> = {};
+    for (const w of workers) {
+      w.send({ type: "cmd", cmd: "collect" });
+      const r = await w.next("result");
+      hist.merge(r.hist as HistogramData);
+      received += Number(r.received);
+      for (const [k, v] of Object.entries(r.closes as Record<string, number>)) closes[k] = (closes[k] ?? 0) + v;
+    }
+    const closed = Object.entries(closes).map(([k, v]) => `${v}× ${k}`).join("; ");
+    return {
+      events_per_s: Math.round(count / publishSeconds),
+      ...hist.summaryMs(),
+      deliveries: received,
+      lost: expected - received,
+      publish_failures: failed,
+      ...(closed ? { closed } : {}),
+    };
+  } finally {
+    await publisher.close();
+    await Promise.all(workers.map((w) => w.stop()));
+  }
+}
+
+export async function fanoutScenario(ctx: BenchContext): Promise<Row[]> {
+  const rate = 1_000;
+  const seconds = ctx.quick ? 2 : 8;
+  const rows: Row[] = [];
+  for (const subscribers of [100, 1_000]) {
+    ctx.log(`fanout: ${subscribers} subscribers at ${rate} events/s, gamejournal`);
+    const ours = await fanout("trpc", ctx, subscribers, rate, seconds);
+    ctx.log(`fanout: ${subscribers} subscribers at ${rate} events/s, Redis pub/sub`);
+    const redis = await fanout("redis", ctx, subscribers, rate, seconds);
+    rows.push(
+      row({
+        scenario: "fanout",
+        case: `${subscribers} WebSocket subscribers of one lobby, ${rate} events/s for ${seconds} s, publish→receive`,
+        figures: ours,
+        baselines: [{ name: `Redis PUBLISH to ${subscribers} node-redis subscribers`, figures: redis }],
+        compare: "p99_ms",
+        ...(subscribers === 1_000 ? { target: { text: "p99 ≤ 1.5× Redis pub/sub p99", met: ours.lost === 0 && Number(ours.p99_ms) <= 1.5 * Number(redis.p99_ms) } } : {}),
+        notes: ours.lost > 0 ? [`${ours.lost} deliveries missing${ours.closed ? ` (${ours.closed})` : ""}`] : [],
+      }),
+    );
+  }
+  return rows;
+}

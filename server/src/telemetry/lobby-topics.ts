@@ -1,0 +1,214 @@
+import { tracked } from "@trpc/server";
+import { SlowConsumerError } from "../errors.ts";
+import { compareIds } from "../journal/ids.ts";
+import type { Journal, JournalEntry, LiveWatch } from "../journal/journal.ts";
+import { SerializedJson } from "../trpc/serialized-json.ts";
+import { TopicOffer, type TopicMember, type TopicPublisher } from "../trpc/ws-delivery.ts";
+
+/**
+ * Live fanout of lobby streams to WebSocket subscribers through native
+ * topics: per process, one journal watch per lobby stream hands each new
+ * entry, serialised once, to one `publish` that Bun writes to every joined
+ * socket. No per-subscriber JavaScript runs per event.
+ *
+ * Hand-over without gap or duplicate: a subscriber has been sent every
+ * entry up to its `last`; the topic has published every entry up to its
+ * own `last` (the watch's cursor, advanced synchronously as it publishes).
+ * 1. subscriber behind the topic: the offer is refused and the feed reads
+ *    more backlog first;
+ * 2. level with it: the socket joins the topic at once;
+ * 3. ahead of it (it read from the journal entries the watch has not
+ *    delivered yet): it waits as pending; each published batch is sent to
+ *    it alone from past its `last`, and it joins once level.
+ * All of this runs synchronously between publishes, so no entry slips
+ * between "sent alone" and "joined".
+ *
+ * Slow subscribers: after each published batch, a socket holding more
+ * than `bufferEvents` × the lobby's average event size unsent (at least
+ * 64 KiB, at most 8 MiB) is dropped (close 4008) and its feed ends with
+ * SlowConsumerError, as on the other transports. The server also closes a
+ * socket at Bun's backpressure limit (16 MiB), so a published message is
+ * never silently dropped.
+ */
+
+export interface TopicDeliveryMetrics {
+  delivered(transport: string, latencySeconds: number, count?: number): void;
+}
+
+interface Seat {
+  member: TopicMember;
+  /** The last id sent to this subscriber. */
+  last: string;
+  joined: boolean;
+  fail(error: Error): void;
+}
+
+/** One serialisation per entry, shared by every subscriber handed the same entry. */
+const serialized = new WeakMap<JournalEntry, SerializedJson>();
+export function serializeEntry(entry: JournalEntry): SerializedJson {
+  let json = serialized.get(entry);
+  if (!json) {
+    json = SerializedJson.of(entry);
+    serialized.set(entry, json);
+  }
+  return json;
+}
+
+/** An entry as a subscription item, serialised through the shared cache (live entries reach many subscribers). */
+export function trackedEntry(entry: JournalEntry) {
+  return tracked(entry.id, serializeEntry(entry));
+}
+
+/** The same for an entry only one subscriber gets (a backlog page): no cache, whose weak entries cost the GC. */
+export function trackedOnce(entry: JournalEntry) {
+  return tracked(entry.id, SerializedJson.of(entry));
+}
+
+class LobbyTopic {
+  private readonly seats = new Set<Seat>();
+  private readonly watch: LiveWatch;
+  private avgBytes = 0;
+
+  constructor(
+    private readonly topics: LobbyTopics,
+    readonly stream: string,
+    after: string,
+    private readonly publisher: TopicPublisher,
+  ) {
+    this.watch = topics.journal.watch(stream, after, (entries) => this.deliver(entries), (error) => this.failAll(error));
+  }
+
+  get last(): string {
+    return this.watch.last;
+  }
+
+  add(seat: Seat): void {
+    this.seats.add(seat);
+    if (compareIds(seat.last, this.last) === 0) this.join(seat);
+  }
+
+  remove(seat: Seat): void {
+    if (!this.seats.delete(seat)) return;
+    if (seat.joined) seat.member.leave(this.stream);
+    if (this.seats.size === 0) {
+      this.watch.close();
+      this.topics.dropped(this);
+    }
+  }
+
+  private join(seat: Seat): void {
+    seat.joined = true;
+    seat.member.join(this.stream);
+  }
+
+  private deliver(entries: readonly JournalEntry[]): void {
+    const items = entries.map(trackedEntry);
+    this.publisher.publish(this.stream, items);
+    let joined = 0;
+    for (const seat of this.seats) {
+      if (seat.joined) {
+        joined++;
+        continue;
+      }
+      const fresh = entries.findIndex((e) => compareIds(e.id, seat.last) > 0);
+      if (fresh >= 0) {
+        seat.member.send(items.slice(fresh));
+        seat.last = entries[entries.length - 1]!.id;
+      }
+      if (compareIds(seat.last, this.last) <= 0) this.join(seat);
+    }
+    const now = this.topics.now();
+    for (const entry of entries) {
+      this.topics.metrics?.delivered("ws", Math.max(0, now - parseInt(entry.id, 10)) / 1000, joined);
+      const bytes = serializeEntry(entry).json.length;
+      this.avgBytes = this.avgBytes === 0 ? bytes : this.avgBytes * 0.9 + bytes * 0.1;
+    }
+    this.dropSlow();
+  }
+
+  private dropSlow(): void {
+    // Kept under the server's 16 MiB backpressure limit, where Bun would close the socket without a reason.
+    const limit = Math.min(8 * 1024 * 1024, Math.max(64 * 1024, this.topics.bufferEvents * this.avgBytes));
+    for (const seat of this.seats) {
+      const waiting = seat.member.buffered();
+      if (waiting <= limit) continue;
+      const error = new SlowConsumerError(
+        `slow consumer: ${waiting} bytes waiting, over the buffer of ${this.topics.bufferEvents} events (${Math.round(limit)} bytes); reconnect with the last event id to resume`,
+      );
+      // Fail the feed before closing: closing may abort it at once, which would end it as "done".
+      this.remove(seat);
+      seat.fail(error);
+      seat.member.disconnect(error.message);
+    }
+  }
+
+  private failAll(error: Error): void {
+    for (const seat of [...this.seats]) {
+      this.remove(seat);
+      seat.fail(error);
+    }
+  }
+}
+
+/** The lobby topics of one process (see the module comment). */
+export class LobbyTopics {
+  private readonly topics = new Map<string, LobbyTopic>();
+
+  constructor(
+    readonly journal: Journal,
+    readonly bufferEvents: number,
+    readonly now: () => number,
+    readonly metrics?: TopicDeliveryMetrics,
+  ) {}
+
+  /**
+   * An offer for a subscriber of `stream` that has been sent everything up
+   * to `last`. Once joined, `done` settles when `signal` aborts (resolves)
+   * or the subscriber is dropped (rejects); it then leaves the topic.
+   */
+  offer(stream: string, last: string, signal: AbortSignal): LobbyOffer {
+    return new LobbyOffer(this, stream, last, signal);
+  }
+
+  topicFor(stream: string, last: string, publisher: TopicPublisher): LobbyTopic {
+    let topic = this.topics.get(stream);
+    if (!topic) this.topics.set(stream, (topic = new LobbyTopic(this, stream, last, publisher)));
+    return topic;
+  }
+
+  dropped(topic: LobbyTopic): void {
+    if (this.topics.get(topic.stream) === topic) this.topics.delete(topic.stream);
+  }
+}
+
+export class LobbyOffer extends TopicOffer {
+  joined = false;
+  private settle: { resolve: () => void; reject: (error: Error) => void } | undefined;
+  readonly done: Promise<void>;
+
+  constructor(
+    private readonly topics: LobbyTopics,
+    private readonly stream: string,
+    private readonly last: string,
+    private readonly signal: AbortSignal,
+  ) {
+    super();
+    this.done = new Promise<void>((resolve, reject) => (this.settle = { resolve, reject }));
+  }
+
+  tryJoin(member: TopicMember, publisher: TopicPublisher): boolean {
+    if (this.signal.aborted) return false;
+    const topic = this.topics.topicFor(this.stream, this.last, publisher);
+    if (compareIds(this.last, topic.last) < 0) return false;
+    const seat: Seat = { member, last: this.last, joined: false, fail: (error) => this.settle!.reject(error) };
+    topic.add(seat);
+    this.joined = true;
+    const leave = () => {
+      topic.remove(seat);
+      this.settle!.resolve();
+    };
+    this.signal.addEventListener("abort", leave, { once: true });
+    void this.done.catch(() => this.signal.removeEventListener("abort", leave));
+    return true;
+  }
+}
