@@ -85,5 +85,37 @@ for (const [name, open] of JOURNALS) {
       expect(dead[0]!.data).toMatchObject({ stream, group: "g", original_id: ids[0], deliveries: 4, error: "poison event", event: { user_id: "u0" } });
       expect((await journal.pending(stream, "g")).count).toBe(0);
     });
+
+    test("a batch handler gets each read at once, and its entries are acknowledged together", async () => {
+      await using journal = await open();
+      const stream = uniqueName("events");
+      const ids = (await appendMany(journal, stream, 25)).map((r) => r.id);
+      const consumer = new EventConsumer(journal, "g", "c", { blockMs: 10 });
+      const batches: string[][] = [];
+      while (batches.flat().length < 25) await consumer.consume(stream, 10, { batch: (entries) => void batches.push(entries.map((e) => e.id)) });
+      expect(batches.map((b) => b.length)).toEqual([10, 10, 5]);
+      expect(batches.flat()).toEqual(ids);
+      expect((await journal.pending(stream, "g")).count).toBe(0);
+    });
+
+    test("a poison entry in a batch is isolated: the others are handled, it alone is dead-lettered", async () => {
+      await using journal = await open();
+      const stream = uniqueName("events");
+      const ids = (await appendMany(journal, stream, 6)).map((r) => r.id);
+      const consumer = new EventConsumer(journal, "g", "c", { blockMs: 10, retryDelayMs: 1, maxDeliveries: 3 });
+      const handled: string[] = [];
+      for (let round = 0; round < 60 && handled.length < 5; round++) {
+        await consumer.consume(stream, 10, {
+          batch: (entries) => {
+            if (entries.some((e) => e.id === ids[2])) throw new Error("poison in the batch");
+            handled.push(...entries.map((e) => e.id));
+          },
+        });
+      }
+      expect(handled).toEqual(ids.filter((id) => id !== ids[2]));
+      const dead = await journal.read(deadLetterStream(stream), { count: 10 });
+      expect(dead.map((e) => (e.data as { original_id: string }).original_id)).toEqual([ids[2]!]);
+      expect((await journal.pending(stream, "g")).count).toBe(0);
+    });
   });
 }

@@ -4,6 +4,10 @@ import { sleep } from "../util/abort.ts";
 import type { DeliveredEntry, Journal, JournalEntry } from "./journal.ts";
 
 export type EventHandler = (id: string, entry: JournalEntry) => unknown;
+/** Handles entries together (e.g. one database write for all); they are acknowledged together once it resolves. */
+export type BatchHandler = (entries: readonly JournalEntry[]) => unknown;
+/** One entry at a time, or a batch at a time. */
+export type Handler = EventHandler | { batch: BatchHandler };
 
 export interface EventConsumerOptions {
   /** How long one read waits for new entries (default 2 s). */
@@ -46,6 +50,10 @@ export function deadLetterStream(stream: string): string {
  *    `<stream>:dlq` with the last error and acknowledged, so one poison
  *    event cannot stall the group. The dead letter is keyed by group and id,
  *    so a crash between moving and acking does not duplicate it.
+ * 5. A batch handler (`{ batch }`) gets every entry of a read at once and
+ *    they are acknowledged together; if it fails, the held entries are
+ *    retried one at a time, so a poison entry is isolated (and eventually
+ *    dead-lettered) without taking the others with it.
  * Handlers must be idempotent: after a crash an entry can be handled twice,
  * never zero times.
  */
@@ -54,8 +62,11 @@ export class EventConsumer {
   private readonly logger: Logger;
   private readonly now: () => number;
   private readonly started = new Set<string>();
-  /** Per stream: entries delivered here and not yet handled, oldest first; the first one failed. */
-  private readonly held = new Map<string, DeliveredEntry[]>();
+  /**
+   * Per stream: entries delivered here and not yet handled, oldest first.
+   * `one`: the first one failed alone; otherwise a whole batch failed.
+   */
+  private readonly held = new Map<string, { entries: DeliveredEntry[]; one: boolean }>();
   private readonly lastErrors = new Map<string, string>();
   private consecutiveFailures = 0;
   private retryAt = 0;
@@ -86,20 +97,22 @@ export class EventConsumer {
    * idle entries of other consumers, then up to `count` new entries,
    * waiting up to `blockMs` for them.
    */
-  async consume(stream: string, count: number, handler: EventHandler, signal?: AbortSignal): Promise<ConsumeResult> {
+  async consume(stream: string, count: number, handler: Handler, signal?: AbortSignal): Promise<ConsumeResult> {
     const result: ConsumeResult = { processed: 0, failed: 0, deadLettered: 0 };
     const held = this.held.get(stream);
-    if (held && held.length > 0) {
+    if (held && held.entries.length > 0) {
       const wait = this.retryAt - this.now();
       if (wait > 0) {
         await sleep(Math.min(wait, this.opts.blockMs), signal);
         return result;
       }
-      // Count this retry as a delivery of the failed entry (and learn if it was acked or trimmed meanwhile).
-      const [head] = await this.journal.claim(stream, this.group, this.consumer, [held[0]!.id]);
-      const entries = head ? [head, ...held.slice(1)] : held.slice(1);
+      // Count this retry as a delivery of what failed (and learn what was acked or trimmed meanwhile),
+      // then retry one entry at a time.
+      const failed = held.one ? [held.entries[0]!] : held.entries;
+      const claimed = new Map((await this.journal.claim(stream, this.group, this.consumer, failed.map((e) => e.id))).map((e) => [e.id, e]));
+      const entries = held.entries.flatMap((e, i) => (i < failed.length ? (claimed.has(e.id) ? [claimed.get(e.id)!] : []) : [e]));
       this.held.delete(stream);
-      await this.handleAll(stream, entries, handler, result);
+      await this.handleAll(stream, entries, handler, result, true);
       return result;
     }
 
@@ -123,7 +136,7 @@ export class EventConsumer {
   }
 
   /** Consumes until `signal` aborts; errors of the journal itself (e.g. Redis down) are retried with backoff, logged once per outage. */
-  async run(stream: string, count: number, handler: EventHandler, signal: AbortSignal): Promise<void> {
+  async run(stream: string, count: number, handler: Handler, signal: AbortSignal): Promise<void> {
     let outage = 0;
     while (!signal.aborted) {
       try {
@@ -138,36 +151,68 @@ export class EventConsumer {
     }
   }
 
-  /** Handles entries in order; on a failure holds it and the rest, and returns false. */
-  private async handleAll(stream: string, entries: DeliveredEntry[], handler: EventHandler, result: ConsumeResult): Promise<boolean> {
-    for (let i = 0; i < entries.length; i++) {
-      const entry = entries[i]!;
+  /**
+   * Handles entries in order, after dead-lettering those delivered too often:
+   * all at once with a batch handler (unless `oneByOne`), else one at a time.
+   * On a failure holds what is not done and returns false.
+   */
+  private async handleAll(stream: string, entries: DeliveredEntry[], handler: Handler, result: ConsumeResult, oneByOne = false): Promise<boolean> {
+    const live: DeliveredEntry[] = [];
+    for (const entry of entries) {
       if (entry.deliveries > this.opts.maxDeliveries) {
         await this.deadLetter(stream, entry);
         result.deadLettered++;
-        continue;
+      } else {
+        live.push(entry);
       }
+    }
+    if (live.length === 0) return true;
+    if (typeof handler !== "function" && !oneByOne) {
       try {
-        await handler(entry.id, entry);
+        await handler.batch(live);
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        this.lastErrors.set(entry.id, message);
-        result.failed++;
-        this.consecutiveFailures++;
-        this.retryAt = this.now() + Math.min(this.opts.retryDelayMs * 2 ** (this.consecutiveFailures - 1), 30_000);
-        if (this.consecutiveFailures === 1) {
-          this.logger.warn({ stream, group: this.group, id: entry.id, err: message }, "handler failed; entry stays pending and is retried with backoff");
-        }
-        this.held.set(stream, entries.slice(i));
+        this.fail(stream, live, false, error, result);
+        return false;
+      }
+      await this.journal.ack(stream, this.group, live.map((e) => e.id));
+      this.succeeded(stream, live, result);
+      return true;
+    }
+    for (let i = 0; i < live.length; i++) {
+      const entry = live[i]!;
+      try {
+        if (typeof handler === "function") await handler(entry.id, entry);
+        else await handler.batch([entry]);
+      } catch (error) {
+        this.fail(stream, live.slice(i), true, error, result);
         return false;
       }
       await this.journal.ack(stream, this.group, [entry.id]);
-      this.lastErrors.delete(entry.id);
-      if (this.consecutiveFailures > 0) this.logger.info({ stream, group: this.group, id: entry.id }, "handler recovered");
-      this.consecutiveFailures = 0;
-      result.processed++;
+      this.succeeded(stream, [entry], result);
     }
     return true;
+  }
+
+  private fail(stream: string, entries: DeliveredEntry[], one: boolean, error: unknown, result: ConsumeResult): void {
+    const message = error instanceof Error ? error.message : String(error);
+    for (const entry of one ? entries.slice(0, 1) : entries) this.lastErrors.set(entry.id, message);
+    result.failed++;
+    this.consecutiveFailures++;
+    this.retryAt = this.now() + Math.min(this.opts.retryDelayMs * 2 ** (this.consecutiveFailures - 1), 30_000);
+    if (this.consecutiveFailures === 1) {
+      this.logger.warn(
+        { stream, group: this.group, id: entries[0]!.id, entries: one ? 1 : entries.length, err: message },
+        "handler failed; entries stay pending and are retried with backoff",
+      );
+    }
+    this.held.set(stream, { entries, one });
+  }
+
+  private succeeded(stream: string, done: readonly DeliveredEntry[], result: ConsumeResult): void {
+    for (const entry of done) this.lastErrors.delete(entry.id);
+    if (this.consecutiveFailures > 0) this.logger.info({ stream, group: this.group, id: done[done.length - 1]!.id }, "handler recovered");
+    this.consecutiveFailures = 0;
+    result.processed += done.length;
   }
 
   private async deadLetter(stream: string, entry: DeliveredEntry): Promise<void> {

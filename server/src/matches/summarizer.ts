@@ -33,7 +33,7 @@ interface Open {
  * its running aggregate and writes the summary when the match ends.
  *
  * Exactly once, through crashes and outages:
- * 1. `handle` resolves only once the entry is covered durably: folded into
+ * 1. `handle` / `handleBatch` resolve only once the entries are covered durably: folded into
  *    a checkpoint that was saved, or into a summary that was stored. The
  *    consumer acknowledges the entry after that, so a crash before it
  *    redelivers the entry, and the fold skips entries a checkpoint already
@@ -67,23 +67,40 @@ export class MatchSummarizer {
   }
 
   /** The worker's handler for one entry read from `stream`. */
-  async handle(stream: string, entry: JournalEntry): Promise<void> {
-    const matchId = matchIdOf(entry);
-    if (!matchId) return;
-    await this.exclusive(matchId, () => this.fold(matchId, stream, entry));
+  handle(stream: string, entry: JournalEntry): Promise<void> {
+    return this.handleBatch(stream, [entry]);
   }
 
-  private async fold(matchId: string, stream: string, entry: JournalEntry): Promise<void> {
+  /**
+   * The worker's handler for a batch read from `stream` (in id order): each
+   * match's entries are folded together and persisted once, a checkpoint or
+   * the summary, so a busy stream costs one write per match per batch.
+   */
+  async handleBatch(stream: string, entries: readonly JournalEntry[]): Promise<void> {
+    const byMatch = new Map<string, JournalEntry[]>();
+    for (const entry of entries) {
+      const matchId = matchIdOf(entry);
+      if (!matchId) continue;
+      let list = byMatch.get(matchId);
+      if (!list) byMatch.set(matchId, (list = []));
+      list.push(entry);
+    }
+    await Promise.all([...byMatch].map(([matchId, list]) => this.exclusive(matchId, () => this.fold(matchId, stream, list))));
+  }
+
+  private async fold(matchId: string, stream: string, entries: readonly JournalEntry[]): Promise<void> {
     const cached = this.open.get(matchId);
     let aggregate = cached?.aggregate;
     if (!aggregate) {
       const checkpoint = await this.opts.checkpoints.load(matchId);
       if (checkpoint) aggregate = checkpoint.aggregate;
-      else if (await this.opts.summaries.get(matchId)) return; // summarised already: a trailing entry
+      else if (await this.opts.summaries.get(matchId)) return; // summarised already: trailing entries
       else aggregate = emptyAggregate(matchId);
     }
-    const next = applyEntry(aggregate, stream, entry);
-    if (next === aggregate) return; // folded before this entry was redelivered
+    // Entries after the end only move the positions on; the summary is that of the end.
+    let next = aggregate;
+    for (const entry of entries) next = applyEntry(next, stream, entry);
+    if (next === aggregate) return; // folded before these entries were redelivered
     if (isEnded(next)) {
       if (!isEnded(aggregate)) await this.finish(next);
       return;

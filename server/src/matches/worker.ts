@@ -43,6 +43,6 @@ export function matchSummaryWorkers({ summarizer, summaries, checkpoints, lease,
     ...common,
     name: `${MATCH_SUMMARY_GROUP}(${stream})`,
     stream,
-    handle: (_id, entry) => summarizer.handle(stream, entry),
+    handle: { batch: (entries) => summarizer.handleBatch(stream, entries) },
   }));
 }

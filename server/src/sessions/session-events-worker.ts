@@ -41,14 +41,19 @@ export function sessionEventsWorker({ store, clock, logger }: SessionEventsWorke
     stream: RTAPI_STREAM,
     group: SESSION_EVENTS_GROUP,
     init: () => store.init(),
-    async handle(id, entry) {
-      if (entry.type !== FRAME_EVENT) return;
-      const event = sessionEventOfEntry(id, entry, clock.now());
-      if (!event) {
-        logger.warn({ id, stream: RTAPI_STREAM }, "frame entry without a storable frame; skipped");
-        return;
-      }
-      await store.store(event);
+    // One store call per read: the store writes a batch in one round trip, idempotently.
+    handle: {
+      async batch(entries) {
+        const events: SessionEvent[] = [];
+        const now = clock.now();
+        for (const entry of entries) {
+          if (entry.type !== FRAME_EVENT) continue;
+          const event = sessionEventOfEntry(entry.id, entry, now);
+          if (event) events.push(event);
+          else logger.warn({ id: entry.id, stream: RTAPI_STREAM }, "frame entry without a storable frame; skipped");
+        }
+        if (events.length > 0) await store.store(events);
+      },
     },
   };
 }

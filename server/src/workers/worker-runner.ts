@@ -1,6 +1,6 @@
 import { hostname } from "node:os";
 import { UnavailableError } from "../errors.ts";
-import { EventConsumer, type EventConsumerOptions, type EventHandler } from "../journal/event-consumer.ts";
+import { EventConsumer, type BatchHandler, type EventConsumerOptions, type EventHandler, type Handler } from "../journal/event-consumer.ts";
 import type { Journal } from "../journal/journal.ts";
 import type { Logger } from "../log.ts";
 import { anySignal, sleep } from "../util/abort.ts";
@@ -12,8 +12,12 @@ export interface WorkerDefinition {
   name: string;
   stream: string;
   group: string;
-  /** Handles one entry; must be idempotent (delivery is at least once). */
-  handle: EventHandler;
+  /**
+   * Handles one entry (a function), or every entry of a read at once
+   * (`{ batch }`: one database write for many, acknowledged together).
+   * Must be idempotent: delivery is at least once.
+   */
+  handle: EventHandler | { batch: BatchHandler };
   /** Runs before the first read, again until it succeeds (e.g. creating indexes while MongoDB is away). */
   init?: () => Promise<void>;
   /**
@@ -111,7 +115,11 @@ export class WorkerRunner {
     try {
       if (definition.init) await this.retrying(logger, "init", () => definition.init!(), () => true);
       if (signal.aborted) return;
-      const handle: EventHandler = (id, entry) => this.retrying(logger, id, () => definition.handle(id, entry), isTransient, definition.onRetry);
+      const given = definition.handle;
+      const handle: Handler =
+        typeof given === "function"
+          ? (id, entry) => this.retrying(logger, id, () => given(id, entry), isTransient, definition.onRetry)
+          : { batch: (entries) => this.retrying(logger, entries[0]?.id ?? "batch", () => given.batch(entries), isTransient, definition.onRetry) };
       while (!signal.aborted) {
         const held = definition.lease ? await definition.lease.acquire(signal) : signal;
         if (!held) break;
