@@ -18,6 +18,12 @@ export interface EventConsumerOptions {
   maxDeliveries?: number;
   /** First retry delay after a handler failure; doubles per consecutive failure up to 30 s (default 500 ms). */
   retryDelayMs?: number;
+  /**
+   * After a read that found fewer than `count` new entries, wait this long
+   * and read once more before handling, so a trickle of appends is handled
+   * in batches rather than one by one (default 0: handle at once).
+   */
+  lingerMs?: number;
   logger?: Logger;
   now?: () => number;
 }
@@ -85,6 +91,7 @@ export class EventConsumer {
       reclaimIdleMs: options.reclaimIdleMs ?? 30_000,
       maxDeliveries: options.maxDeliveries ?? 5,
       retryDelayMs: options.retryDelayMs ?? 500,
+      lingerMs: options.lingerMs ?? 0,
     };
     this.logger = options.logger ?? silentLogger();
     this.now = options.now ?? Date.now;
@@ -131,6 +138,10 @@ export class EventConsumer {
     }
 
     const fresh = await this.journal.readGroup(stream, this.group, this.consumer, { count, blockMs: this.opts.blockMs, signal, id: ">" });
+    if (fresh.length > 0 && fresh.length < count && this.opts.lingerMs > 0) {
+      await sleep(this.opts.lingerMs, signal);
+      fresh.push(...(await this.journal.readGroup(stream, this.group, this.consumer, { count: count - fresh.length, id: ">" })));
+    }
     await this.handleAll(stream, fresh, handler, result);
     return result;
   }

@@ -75,7 +75,9 @@ interface EntryRow {
  * last ms with the next seq when the clock has not moved on). Consumer
  * groups follow XREADGROUP/XACK/XAUTOCLAIM semantics in tables of their own.
  * Live tails are fed in-process right after each committed append.
- * Single-process: one server owns a journal file.
+ * Single-process: one server owns a journal file. Ranges compare `(ms, seq)`
+ * as row values, which SQLite answers from the primary key (the equivalent
+ * `ms > ? OR (ms = ? AND seq > ?)` scans the stream from its start).
  */
 export class SqliteJournal implements Journal {
   readonly backend = "sqlite";
@@ -101,8 +103,8 @@ export class SqliteJournal implements Journal {
       idemGet: db.query<{ id: string }, [string, string, number]>("SELECT id FROM journal_idempotency WHERE stream = ? AND key = ? AND expires_at > ?"),
       idemPut: db.query("INSERT OR REPLACE INTO journal_idempotency (stream, key, id, expires_at) VALUES (?, ?, ?, ?)"),
       idemPurge: db.query("DELETE FROM journal_idempotency WHERE expires_at <= ?"),
-      rangeAfter: db.query<EntryRow, [string, number, number, number, number, number, number, number]>(
-        "SELECT ms, seq, body FROM journal_entries WHERE stream = ? AND (ms > ? OR (ms = ? AND seq > ?)) AND (ms < ? OR (ms = ? AND seq <= ?)) ORDER BY ms, seq LIMIT ?",
+      rangeAfter: db.query<EntryRow, [string, number, number, number, number, number]>(
+        "SELECT ms, seq, body FROM journal_entries WHERE stream = ? AND (ms, seq) > (?, ?) AND (ms, seq) <= (?, ?) ORDER BY ms, seq LIMIT ?",
       ),
       first: db.query<{ ms: number; seq: number }, [string]>("SELECT ms, seq FROM journal_entries WHERE stream = ? ORDER BY ms, seq LIMIT 1"),
       entry: db.query<EntryRow, [string, number, number]>("SELECT ms, seq, body FROM journal_entries WHERE stream = ? AND ms = ? AND seq = ?"),
@@ -110,8 +112,8 @@ export class SqliteJournal implements Journal {
         "SELECT ms, seq FROM journal_entries WHERE stream = ? ORDER BY ms DESC, seq DESC LIMIT 1 OFFSET ?",
       ),
       last: db.query<{ ms: number; seq: number }, [string]>("SELECT ms, seq FROM journal_entries WHERE stream = ? ORDER BY ms DESC, seq DESC LIMIT 1"),
-      newestBelow: db.query<{ ms: number; seq: number }, [string, number, number, number]>(
-        "SELECT ms, seq FROM journal_entries WHERE stream = ? AND (ms < ? OR (ms = ? AND seq < ?)) ORDER BY ms DESC, seq DESC LIMIT 1",
+      newestBelow: db.query<{ ms: number; seq: number }, [string, number, number]>(
+        "SELECT ms, seq FROM journal_entries WHERE stream = ? AND (ms, seq) < (?, ?) ORDER BY ms DESC, seq DESC LIMIT 1",
       ),
       groups: db.query<{ name: string; last_ms: number; last_seq: number }, [string]>(
         "SELECT name, last_ms, last_seq FROM journal_groups WHERE stream = ? ORDER BY name",
@@ -139,10 +141,10 @@ export class SqliteJournal implements Journal {
         "SELECT consumer AS name, count(*) AS n FROM journal_pending WHERE stream = ? AND grp = ? GROUP BY consumer ORDER BY consumer",
       ),
       consumers: db.query<{ n: number }, [string, string]>("SELECT count(*) AS n FROM journal_consumers WHERE stream = ? AND grp = ?"),
-      countAfter: db.query<{ n: number }, [string, number, number, number]>(
-        "SELECT count(*) AS n FROM journal_entries WHERE stream = ? AND (ms > ? OR (ms = ? AND seq > ?))",
+      countAfter: db.query<{ n: number }, [string, number, number]>(
+        "SELECT count(*) AS n FROM journal_entries WHERE stream = ? AND (ms, seq) > (?, ?)",
       ),
-      deleteBelow: db.query("DELETE FROM journal_entries WHERE stream = ? AND (ms < ? OR (ms = ? AND seq < ?))"),
+      deleteBelow: db.query("DELETE FROM journal_entries WHERE stream = ? AND (ms, seq) < (?, ?)"),
       markDeleted: db.query("UPDATE journal_streams SET length = length - ?, deleted_ms = ?, deleted_seq = ? WHERE name = ?"),
       streams: db.query<{ name: string }, []>("SELECT name FROM journal_streams ORDER BY name"),
     };
@@ -200,7 +202,7 @@ export class SqliteJournal implements Journal {
     }
     const end = to === undefined || to === "+" ? { ms: Number.MAX_SAFE_INTEGER, seq: Number.MAX_SAFE_INTEGER } : parseId(to);
     return this.q.rangeAfter
-      .all(stream, start.ms, start.ms, start.seq, end.ms, end.ms, end.seq, count)
+      .all(stream, start.ms, start.seq, end.ms, end.seq, count)
       .map((row) => decodeEvent(`${row.ms}-${row.seq}`, row.body));
   }
 
@@ -231,9 +233,9 @@ export class SqliteJournal implements Journal {
 
   /** Deletes entries below `below`, remembering the highest id deleted (as Redis's max-deleted-entry-id). */
   private deleteBelow(stream: string, below: StreamId): number {
-    const newest = this.q.newestBelow.get(stream, below.ms, below.ms, below.seq);
+    const newest = this.q.newestBelow.get(stream, below.ms, below.seq);
     if (!newest) return 0;
-    const { changes } = this.q.deleteBelow.run(stream, below.ms, below.ms, below.seq);
+    const { changes } = this.q.deleteBelow.run(stream, below.ms, below.seq);
     const row = this.q.stream.get(stream)!;
     const later = newest.ms - row.deleted_ms || newest.seq - row.deleted_seq;
     const deleted = later > 0 ? newest : { ms: row.deleted_ms, seq: row.deleted_seq };
@@ -249,7 +251,7 @@ export class SqliteJournal implements Journal {
     const groups: GroupInfo[] = this.q.groups.all(stream).map((g) => ({
       name: g.name,
       pending: this.q.pendingCount.get(stream, g.name)!.n,
-      lag: this.q.countAfter.get(stream, g.last_ms, g.last_ms, g.last_seq)!.n,
+      lag: this.q.countAfter.get(stream, g.last_ms, g.last_seq)!.n,
       consumers: this.q.consumers.get(stream, g.name)!.n,
       last_delivered_id: `${g.last_ms}-${g.last_seq}`,
     }));
@@ -301,7 +303,7 @@ export class SqliteJournal implements Journal {
           return { ...decodeEvent(`${row.ms}-${row.seq}`, row.body), deliveries: row.deliveries + 1 };
         });
       }
-      const rows = this.q.rangeAfter.all(stream, g.last_ms, g.last_ms, g.last_seq, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, count);
+      const rows = this.q.rangeAfter.all(stream, g.last_ms, g.last_seq, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, count);
       if (rows.length === 0) return [];
       const now = this.now();
       for (const row of rows) this.q.addPending.run(stream, group, row.ms, row.seq, consumer, now);

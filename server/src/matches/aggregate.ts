@@ -100,8 +100,8 @@ export function hasFolded(agg: MatchAggregate, stream: string, id: string): bool
 }
 
 /** Folds one telemetry frame (already `normalizeKeys`-ed and `FrameSchema`-parsed) in. */
-export function applyFrame(agg: MatchAggregate, frame: Frame, meta: EntryMeta): MatchAggregate {
-  return fold(agg, meta.stream ?? RTAPI_STREAM, meta, frame.timestamp, (next, at) => {
+export function applyFrame(agg: MatchAggregate, frame: Frame, meta: EntryMeta, draft?: Draft): MatchAggregate {
+  return fold(agg, meta.stream ?? RTAPI_STREAM, meta, frame.timestamp, draft, (next, at) => {
     const session = frame.session;
     readLabels(next, session);
     const events = (frame.events ?? []).filter(isRecord);
@@ -157,8 +157,8 @@ export function applyFrame(agg: MatchAggregate, frame: Frame, meta: EntryMeta): 
  * `data.labels`: label → string/number/boolean, merged into the labels).
  * Other actions only count as activity (they move `last_event_at`).
  */
-export function applyAction(agg: MatchAggregate, action: PlayerAction, meta: EntryMeta): MatchAggregate {
-  return fold(agg, meta.stream ?? PLAYER_ACTIONS_STREAM, meta, action.ts, (next, at) => {
+export function applyAction(agg: MatchAggregate, action: PlayerAction, meta: EntryMeta, draft?: Draft): MatchAggregate {
+  return fold(agg, meta.stream ?? PLAYER_ACTIONS_STREAM, meta, action.ts, draft, (next, at) => {
     const data = isRecord(action.data) ? action.data : {};
     const identity: PlayerIdentity = {
       account_number: text(data.account_number ?? data.evr_id),
@@ -218,16 +218,47 @@ export function endMatch(agg: MatchAggregate, reason: "explicit" | "inactivity")
  * telemetry on `events:rtapi` that is not a frame), so that it counts as
  * folded for checkpoints and acknowledgement, without changing the summary.
  */
-export function skipEntry(agg: MatchAggregate, meta: EntryMeta & { stream: string }): MatchAggregate {
+export function skipEntry(agg: MatchAggregate, meta: EntryMeta & { stream: string }, draft?: Draft): MatchAggregate {
   parseId(meta.id);
   if (hasFolded(agg, meta.stream, meta.id)) return agg;
+  if (draft?.owns(agg)) {
+    agg.positions = { ...agg.positions, [meta.stream]: meta.id };
+    agg.entries += 1;
+    return agg;
+  }
   return { ...agg, positions: { ...agg.positions, [meta.stream]: meta.id }, entries: agg.entries + 1 };
 }
 
-function fold(agg: MatchAggregate, stream: string, meta: EntryMeta, own: unknown, apply: (next: MatchAggregate, at: number) => void): MatchAggregate {
+/**
+ * A copy of an aggregate that one fold of several entries may change in
+ * place (`applyEntries`): it is cloned once, on the first entry that changes
+ * anything, instead of once per entry. Nothing outside that fold sees it
+ * until it is returned, so the fold stays pure to its callers.
+ */
+export class Draft {
+  private copy: MatchAggregate | undefined;
+  owns(agg: MatchAggregate): boolean {
+    return agg === this.copy;
+  }
+  /** `agg` itself when this draft owns it, else its clone (which the draft then owns). */
+  writable(agg: MatchAggregate): MatchAggregate {
+    if (agg === this.copy) return agg;
+    this.copy = structuredClone(agg);
+    return this.copy;
+  }
+}
+
+function fold(
+  agg: MatchAggregate,
+  stream: string,
+  meta: EntryMeta,
+  own: unknown,
+  draft: Draft | undefined,
+  apply: (next: MatchAggregate, at: number) => void,
+): MatchAggregate {
   const idTime = parseId(meta.id).ms; // also rejects a malformed id before anything changes
   if (hasFolded(agg, stream, meta.id)) return agg;
-  const next = structuredClone(agg);
+  const next = draft ? draft.writable(agg) : structuredClone(agg);
   next.positions = { ...next.positions, [stream]: meta.id };
   next.entries += 1;
   if (next.ended) return next;

@@ -3,10 +3,23 @@ import { PLAYER_ACTIONS_STREAM, RTAPI_STREAM } from "@gamejournal/shared";
 import { asJournalEntry, MATCH_ID, scriptFrame, standardMatch, STANDARD_MATCH_SUMMARY } from "../../../test/support/match-script.ts";
 import type { JournalEntry } from "../journal/journal.ts";
 import { emptyAggregate } from "./aggregate.ts";
-import { applyEntry, frameOf } from "./entry.ts";
+import { applyEntries, applyEntry, frameOf } from "./entry.ts";
 import { toSummary } from "./summary.ts";
 
 describe("folding journal entries", () => {
+  test("folding several entries at once equals folding them one by one, and leaves the input untouched", () => {
+    const entries = standardMatch().map(asJournalEntry);
+    const start = applyEntry(emptyAggregate(MATCH_ID), RTAPI_STREAM, entries[0]!);
+    const before = JSON.stringify(start);
+    const oneByOne = entries.slice(1).reduce((agg, entry) => applyEntry(agg, RTAPI_STREAM, entry), start);
+    const atOnce = applyEntries(start, RTAPI_STREAM, entries.slice(1));
+    expect(atOnce).toEqual(oneByOne);
+    expect(JSON.stringify(start)).toBe(before);
+    expect(toSummary(atOnce)).toEqual(STANDARD_MATCH_SUMMARY);
+    // Entries already folded are skipped: the same aggregate comes back.
+    expect(applyEntries(atOnce, RTAPI_STREAM, entries.slice(0, 3))).toBe(atOnce);
+  });
+
   test("the scripted match, read back from the journal, folds to the expected summary", () => {
     const agg = standardMatch().map(asJournalEntry).reduce((a, entry) => applyEntry(a, RTAPI_STREAM, entry), emptyAggregate(MATCH_ID));
     expect(toSummary(agg)).toEqual(STANDARD_MATCH_SUMMARY);

@@ -1,6 +1,6 @@
 import { FrameSchema, normalizeKeys, PLAYER_ACTIONS_STREAM, type Frame } from "@gamejournal/shared";
 import type { JournalEntry } from "../journal/journal.ts";
-import { applyAction, applyFrame, skipEntry, type MatchAggregate } from "./aggregate.ts";
+import { applyAction, applyFrame, Draft, skipEntry, type MatchAggregate } from "./aggregate.ts";
 
 /**
  * Folds one journal entry read from `stream` into its match's aggregate:
@@ -12,11 +12,23 @@ import { applyAction, applyFrame, skipEntry, type MatchAggregate } from "./aggre
  * Same guarantees as `applyFrame` / `applyAction`: pure, deterministic, and
  * an entry at or before the aggregate's position on `stream` changes nothing.
  */
-export function applyEntry(agg: MatchAggregate, stream: string, entry: JournalEntry): MatchAggregate {
+export function applyEntry(agg: MatchAggregate, stream: string, entry: JournalEntry, draft?: Draft): MatchAggregate {
   const meta = { id: entry.id, stream, time: entry.ts, ...(entry.user_id ? { user_id: entry.user_id } : {}) };
-  if (stream === PLAYER_ACTIONS_STREAM || entry.type === "match_ended") return applyAction(agg, entry, meta);
+  if (stream === PLAYER_ACTIONS_STREAM || entry.type === "match_ended") return applyAction(agg, entry, meta, draft);
   const frame = frameOf(entry.data);
-  return frame ? applyFrame(agg, frame, meta) : skipEntry(agg, meta);
+  return frame ? applyFrame(agg, frame, meta, draft) : skipEntry(agg, meta, draft);
+}
+
+/**
+ * Folds several entries of `stream`, in order: the same result as applying
+ * `applyEntry` to each in turn (and `agg` itself when all are skipped),
+ * with one copy of the aggregate instead of one per entry.
+ */
+export function applyEntries(agg: MatchAggregate, stream: string, entries: readonly JournalEntry[]): MatchAggregate {
+  const draft = new Draft();
+  let next = agg;
+  for (const entry of entries) next = applyEntry(next, stream, entry, draft);
+  return next;
 }
 
 /**

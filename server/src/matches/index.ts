@@ -1,5 +1,5 @@
 export * from "./aggregate.ts";
-export { applyEntry, frameOf } from "./entry.ts";
+export { applyEntries, applyEntry, frameOf } from "./entry.ts";
 export type { MatchCheckpoint, MatchCheckpointStore } from "./checkpoint-store.ts";
 export { MongoMatchCheckpointStore } from "./checkpoint-store-mongo.ts";
 export { SqliteMatchCheckpointStore } from "./checkpoint-store-sqlite.ts";

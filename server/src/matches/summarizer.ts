@@ -3,7 +3,7 @@ import type { Logger } from "../log.ts";
 import type { Clock } from "../services.ts";
 import { emptyAggregate, endMatch, isEnded, type MatchAggregate } from "./aggregate.ts";
 import type { MatchCheckpointStore } from "./checkpoint-store.ts";
-import { applyEntry, frameOf } from "./entry.ts";
+import { applyEntries, frameOf } from "./entry.ts";
 import type { MatchSummaryStore } from "./summary-store.ts";
 import { toSummary } from "./summary.ts";
 
@@ -98,8 +98,7 @@ export class MatchSummarizer {
       else aggregate = emptyAggregate(matchId);
     }
     // Entries after the end only move the positions on; the summary is that of the end.
-    let next = aggregate;
-    for (const entry of entries) next = applyEntry(next, stream, entry);
+    const next = applyEntries(aggregate, stream, entries);
     if (next === aggregate) return; // folded before these entries were redelivered
     if (isEnded(next)) {
       if (!isEnded(aggregate)) await this.finish(next);

@@ -51,7 +51,8 @@ export interface StreamEndpointDeps {
  *    while Redis is away), or `{"success": false, "error", "code", "field"?}`
  *    for a message that cannot be accepted (not JSON, a frame failing the
  *    schema, too large); the connection stays open either way. Messages of
- *    one connection are processed one after another.
+ *    one connection are journaled concurrently, their appends issued in
+ *    arrival order, and answered in arrival order.
  * 3. A server-side failure (the journal cannot append) is not answered: the
  *    connection is closed with 1011, so the client resends what is
  *    unanswered (ingest is idempotent) instead of dropping it as rejected.
@@ -95,18 +96,24 @@ export function createStreamEndpoint({ ingest, auth, logger, maxMessageBytes = 1
       if (state.closed) return;
       const overloaded = state.unanswered >= maxUnanswered;
       state.unanswered++;
+      // Processing starts now, so a connection's messages are journaled concurrently (their
+      // appends are issued in arrival order, and Redis runs one connection's commands in order);
+      // answers still go out one after another, in arrival order.
+      const replying = overloaded
+        ? Promise.resolve(refusal(new GameJournalError("OVERLOADED", `more than ${maxUnanswered} messages are unanswered; wait for answers before sending more`)))
+        : answer(state.sender, raw);
+      replying.catch(() => {}); // handled in order below
       state.tail = state.tail.then(async () => {
         let reply: StreamAnswer;
         try {
-          if (state.closed) return;
-          reply = overloaded
-            ? refusal(new GameJournalError("OVERLOADED", `more than ${maxUnanswered} messages are unanswered; wait for answers before sending more`))
-            : await answer(state.sender, raw);
+          reply = await replying;
         } catch (error) {
           // Only server-side failures get here (`refusal` rethrows them).
-          logger.error({ err: error, node: state.sender.node }, "stream message failed; closing so the client resends");
-          state.closed = true;
-          ws.close(1011, "internal error; resend unanswered messages");
+          if (!state.closed) {
+            logger.error({ err: error, node: state.sender.node }, "stream message failed; closing so the client resends");
+            state.closed = true;
+            ws.close(1011, "internal error; resend unanswered messages");
+          }
           return;
         } finally {
           state.unanswered--;

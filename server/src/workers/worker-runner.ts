@@ -26,7 +26,7 @@ export interface WorkerDefinition {
    * counts towards dead-lettering. Default: UnavailableError.
    */
   isTransient?: (error: unknown) => boolean;
-  /** Entries per read (default 100). */
+  /** Entries per read (default 500). */
   batch?: number;
   /** The consumer's timings and dead-letter threshold (see EventConsumer). */
   consumer?: Omit<EventConsumerOptions, "logger">;
@@ -124,11 +124,12 @@ export class WorkerRunner {
         const held = definition.lease ? await definition.lease.acquire(signal) : signal;
         if (!held) break;
         // A new consumer each time: one that lost the lease may have entries held in memory.
-        const consumer = new EventConsumer(this.opts.journal, group, consumerName, { ...definition.consumer, logger });
+        // Background work: linger a moment after a short read so a trickle of appends is handled in batches.
+        const consumer = new EventConsumer(this.opts.journal, group, consumerName, { lingerMs: 50, ...definition.consumer, logger });
         if (definition.onStart) await this.retrying(logger, "start", () => definition.onStart!(), () => true);
         logger.info({ consumer: consumerName }, "worker started");
         try {
-          await consumer.run(stream, definition.batch ?? 100, handle, anySignal(signal, held));
+          await consumer.run(stream, definition.batch ?? 500, handle, anySignal(signal, held));
         } finally {
           definition.onStop?.();
         }
