@@ -99,6 +99,22 @@ export function journalContract(name: string, open: JournalFactory) {
       expect(await journal.read(uniqueName("missing"), { count: 10 })).toEqual([]);
     });
 
+    test("raw reads give each entry as the JSON of what read returns", async () => {
+      await using journal = await open();
+      const stream = uniqueName("events");
+      await appendMany(journal, stream, 5);
+      await journal.append([
+        { stream, event: { type: "telemetry", lobby_id: 'lobby "quoted" \\ /', ts: 7, data: { nested: [1, 2.5, "x", null, true], big: 1e21 }, mode: 0x16, key: "k" } },
+        { stream, event: { type: "nothing", ts: 8, data: null } },
+      ]);
+      const entries = await journal.read(stream, { count: 100 });
+      const raw = await journal.readRaw(stream, { count: 100 });
+      expect(raw.map((r) => r.id)).toEqual(entries.map((e) => e.id));
+      expect(raw.map((r) => JSON.parse(r.json))).toEqual(entries);
+      const after = await journal.readRaw(stream, { after: entries[2]!.id, count: 2 });
+      expect(after.map((r) => r.id)).toEqual([entries[3]!.id, entries[4]!.id]);
+    });
+
     test("tails the backlog and then live appends, without gaps or duplicates", async () => {
       await using journal = await open();
       const stream = uniqueName("events");

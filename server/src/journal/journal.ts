@@ -21,6 +21,12 @@ import type { JournalEntry, JournalEvent } from "@gamejournal/shared";
 
 export type { JournalEntry, JournalEvent };
 
+/** An entry's id and the JSON text of the whole entry. */
+export interface RawEntry {
+  id: string;
+  json: string;
+}
+
 export interface AppendWrite {
   stream: string;
   event: JournalEvent;
@@ -109,6 +115,12 @@ export interface Journal {
   /** Appends each write in order; writes to the same stream are atomic together. */
   append(writes: readonly AppendWrite[]): Promise<AppendResult[]>;
   read(stream: string, opts: ReadOptions): Promise<JournalEntry[]>;
+  /**
+   * The same entries as `read`, each already serialised as the JSON of its
+   * JournalEntry (key order aside), built by the backend without a decode
+   * and re-encode here: the replay path of live feeds.
+   */
+  readRaw(stream: string, opts: ReadOptions): Promise<RawEntry[]>;
   /**
    * Every entry after `after`, then each new one as it is appended, in id
    * order, without gaps or duplicates, in batches. Ends when `signal` aborts.

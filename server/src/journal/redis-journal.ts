@@ -11,12 +11,13 @@ import type {
   JournalEntry,
   LiveWatch,
   PendingSummary,
+  RawEntry,
   ReadGroupOptions,
   ReadOptions,
   StreamInfo,
   TrimOptions,
 } from "./journal.ts";
-import { APPEND_SCRIPT, CREATE_GROUP_AT_END_SCRIPT, Script, sidecarKey, TRIM_SCRIPT } from "./redis-scripts.ts";
+import { APPEND_SCRIPT, CREATE_GROUP_AT_END_SCRIPT, READ_JSON_SCRIPT, Script, sidecarKey, TRIM_SCRIPT } from "./redis-scripts.ts";
 import { RedisTailer } from "./redis-tailer.ts";
 import { tailWithHub, type TailOptions } from "./tail.ts";
 
@@ -30,6 +31,7 @@ type RawMessage = { id: string; message: Record<string, string> | null };
 const append = new Script(APPEND_SCRIPT);
 const trim = new Script(TRIM_SCRIPT);
 const createGroupAtEnd = new Script(CREATE_GROUP_AT_END_SCRIPT);
+const readJson = new Script(READ_JSON_SCRIPT);
 
 /**
  * The journal on Redis Streams. Appends to one stream run as one Lua script
@@ -91,6 +93,13 @@ export class RedisJournal implements Journal {
     const start = after !== undefined ? `(${after}` : (from ?? "-");
     const messages = (await this.client.xRange(stream, start, to ?? "+", { COUNT: count })) as RawMessage[];
     return messages.filter((m) => m.message).map((m) => fromFields(m.id, m.message!));
+  }
+
+  async readRaw(stream: string, { from, after, to, count }: ReadOptions): Promise<RawEntry[]> {
+    const start = after !== undefined ? `(${after}` : (from ?? "-");
+    const texts = (await readJson.run(this.client, [stream], [start, to ?? "+", String(count)])) as string[];
+    // The id is the text between `{"id":"` and the next quote.
+    return texts.map((json) => ({ id: json.slice(7, json.indexOf('"', 7)), json }));
   }
 
   tail(stream: string, after: string, opts: TailOptions): AsyncIterable<JournalEntry[]> {

@@ -148,6 +148,7 @@ export class SpoolingJournal implements Journal {
   }
 
   read: Journal["read"] = (...args) => this.guard(() => this.inner.read(...args));
+  readRaw: Journal["readRaw"] = (...args) => this.guard(() => this.inner.readRaw(...args));
   tail: Journal["tail"] = (...args) => this.inner.tail(...args);
   watch: Journal["watch"] = (...args) => this.inner.watch(...args);
   trim: Journal["trim"] = (...args) => this.guard(() => this.inner.trim(...args));

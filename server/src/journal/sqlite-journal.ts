@@ -10,6 +10,7 @@ import type {
   JournalEntry,
   LiveWatch,
   PendingSummary,
+  RawEntry,
   ReadGroupOptions,
   ReadOptions,
   StreamInfo,
@@ -191,7 +192,19 @@ export class SqliteJournal implements Journal {
     return this.readSync(stream, opts);
   }
 
-  private readSync(stream: string, { from, after, to, count }: ReadOptions): JournalEntry[] {
+  async readRaw(stream: string, opts: ReadOptions): Promise<RawEntry[]> {
+    // The stored body is the event's JSON object: splice the id in front of its fields.
+    return this.rows(stream, opts).map((row) => {
+      const id = `${row.ms}-${row.seq}`;
+      return { id, json: `{"id":"${id}",${row.body.slice(1)}` };
+    });
+  }
+
+  private readSync(stream: string, opts: ReadOptions): JournalEntry[] {
+    return this.rows(stream, opts).map((row) => decodeEvent(`${row.ms}-${row.seq}`, row.body));
+  }
+
+  private rows(stream: string, { from, after, to, count }: ReadOptions): EntryRow[] {
     let start: StreamId;
     if (after !== undefined) start = parseId(after);
     else if (from === undefined || from === "-") start = { ms: -1, seq: 0 };
@@ -201,9 +214,7 @@ export class SqliteJournal implements Journal {
       start = f.seq > 0 ? { ms: f.ms, seq: f.seq - 1 } : { ms: f.ms - 1, seq: Number.MAX_SAFE_INTEGER };
     }
     const end = to === undefined || to === "+" ? { ms: Number.MAX_SAFE_INTEGER, seq: Number.MAX_SAFE_INTEGER } : parseId(to);
-    return this.q.rangeAfter
-      .all(stream, start.ms, start.seq, end.ms, end.seq, count)
-      .map((row) => decodeEvent(`${row.ms}-${row.seq}`, row.body));
+    return this.q.rangeAfter.all(stream, start.ms, start.seq, end.ms, end.seq, count);
   }
 
   tail(stream: string, after: string, opts: TailOptions): AsyncIterable<JournalEntry[]> {

@@ -32,7 +32,7 @@ import { TopicOffer, type TopicMember, type TopicPublisher } from "../trpc/ws-de
  */
 
 export interface TopicDeliveryMetrics {
-  delivered(transport: string, latencySeconds: number, count?: number): void;
+  delivered(transport: string, count: number, latencySeconds?: number): void;
 }
 
 interface Seat {
@@ -59,10 +59,6 @@ export function trackedEntry(entry: JournalEntry) {
   return tracked(entry.id, serializeEntry(entry));
 }
 
-/** The same for an entry only one subscriber gets (a backlog page): no cache, whose weak entries cost the GC. */
-export function trackedOnce(entry: JournalEntry) {
-  return tracked(entry.id, SerializedJson.of(entry));
-}
 
 class LobbyTopic {
   private readonly seats = new Set<Seat>();
@@ -119,7 +115,7 @@ class LobbyTopic {
     }
     const now = this.topics.now();
     for (const entry of entries) {
-      this.topics.metrics?.delivered("ws", Math.max(0, now - parseInt(entry.id, 10)) / 1000, joined);
+      this.topics.metrics?.delivered("ws", joined, Math.max(0, now - parseInt(entry.id, 10)) / 1000);
       const bytes = serializeEntry(entry).json.length;
       this.avgBytes = this.avgBytes === 0 ? bytes : this.avgBytes * 0.9 + bytes * 0.1;
     }

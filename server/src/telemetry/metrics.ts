@@ -23,7 +23,7 @@ export function telemetryMetrics(registry: Registry): TelemetryMetricsSink {
   });
   const latency = new Histogram({
     name: "gamejournal_telemetry_delivery_latency_seconds",
-    help: "From the event's journal id (its append time) to handing it to a subscriber's transport",
+    help: "From a live event's journal id (its append time) to handing it to subscribers' transport (replayed events are not timed)",
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
     registers: [registry],
   });
@@ -33,9 +33,9 @@ export function telemetryMetrics(registry: Registry): TelemetryMetricsSink {
       subscribers.dec({ transport });
       if (reason === "slow") slow.inc({ transport });
     },
-    delivered(transport, seconds, count = 1) {
+    delivered(transport, count, seconds) {
       if (count > 0) delivered.inc({ transport }, count);
-      latency.observe(seconds);
+      if (seconds !== undefined) latency.observe(seconds);
     },
   };
 }

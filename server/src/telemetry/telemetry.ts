@@ -7,7 +7,8 @@ import type { Logger } from "../log.ts";
 import type { Clock } from "../services.ts";
 import { WsBatch } from "../trpc/ws-delivery.ts";
 import { anySignal, sleep } from "../util/abort.ts";
-import { LobbyTopics, trackedEntry, trackedOnce } from "./lobby-topics.ts";
+import { SerializedJson } from "../trpc/serialized-json.ts";
+import { LobbyTopics, trackedEntry } from "./lobby-topics.ts";
 import type { SubscriptionRegistry } from "./registry.ts";
 
 /** A live lobby event as subscribers receive it: the journal entry of the lobby's stream. */
@@ -50,8 +51,11 @@ export interface FeedOptions {
 export interface TelemetryMetricsSink {
   subscriberOpened(transport: string): void;
   subscriberClosed(transport: string, reason: "done" | "slow" | "error"): void;
-  /** One event handed to `count` subscribers (default 1) at once; its latency is observed once. */
-  delivered(transport: string, latencySeconds: number, count?: number): void;
+  /**
+   * `count` deliveries (an event to `count` subscribers, or a replayed page
+   * to one); `latencySeconds` for a live event only, observed once.
+   */
+  delivered(transport: string, count: number, latencySeconds?: number): void;
 }
 
 /** What the edges use of telemetry; TelemetryService implements it. */
@@ -179,9 +183,13 @@ export class TelemetryService implements TelemetryApi {
         yield* this.overWebSocket(stream, after, stop);
         return;
       }
+      // Entries appended after the feed started are live: their delivery latency is observed.
+      const liveFrom = this.opts.clock.now();
       for await (const batch of journal.tail(stream, after, { signal: stop, maxBuffered: this.buffer, onOverflow })) {
+        const now = this.opts.clock.now();
         for (const entry of batch) {
-          metrics?.delivered(transport, Math.max(0, this.opts.clock.now() - parseId(entry.id).ms) / 1000);
+          const appended = parseId(entry.id).ms;
+          metrics?.delivered(transport, 1, appended >= liveFrom ? Math.max(0, now - appended) / 1000 : undefined);
           yield trackedEntry(entry) as unknown as LobbyFeedItem;
         }
       }
@@ -205,12 +213,12 @@ export class TelemetryService implements TelemetryApi {
     let last = after;
     for (;;) {
       for (;;) {
-        const page = await journal.read(stream, { after: last, count: PAGE });
+        // Entries come serialised by the journal: replay neither decodes nor re-encodes them.
+        const page = await journal.readRaw(stream, { after: last, count: PAGE });
         if (page.length > 0) {
           last = page[page.length - 1]!.id;
-          const now = this.opts.clock.now();
-          for (const entry of page) this.opts.metrics?.delivered("ws", Math.max(0, now - parseInt(entry.id, 10)) / 1000);
-          yield new WsBatch(page.map(trackedOnce)) as unknown as LobbyFeedItem;
+          this.opts.metrics?.delivered("ws", page.length);
+          yield new WsBatch(page.map((entry) => tracked(entry.id, new SerializedJson(entry.json)))) as unknown as LobbyFeedItem;
         }
         if (page.length < PAGE || stop.aborted) break;
       }
