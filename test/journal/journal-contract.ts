@@ -182,6 +182,17 @@ export function journalContract(name: string, open: JournalFactory) {
       expect(await journal.info(uniqueName("missing"))).toBeNull();
     });
 
+    test("trims by age: entries appended longer ago than maxAgeMs go", async () => {
+      await using journal = await open();
+      const stream = uniqueName("events");
+      const old = (await appendMany(journal, stream, 5)).map((r) => r.id);
+      await Bun.sleep(400); // the age difference is what is trimmed by
+      const fresh = (await appendMany(journal, stream, 5, 5)).map((r) => r.id);
+      expect(await journal.trim(stream, { maxAgeMs: 200 })).toBe(5);
+      expect((await journal.read(stream, { count: 100 })).map((e) => e.id)).toEqual(fresh);
+      expect((await journal.info(stream))!.max_deleted_id).toBe(old[4]!);
+    });
+
     test("an append with a cap keeps the newest entries and records what it trimmed", async () => {
       await using journal = await open();
       const stream = uniqueName("lobby");

@@ -76,7 +76,13 @@ export interface StreamInfo {
   groups: GroupInfo[];
 }
 
-export type TrimOptions = { maxLen: number } | { minId: string };
+/** Keep the newest `maxLen` entries, or entries from `minId` on, or entries appended in the last `maxAgeMs`. */
+export type TrimOptions = { maxLen: number } | { minId: string } | { maxAgeMs: number };
+
+/** A trim by age as a trim by id: ids start with their append time in ms. */
+export function trimBound(opts: TrimOptions, now: number): { maxLen: number } | { minId: string } {
+  return "maxAgeMs" in opts ? { minId: `${Math.max(0, now - opts.maxAgeMs)}-0` } : opts;
+}
 
 /** An entry handed to a consumer, with how many times it has been delivered. */
 export interface DeliveredEntry extends JournalEntry {

@@ -19,6 +19,7 @@ import type {
 } from "./journal.ts";
 import { APPEND_SCRIPT, CREATE_GROUP_AT_END_SCRIPT, READ_JSON_SCRIPT, Script, sidecarKey, TRIM_SCRIPT } from "./redis-scripts.ts";
 import { RedisTailer } from "./redis-tailer.ts";
+import { trimBound } from "./journal.ts";
 import { tailWithHub, type TailOptions } from "./tail.ts";
 
 export interface RedisJournalOptions {
@@ -111,7 +112,8 @@ export class RedisJournal implements Journal {
   }
 
   async trim(stream: string, opts: TrimOptions): Promise<number> {
-    const args = "maxLen" in opts ? ["maxlen", String(opts.maxLen)] : ["minid", opts.minId];
+    const bound = trimBound(opts, Date.now());
+    const args = "maxLen" in bound ? ["maxlen", String(bound.maxLen)] : ["minid", bound.minId];
     return Number(await trim.run(this.client, [stream, sidecarKey(stream, "meta")], args));
   }
 

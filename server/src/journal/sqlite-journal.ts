@@ -16,6 +16,7 @@ import type {
   StreamInfo,
   TrimOptions,
 } from "./journal.ts";
+import { trimBound } from "./journal.ts";
 import { LiveHub } from "./live-hub.ts";
 import { tailWithHub, type TailOptions } from "./tail.ts";
 import { decodeEvent, encodeEvent } from "./codec.ts";
@@ -226,10 +227,10 @@ export class SqliteJournal implements Journal {
   }
 
   async trim(stream: string, opts: TrimOptions): Promise<number> {
+    const bound = trimBound(opts, this.now());
     return this.db.transaction(() => {
-      if ("maxLen" in opts) return this.trimToLength(stream, opts.maxLen);
-      const min = parseId(opts.minId);
-      return this.deleteBelow(stream, min);
+      if ("maxLen" in bound) return this.trimToLength(stream, bound.maxLen);
+      return this.deleteBelow(stream, parseId(bound.minId));
     })();
   }
 
