@@ -5,7 +5,8 @@ export type StreamEnvelope = { frame: Record<string, unknown> } | { header: Reco
 
 /** How a message ended. */
 export type SendResult =
-  | { status: "acknowledged"; ids: string[] }
+  /** `ids` are the journal ids, null for frames accepted while the server's Redis was away (`spooled`). */
+  | { status: "acknowledged"; ids: Array<string | null>; spooled?: true }
   | { status: "rejected"; error: string }
   /** `close()` gave up on it before the server answered; `close()` returned its text. */
   | { status: "abandoned" };

@@ -189,7 +189,8 @@ export function createFrameStream(options: FrameStreamOptions): FrameStream {
     clearTimeout(ackTimer);
     ackTimer = undefined;
     if (answer.success === true) {
-      entry.resolve({ status: "acknowledged", ids: Array.isArray(answer.ids) ? answer.ids.map(String) : [] });
+      const ids = Array.isArray(answer.ids) ? answer.ids.map((id: unknown) => (id === null ? null : String(id))) : [];
+      entry.resolve({ status: "acknowledged", ids, ...((answer as { spooled?: unknown }).spooled === true ? { spooled: true as const } : {}) });
     } else {
       const error = typeof answer.error === "string" && answer.error ? answer.error : "rejected by the server";
       options.onRejected?.(error, entry.text);

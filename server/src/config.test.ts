@@ -45,6 +45,11 @@ describe("loadConfig", () => {
     expect(loadConfig({ SESSION_EVENTS_COLLECTION: "frames_v2" }).sessionEventsCollection).toBe("frames_v2");
   });
 
+  test("accepts a replica set's host list and SRV URIs for MongoDB", () => {
+    expect(loadConfig({ MONGODB_URI: "mongodb://a:1,b:2/db?replicaSet=rs" }).mongoUri).toBe("mongodb://a:1,b:2/db?replicaSet=rs");
+    expect(loadConfig({ MONGODB_URI: "mongodb+srv://u:p%40ss@cluster0.example.net/db" }).mongoDatabase).toBe("db");
+  });
+
   test("empty values count as unset", () => {
     expect(loadConfig({ JOURNAL_REDIS_URI: "", SERVER_ADDRESS: "" }).redisUri).toBeUndefined();
   });

@@ -23,9 +23,17 @@ const address = z.string().transform((value, ctx) => {
   return { hostname: host === "" ? "0.0.0.0" : host, port };
 });
 
+/**
+ * A URL with one of `schemes`. MongoDB URIs are checked by their scheme and
+ * shape only: a replica set's host list (`mongodb://a:1,b:2/db`) is not a
+ * URL the WHATWG parser accepts; the driver parses them fully.
+ */
 const url = (schemes: string[]) =>
   z.string().refine(
     (value) => {
+      if (schemes.some((s) => s.startsWith("mongodb"))) {
+        return /^mongodb(\+srv)?:\/\/[^\s/]+(\/[^\s]*)?$/.test(value);
+      }
       try {
         return schemes.includes(new URL(value).protocol);
       } catch {
@@ -67,6 +75,8 @@ const envSchema = z.object({
   JOURNAL_MAX_EVENT_BYTES: positiveInt.default(64 * 1024),
   /** Most events in one append call (413 above). */
   JOURNAL_MAX_BATCH: positiveInt.default(1_000),
+  /** Largest telemetry frame accepted, as JSON bytes (frames with player bones are large). */
+  FRAME_MAX_BYTES: positiveInt.default(1024 * 1024),
   /** Events kept per lobby stream: how far back a live subscriber can resume. */
   TELEMETRY_LOBBY_STREAM_MAXLEN: positiveInt.default(10_000),
   /** Events held for a live subscriber that stopped reading before it is disconnected. */
@@ -95,6 +105,7 @@ export interface Config {
   logLevel: LogLevel;
   shutdownTimeoutMs: number;
   journal: { idempotencyWindowMs: number; maxEventBytes: number; maxBatch: number };
+  frameMaxBytes: number;
   telemetry: { lobbyStreamMaxLen: number; subscriberBuffer: number; ttlMs: number };
   matches: { inactivityMs: number };
 }
@@ -136,6 +147,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxEventBytes: e.JOURNAL_MAX_EVENT_BYTES,
       maxBatch: e.JOURNAL_MAX_BATCH,
     },
+    frameMaxBytes: e.FRAME_MAX_BYTES,
     telemetry: {
       lobbyStreamMaxLen: e.TELEMETRY_LOBBY_STREAM_MAXLEN,
       subscriberBuffer: e.TELEMETRY_SUBSCRIBER_BUFFER,
@@ -159,6 +171,7 @@ export const CONFIG_VARIABLES: ReadonlyArray<[string, string]> = [
   ["JOURNAL_IDEMPOTENCY_WINDOW_SECONDS", "how long an idempotency key is remembered (default 86400)"],
   ["JOURNAL_MAX_EVENT_BYTES", "largest accepted event as JSON bytes, 413 above (default 65536)"],
   ["JOURNAL_MAX_BATCH", "most events in one append call, 413 above (default 1000)"],
+  ["FRAME_MAX_BYTES", "largest telemetry frame accepted as JSON bytes, 413 above (default 1048576)"],
   ["TELEMETRY_LOBBY_STREAM_MAXLEN", "events kept per lobby stream for resuming subscribers (default 10000)"],
   ["TELEMETRY_SUBSCRIBER_BUFFER", "events held for a subscriber that stopped reading before it is disconnected (default 1000)"],
   ["MATCH_INACTIVITY_TIMEOUT_SECONDS", "a match with no event for this long is ended and summarised (default 300)"],

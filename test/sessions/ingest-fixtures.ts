@@ -13,7 +13,7 @@ export type Backend = keyof typeof BACKENDS;
 
 /** A server on `backend`; a small event size limit (16 KiB) keeps the too-large cases cheap. */
 export async function serverOn(backend: Backend, env: Record<string, string> = {}): Promise<TestServer> {
-  return startTestServer({ JOURNAL_MAX_EVENT_BYTES: "16384", ...(await BACKENDS[backend]()), ...env });
+  return startTestServer({ FRAME_MAX_BYTES: "16384", ...(await BACKENDS[backend]()), ...env });
 }
 
 const BASE = Date.parse("2025-03-01T12:00:00Z");

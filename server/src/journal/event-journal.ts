@@ -36,7 +36,8 @@ export interface JournalingApi {
   journalPurchase(userId: string, sessionId: string, purchase: unknown, opts?: AppendOptions): Promise<AppendAnswer>;
   journalTelemetry(userId: string, sessionId: string, lobbyId: string, data: unknown, opts?: AppendOptions): Promise<AppendAnswer>;
   appendBatch(events: readonly BatchEvent[]): Promise<AppendAnswer>;
-  append(writes: readonly AppendWrite[]): Promise<AppendAnswer>;
+  /** `maxEventBytes` overrides the limit for this call (telemetry frames have their own). */
+  append(writes: readonly AppendWrite[], opts?: { maxEventBytes?: number }): Promise<AppendAnswer>;
 }
 
 /**
@@ -89,11 +90,11 @@ export class EventJournal implements JournalingApi {
   }
 
   /** Appends prepared writes after checking the limits; the answer lists ids in input order. */
-  async append(writes: readonly AppendWrite[]): Promise<AppendAnswer> {
+  async append(writes: readonly AppendWrite[], { maxEventBytes = this.maxEventBytes }: { maxEventBytes?: number } = {}): Promise<AppendAnswer> {
     if (writes.length > this.maxBatch) {
       throw new TooLargeError(`a batch holds at most ${this.maxBatch} events, got ${writes.length}`);
     }
-    writes.forEach(({ event }, i) => this.checkSize(event, writes.length > 1 ? i : undefined));
+    writes.forEach(({ event }, i) => this.checkSize(event, maxEventBytes, writes.length > 1 ? i : undefined));
     const started = performance.now();
     const results = await this.journal.append(writes);
     this.opts.metrics?.observeAppend(results, (performance.now() - started) / 1000);
@@ -104,11 +105,11 @@ export class EventJournal implements JournalingApi {
     return this.append([{ stream, event: { ...event, data: event.data ?? null, ts: ts ?? this.opts.clock.now(), ...(key ? { key } : {}) } }]);
   }
 
-  private checkSize(event: JournalEvent, index?: number): void {
+  private checkSize(event: JournalEvent, limit: number, index?: number): void {
     const bytes = Buffer.byteLength(JSON.stringify(event));
-    if (bytes > this.maxEventBytes) {
+    if (bytes > limit) {
       const which = index === undefined ? "the event" : `event [${index}]`;
-      throw new TooLargeError(`${which} is ${bytes} bytes of JSON, over the limit of ${this.maxEventBytes}`);
+      throw new TooLargeError(`${which} is ${bytes} bytes of JSON, over the limit of ${limit}`);
     }
   }
 }

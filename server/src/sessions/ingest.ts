@@ -54,6 +54,8 @@ export interface FrameIngestDeps {
   clock: Clock;
   /** Each lobby stream is capped at about this many entries (`TELEMETRY_LOBBY_STREAM_MAXLEN`). */
   lobbyStreamMaxLen: number;
+  /** Largest journaled frame, as JSON bytes (`FRAME_MAX_BYTES`); frames with bones are larger than other events. */
+  frameMaxBytes?: number;
 }
 
 /**
@@ -90,7 +92,7 @@ export class FrameIngest implements FrameIngestApi, UncheckedFrameIngest {
     if (frames.length === 0) return { ids: [], match_ids: [] };
     const now = this.deps.clock.now();
     const writes = frames.flatMap((frame) => frameWrites(frame, sender, now, this.deps.lobbyStreamMaxLen));
-    const answer = await this.deps.journal.append(writes);
+    const answer = await this.deps.journal.append(writes, this.deps.frameMaxBytes ? { maxEventBytes: this.deps.frameMaxBytes } : {});
     return {
       // Writes alternate: events:rtapi, then the lobby stream, per frame.
       ids: frames.map((_, i) => answer.ids[2 * i] ?? null),

@@ -44,12 +44,12 @@ export async function openSessions({ backends, config, journal, auth, clock, log
     ? new MongoSessionEventStore(backends.mongo.db, config.sessionEventsCollection)
     : new SqliteSessionEventStore(backends.sqlite("documents"), config.sessionEventsCollection);
   if (!backends.mongo) await store.init();
-  const ingest = new FrameIngest({ journal, clock, lobbyStreamMaxLen: config.telemetry.lobbyStreamMaxLen });
+  const ingest = new FrameIngest({ journal, clock, lobbyStreamMaxLen: config.telemetry.lobbyStreamMaxLen, frameMaxBytes: config.frameMaxBytes });
   const log = logger.child({ domain: "sessions" });
   return {
     store,
     ingest,
-    routes: [sessionRoutes({ store, logger: log }), ingestRoutes({ ingest, auth, maxBodyBytes: journal.maxEventBytes, logger: log })],
+    routes: [sessionRoutes({ store, logger: log }), ingestRoutes({ ingest, auth, maxBodyBytes: config.frameMaxBytes, logger: log })],
     graphql: sessionsGraphQL({ store, ingestFrame: ingest.ingestFrame, subscriptions, clock, logger: log }),
     stream: createStreamEndpoint({ ingest, auth, logger: log }),
     worker: sessionEventsWorker({ store, clock, logger: log }),
