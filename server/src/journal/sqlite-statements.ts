@@ -1,0 +1,110 @@
+import type { Database } from "bun:sqlite";
+
+/** The embedded journal's tables (see sqlite-journal.ts). */
+export const SCHEMA = `
+CREATE TABLE IF NOT EXISTS journal_streams (
+  name TEXT PRIMARY KEY,
+  last_ms INTEGER NOT NULL DEFAULT 0, last_seq INTEGER NOT NULL DEFAULT 0,
+  length INTEGER NOT NULL DEFAULT 0,
+  deleted_ms INTEGER NOT NULL DEFAULT 0, deleted_seq INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS journal_entries (
+  stream TEXT NOT NULL, ms INTEGER NOT NULL, seq INTEGER NOT NULL, body TEXT NOT NULL,
+  PRIMARY KEY (stream, ms, seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS journal_idempotency (
+  stream TEXT NOT NULL, key TEXT NOT NULL, id TEXT NOT NULL, expires_at INTEGER NOT NULL,
+  PRIMARY KEY (stream, key)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS journal_groups (
+  stream TEXT NOT NULL, name TEXT NOT NULL,
+  last_ms INTEGER NOT NULL, last_seq INTEGER NOT NULL,
+  PRIMARY KEY (stream, name)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS journal_pending (
+  stream TEXT NOT NULL, grp TEXT NOT NULL, ms INTEGER NOT NULL, seq INTEGER NOT NULL,
+  consumer TEXT NOT NULL, delivered_at INTEGER NOT NULL, deliveries INTEGER NOT NULL,
+  PRIMARY KEY (stream, grp, ms, seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS journal_consumers (
+  stream TEXT NOT NULL, grp TEXT NOT NULL, name TEXT NOT NULL,
+  PRIMARY KEY (stream, grp, name)
+) WITHOUT ROWID;
+`;
+
+export interface StreamRow {
+  last_ms: number;
+  last_seq: number;
+  length: number;
+  deleted_ms: number;
+  deleted_seq: number;
+}
+export interface EntryRow {
+  ms: number;
+  seq: number;
+  body: string;
+}
+
+/**
+ * The journal's prepared statements. Ranges compare `(ms, seq)` as row
+ * values, which SQLite answers from the primary key (the equivalent
+ * `ms > ? OR (ms = ? AND seq > ?)` scans the stream from its start).
+ */
+export function prepareStatements(db: Database) {
+  db.exec(SCHEMA);
+  return {
+    stream: db.query<StreamRow, [string]>("SELECT last_ms, last_seq, length, deleted_ms, deleted_seq FROM journal_streams WHERE name = ?"),
+    createStream: db.query("INSERT OR IGNORE INTO journal_streams (name) VALUES (?)"),
+    advance: db.query("UPDATE journal_streams SET last_ms = ?, last_seq = ?, length = length + ? WHERE name = ?"),
+    insert: db.query("INSERT INTO journal_entries (stream, ms, seq, body) VALUES (?, ?, ?, ?)"),
+    idemGet: db.query<{ id: string }, [string, string, number]>("SELECT id FROM journal_idempotency WHERE stream = ? AND key = ? AND expires_at > ?"),
+    idemPut: db.query("INSERT OR REPLACE INTO journal_idempotency (stream, key, id, expires_at) VALUES (?, ?, ?, ?)"),
+    idemPurge: db.query("DELETE FROM journal_idempotency WHERE expires_at <= ?"),
+    rangeAfter: db.query<EntryRow, [string, number, number, number, number, number]>(
+      "SELECT ms, seq, body FROM journal_entries WHERE stream = ? AND (ms, seq) > (?, ?) AND (ms, seq) <= (?, ?) ORDER BY ms, seq LIMIT ?",
+    ),
+    first: db.query<{ ms: number; seq: number }, [string]>("SELECT ms, seq FROM journal_entries WHERE stream = ? ORDER BY ms, seq LIMIT 1"),
+    entry: db.query<EntryRow, [string, number, number]>("SELECT ms, seq, body FROM journal_entries WHERE stream = ? AND ms = ? AND seq = ?"),
+    nthNewest: db.query<{ ms: number; seq: number }, [string, number]>(
+      "SELECT ms, seq FROM journal_entries WHERE stream = ? ORDER BY ms DESC, seq DESC LIMIT 1 OFFSET ?",
+    ),
+    last: db.query<{ ms: number; seq: number }, [string]>("SELECT ms, seq FROM journal_entries WHERE stream = ? ORDER BY ms DESC, seq DESC LIMIT 1"),
+    newestBelow: db.query<{ ms: number; seq: number }, [string, number, number]>(
+      "SELECT ms, seq FROM journal_entries WHERE stream = ? AND (ms, seq) < (?, ?) ORDER BY ms DESC, seq DESC LIMIT 1",
+    ),
+    groups: db.query<{ name: string; last_ms: number; last_seq: number }, [string]>(
+      "SELECT name, last_ms, last_seq FROM journal_groups WHERE stream = ? ORDER BY name",
+    ),
+    group: db.query<{ last_ms: number; last_seq: number }, [string, string]>("SELECT last_ms, last_seq FROM journal_groups WHERE stream = ? AND name = ?"),
+    createGroup: db.query("INSERT OR IGNORE INTO journal_groups (stream, name, last_ms, last_seq) VALUES (?, ?, ?, ?)"),
+    setGroup: db.query("UPDATE journal_groups SET last_ms = ?, last_seq = ? WHERE stream = ? AND name = ?"),
+    addConsumer: db.query("INSERT OR IGNORE INTO journal_consumers (stream, grp, name) VALUES (?, ?, ?)"),
+    addPending: db.query("INSERT OR REPLACE INTO journal_pending (stream, grp, ms, seq, consumer, delivered_at, deliveries) VALUES (?, ?, ?, ?, ?, ?, 1)"),
+    ownPending: db.query<EntryRow & { deliveries: number }, [string, string, string, number]>(
+      `SELECT p.ms, p.seq, e.body, p.deliveries FROM journal_pending p
+       JOIN journal_entries e ON e.stream = p.stream AND e.ms = p.ms AND e.seq = p.seq
+       WHERE p.stream = ? AND p.grp = ? AND p.consumer = ? ORDER BY p.ms, p.seq LIMIT ?`,
+    ),
+    idlePending: db.query<{ ms: number; seq: number; deliveries: number }, [string, string, number, number]>(
+      "SELECT ms, seq, deliveries FROM journal_pending WHERE stream = ? AND grp = ? AND delivered_at <= ? ORDER BY ms, seq LIMIT ?",
+    ),
+    onePending: db.query<{ deliveries: number }, [string, string, number, number]>(
+      "SELECT deliveries FROM journal_pending WHERE stream = ? AND grp = ? AND ms = ? AND seq = ?",
+    ),
+    claim: db.query("UPDATE journal_pending SET consumer = ?, delivered_at = ?, deliveries = deliveries + 1 WHERE stream = ? AND grp = ? AND ms = ? AND seq = ?"),
+    dropPending: db.query("DELETE FROM journal_pending WHERE stream = ? AND grp = ? AND ms = ? AND seq = ?"),
+    pendingCount: db.query<{ n: number }, [string, string]>("SELECT count(*) AS n FROM journal_pending WHERE stream = ? AND grp = ?"),
+    pendingByConsumer: db.query<{ name: string; n: number }, [string, string]>(
+      "SELECT consumer AS name, count(*) AS n FROM journal_pending WHERE stream = ? AND grp = ? GROUP BY consumer ORDER BY consumer",
+    ),
+    consumers: db.query<{ n: number }, [string, string]>("SELECT count(*) AS n FROM journal_consumers WHERE stream = ? AND grp = ?"),
+    countAfter: db.query<{ n: number }, [string, number, number]>(
+      "SELECT count(*) AS n FROM journal_entries WHERE stream = ? AND (ms, seq) > (?, ?)",
+    ),
+    deleteBelow: db.query("DELETE FROM journal_entries WHERE stream = ? AND (ms, seq) < (?, ?)"),
+    markDeleted: db.query("UPDATE journal_streams SET length = length - ?, deleted_ms = ?, deleted_seq = ? WHERE name = ?"),
+    streams: db.query<{ name: string }, []>("SELECT name FROM journal_streams ORDER BY name"),
+  };
+}
+
+export type Statements = ReturnType<typeof prepareStatements>;
