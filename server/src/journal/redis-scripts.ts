@@ -137,10 +137,13 @@ export function sidecarKey(stream: string, suffix: string): string {
 
 /** Runs a script by its SHA, loading it on first use or after a Redis restart (NOSCRIPT). */
 export class Script {
-  readonly sha: string;
+  private digest: string | undefined;
 
-  constructor(readonly source: string) {
-    this.sha = new Bun.CryptoHasher("sha1").update(source).digest("hex");
+  constructor(readonly source: string) {}
+
+  /** The script's SHA1, computed on first use (importing the module does no work). */
+  get sha(): string {
+    return (this.digest ??= new Bun.CryptoHasher("sha1").update(this.source).digest("hex"));
   }
 
   async run(client: RedisClient, keys: string[], args: string[]): Promise<unknown> {
