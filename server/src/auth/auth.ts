@@ -65,3 +65,18 @@ export function resolveSecret(configured: string | undefined, dataDir: string): 
   writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: "wx" });
   return secret;
 }
+
+/** The token in an `Authorization: Bearer <token>` header, if any. */
+export function bearerToken(header: string | null | undefined): string | undefined {
+  const match = header ? /^Bearer\s+(.+)$/i.exec(header.trim()) : null;
+  return match?.[1];
+}
+
+/**
+ * The token a request carries: `Authorization: Bearer`, else (over
+ * WebSocket) the `token` connection parameter, else the `token` query
+ * parameter; undefined when none.
+ */
+export function requestToken(req: Request, connectionParams?: Record<string, string | undefined> | null): string | undefined {
+  return bearerToken(req.headers.get("authorization")) ?? connectionParams?.token ?? new URL(req.url).searchParams.get("token") ?? undefined;
+}

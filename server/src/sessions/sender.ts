@@ -1,6 +1,6 @@
 import type { Auth } from "../auth/index.ts";
 import { UnauthenticatedError, ValidationError } from "../errors.ts";
-import { bearerToken } from "../trpc/context.ts";
+import { requestToken } from "../auth/auth.ts";
 import type { FrameSender } from "./ingest.ts";
 import { nodeIdOf } from "./session-event.ts";
 
@@ -21,7 +21,7 @@ export interface SenderOptions {
 export async function senderOf(req: Request, { auth, requireToken }: SenderOptions): Promise<FrameSender> {
   const node = nodeIdOf(req.headers.get("x-node-id"));
   const headerUser = userIdOf(req.headers.get("x-user-id"));
-  const token = bearerToken(req.headers.get("authorization")) ?? new URL(req.url).searchParams.get("token") ?? undefined;
+  const token = requestToken(req);
   if (!token && requireToken) {
     throw new UnauthenticatedError("a token is required: send Authorization: Bearer <jwt> or ?token=<jwt>");
   }

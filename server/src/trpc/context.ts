@@ -1,3 +1,4 @@
+import { requestToken } from "../auth/auth.ts";
 import type { Services } from "../services.ts";
 
 /** Who is calling, once a token has been verified. */
@@ -39,17 +40,8 @@ export type CreateContext = (source: ContextSource) => Promise<Context>;
  */
 export function createContextFactory(services: Services): CreateContext {
   return async function createContext({ req, connectionParams, transport, disconnect = () => {} }) {
-    const token =
-      bearerToken(req.headers.get("authorization")) ??
-      connectionParams?.token ??
-      new URL(req.url).searchParams.get("token") ??
-      undefined;
+    const token = requestToken(req, connectionParams);
     const user = token ? await services.auth.verify(token).catch(() => null) : null;
     return { services, user, transport, disconnect };
   };
-}
-
-export function bearerToken(header: string | null | undefined): string | undefined {
-  const match = header ? /^Bearer\s+(.+)$/i.exec(header.trim()) : null;
-  return match?.[1];
 }
