@@ -9,23 +9,30 @@ import type { JournalEntry, JournalEvent } from "./journal.ts";
 
 const STRING_FIELDS = ["user_id", "session_id", "match_id", "lobby_id", "key"] as const;
 
-export function encodeEvent(event: JournalEvent): string {
-  return JSON.stringify(compact(event));
+/** The event as one JSON text; `dataJson`, when the caller has serialised `data` already, is used as is. */
+export function encodeEvent(event: JournalEvent, dataJson = dataText(event)): string {
+  const head = JSON.stringify(attributes(event));
+  return `${head.slice(0, -1)},"data":${dataJson}}`;
+}
+
+/** `data` as JSON text (null when absent). */
+export function dataText(event: JournalEvent): string {
+  return JSON.stringify(event.data ?? null);
 }
 
 export function decodeEvent(id: string, body: string): JournalEntry {
   return { id, ...(JSON.parse(body) as JournalEvent) };
 }
 
-/** XADD field/value pairs. */
-export function toFields(event: JournalEvent): string[] {
+/** XADD field/value pairs; `dataJson` as for `encodeEvent`. */
+export function toFields(event: JournalEvent, dataJson = dataText(event)): string[] {
   const fields = ["type", event.type, "ts", String(event.ts)];
   for (const name of STRING_FIELDS) {
     const value = event[name];
     if (value !== undefined) fields.push(name, value);
   }
   if (event.mode !== undefined) fields.push("mode", String(event.mode));
-  fields.push("data", JSON.stringify(event.data ?? null));
+  fields.push("data", dataJson);
   return fields;
 }
 
@@ -49,8 +56,9 @@ function parseData(text: string | undefined): unknown {
   }
 }
 
-function compact(event: JournalEvent): JournalEvent {
-  const out: JournalEvent = { type: event.type, ts: event.ts, data: event.data ?? null };
+/** Everything but `data`, absent attributes left out. */
+function attributes(event: JournalEvent): Omit<JournalEvent, "data"> {
+  const out: Omit<JournalEvent, "data"> = { type: event.type, ts: event.ts };
   for (const name of STRING_FIELDS) if (event[name] !== undefined) out[name] = event[name];
   if (event.mode !== undefined) out.mode = event.mode;
   return out;

@@ -7,6 +7,7 @@ import {
   type BatchEvent,
 } from "@gamejournal/shared";
 import { TooLargeError } from "../errors.ts";
+import { dataText } from "./codec.ts";
 import type { Clock } from "../services.ts";
 import type { AppendResult, AppendWrite, Journal, JournalEvent } from "./journal.ts";
 import type { JournalMetrics } from "./metrics.ts";
@@ -94,9 +95,14 @@ export class EventJournal implements JournalingApi {
     if (writes.length > this.maxBatch) {
       throw new TooLargeError(`a batch holds at most ${this.maxBatch} events, got ${writes.length}`);
     }
-    writes.forEach(({ event }, i) => this.checkSize(event, maxEventBytes, writes.length > 1 ? i : undefined));
+    // Each event's data is serialised once: to measure it here, and as the text the adapter stores.
+    const measured = writes.map((write, i) => {
+      const dataJson = write.dataJson ?? dataText(write.event);
+      this.checkSize(write.event, dataJson, maxEventBytes, writes.length > 1 ? i : undefined);
+      return { ...write, dataJson };
+    });
     const started = performance.now();
-    const results = await this.journal.append(writes);
+    const results = await this.journal.append(measured);
     this.opts.metrics?.observeAppend(results, (performance.now() - started) / 1000);
     return answerOf(results);
   }
@@ -105,11 +111,16 @@ export class EventJournal implements JournalingApi {
     return this.append([{ stream, event: { ...event, data: event.data ?? null, ts: ts ?? this.opts.clock.now(), ...(key ? { key } : {}) } }]);
   }
 
-  private checkSize(event: JournalEvent, limit: number, index?: number): void {
-    const bytes = Buffer.byteLength(JSON.stringify(event));
+  /** The event's size: its data's JSON and its other attributes, about what the journal stores. */
+  private checkSize(event: JournalEvent, dataJson: string, limit: number, index?: number): void {
+    let bytes = Buffer.byteLength(dataJson) + Buffer.byteLength(event.type) + 16;
+    for (const name of ["user_id", "session_id", "match_id", "lobby_id", "key"] as const) {
+      const value = event[name];
+      if (value !== undefined) bytes += Buffer.byteLength(value);
+    }
     if (bytes > limit) {
       const which = index === undefined ? "the event" : `event [${index}]`;
-      throw new TooLargeError(`${which} is ${bytes} bytes of JSON, over the limit of ${limit}`);
+      throw new TooLargeError(`${which} is ${bytes} bytes, over the limit of ${limit}`);
     }
   }
 }

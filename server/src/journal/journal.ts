@@ -30,6 +30,12 @@ export interface RawEntry {
 export interface AppendWrite {
   stream: string;
   event: JournalEvent;
+  /**
+   * `event.data` already serialised, when the caller has it (EventJournal
+   * does, from measuring the event): adapters store this text rather than
+   * serialising the data a second time.
+   */
+  dataJson?: string;
   /** Cap the stream at about this many entries (Redis `MAXLEN ~`). */
   maxLen?: number;
 }

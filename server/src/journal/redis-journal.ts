@@ -74,8 +74,8 @@ export class RedisJournal implements Journal {
         const keys = [stream, sidecarKey(stream, "meta")];
         const args = [String(maxLen), this.window, String(indexes.length)];
         for (const i of indexes) {
-          const { event } = writes[i]!;
-          const fields = toFields(event);
+          const { event, dataJson } = writes[i]!;
+          const fields = toFields(event, dataJson);
           if (event.key !== undefined) keys.push(sidecarKey(stream, `idem:${event.key}`));
           args.push(event.key !== undefined ? "1" : "0", String(fields.length), ...fields);
         }

@@ -60,7 +60,7 @@ export class SqliteJournal implements Journal {
     const published = new Map<string, JournalEntry[]>();
     const trims = new Map<string, number>();
     this.db.transaction(() => {
-      for (const { stream, event, maxLen } of writes) {
+      for (const { stream, event, maxLen, dataJson } of writes) {
         if (event.key !== undefined) {
           const seen = this.q.idemGet.get(stream, event.key, now);
           if (seen) {
@@ -72,7 +72,7 @@ export class SqliteJournal implements Journal {
         const row = this.q.stream.get(stream)!;
         const id = nextId({ ms: row.last_ms, seq: row.last_seq }, now);
         const idText = formatId(id);
-        this.q.insert.run(stream, id.ms, id.seq, encodeEvent(event));
+        this.q.insert.run(stream, id.ms, id.seq, encodeEvent(event, dataJson));
         this.q.advance.run(id.ms, id.seq, 1, stream);
         if (event.key !== undefined) this.q.idemPut.run(stream, event.key, idText, now + this.window);
         results.push({ stream, id: idText, duplicate: false });
