@@ -24,13 +24,13 @@ interface Publisher {
   close(): Promise<void>;
 }
 
-async function serverPublisher(base: string, lobbyId: string): Promise<Publisher> {
-  const socket = await TrpcSocket.open(base);
+/** A publisher that fires `send` without waiting, and on `settle` waits for every send and counts failures. */
+function firingPublisher(send: (data: Record<string, unknown>) => Promise<unknown>, close: () => void): Publisher {
   const inFlight = new Set<Promise<unknown>>();
   let failed = 0;
   return {
     publish(data) {
-      const p = socket.mutate("telemetry.broadcast", { lobbyId, data }).catch(() => void failed++);
+      const p = send(data).catch(() => void failed++);
       inFlight.add(p);
       void p.finally(() => inFlight.delete(p));
     },
@@ -39,33 +39,28 @@ async function serverPublisher(base: string, lobbyId: string): Promise<Publisher
       return failed;
     },
     async close() {
-      socket.close();
+      close();
     },
   };
+}
+
+async function serverPublisher(base: string, lobbyId: string): Promise<Publisher> {
+  const socket = await TrpcSocket.open(base);
+  return firingPublisher((data) => socket.mutate("telemetry.broadcast", { lobbyId, data }), () => socket.close());
 }
 
 async function redisPublisher(url: string, channel: string): Promise<Publisher> {
   const client = createClient({ url });
   await client.connect();
-  const inFlight = new Set<Promise<unknown>>();
-  let failed = 0;
   let seq = 0;
-  return {
-    publish(data) {
+  return firingPublisher(
+    (data) => {
       // The same object a gamejournal subscriber receives inside its tRPC envelope.
       const event = { type: "telemetry", lobby_id: channel, ts: Date.now(), data, mode: 22, id: `${Date.now()}-${seq++}` };
-      const p = client.publish(channel, JSON.stringify(event)).catch(() => void failed++);
-      inFlight.add(p);
-      void p.finally(() => inFlight.delete(p));
+      return client.publish(channel, JSON.stringify(event));
     },
-    async settle() {
-      await Promise.all(inFlight);
-      return failed;
-    },
-    async close() {
-      client.destroy();
-    },
-  };
+    () => client.destroy(),
+  );
 }
 
 /** Publishes `count` events at `rate`/s on an absolute schedule, stamping each with its actual send time. */
