@@ -9,7 +9,8 @@ import { EventJournal, JournalMetrics, journalRoutes, openJournal } from "./jour
 import type { Logger } from "./log.ts";
 import { openMatches } from "./matches/open.ts";
 import { createMetrics } from "./metrics/index.ts";
-import { systemClock, type Clock, type Services } from "./services.ts";
+import { systemClock, type Clock } from "./platform/clock.ts";
+import type { Services } from "./services.ts";
 import { openSessions, STREAM_PATH, type StreamSocketState } from "./sessions/index.ts";
 import { openTelemetry } from "./telemetry/open.ts";
 import { appRouter, createContextFactory, createTrpcWsHandler, type TrpcSocketState } from "./trpc/index.ts";

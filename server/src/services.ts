@@ -1,4 +1,5 @@
 import type { Auth } from "./auth/index.ts";
+import type { Clock } from "./platform/clock.ts";
 import type { HealthReport } from "./health/index.ts";
 import type { JournalingApi } from "./journal/event-journal.ts";
 import type { MatchesApi } from "./matches/api.ts";
@@ -6,12 +7,6 @@ import type { TelemetryApi } from "./telemetry/telemetry.ts";
 import type { UncheckedFrameIngest } from "./sessions/ingest.ts";
 import type { SessionEventStore } from "./sessions/session-event-store.ts";
 
-/** Wall-clock time, injected so tests can control it. */
-export interface Clock {
-  now(): number;
-}
-
-export const systemClock: Clock = { now: () => Date.now() };
 
 /**
  * Everything the routers and WebSocket endpoints use, built once by the

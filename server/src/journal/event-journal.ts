@@ -8,7 +8,7 @@ import {
 } from "@gamejournal/shared";
 import { TooLargeError } from "../errors.ts";
 import { dataText } from "./codec.ts";
-import type { Clock } from "../services.ts";
+import type { Clock } from "../platform/clock.ts";
 import type { AppendResult, AppendWrite, Journal, JournalEvent } from "./journal.ts";
 import type { JournalMetrics } from "./metrics.ts";
 

@@ -1,7 +1,7 @@
 import { RTAPI_STREAM, type MatchSummary, type MatchSummaryPage } from "@gamejournal/shared";
 import { NotFoundError } from "../errors.ts";
 import type { JournalingApi } from "../journal/event-journal.ts";
-import type { Clock } from "../services.ts";
+import type { Clock } from "../platform/clock.ts";
 import type { MatchSummaryListOptions, MatchSummaryStore } from "./summary-store.ts";
 
 /** What the edges (tRPC, REST, GraphQL) use of match summaries. */

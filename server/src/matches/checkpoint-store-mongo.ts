@@ -1,5 +1,5 @@
 import type { Collection, Db } from "mongodb";
-import type { Clock } from "../services.ts";
+import type { Clock } from "../platform/clock.ts";
 import type { MatchAggregate } from "./aggregate-state.ts";
 import { parseCheckpoint, type MatchCheckpoint, type MatchCheckpointStore } from "./checkpoint-store.ts";
 import { ensureIndexes, upsertUnlessNewer } from "./mongo-support.ts";

@@ -1,5 +1,5 @@
 import type { Database } from "bun:sqlite";
-import type { Clock } from "../services.ts";
+import type { Clock } from "../platform/clock.ts";
 import type { MatchAggregate } from "./aggregate-state.ts";
 import { parseCheckpoint, type MatchCheckpoint, type MatchCheckpointStore } from "./checkpoint-store.ts";
 

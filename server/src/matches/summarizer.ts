@@ -1,6 +1,6 @@
 import type { JournalEntry } from "../journal/journal.ts";
 import type { Logger } from "../log.ts";
-import type { Clock } from "../services.ts";
+import type { Clock } from "../platform/clock.ts";
 import { emptyAggregate, endMatch, isEnded, type MatchAggregate } from "./aggregate.ts";
 import type { MatchCheckpointStore } from "./checkpoint-store.ts";
 import { applyEntries, frameOf } from "./entry.ts";

@@ -3,7 +3,7 @@ import { ValidationError } from "../errors.ts";
 import type { GraphQLContext, GraphQLModule } from "../graphql/graphql-module.ts";
 import { describeError } from "../http/errors.ts";
 import type { Logger } from "../log.ts";
-import type { Clock } from "../services.ts";
+import type { Clock } from "../platform/clock.ts";
 import { frameFromInput } from "./frame-input.ts";
 import { nodeIdOf, toSessionEvent, type SessionEvent } from "./session-event.ts";
 import { cursorOf, type SessionEventStore } from "./session-event-store.ts";

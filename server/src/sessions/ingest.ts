@@ -1,7 +1,7 @@
 import { eventTypesOf, RTAPI_STREAM, sessionIdOf, StreamModeLobbySessionTelemetry, toLobbyStream, type Frame } from "@gamejournal/shared";
 import type { JournalingApi } from "../journal/event-journal.ts";
 import type { AppendWrite, JournalEvent } from "../journal/journal.ts";
-import type { Clock } from "../services.ts";
+import type { Clock } from "../platform/clock.ts";
 import { parseFrame } from "./frame-input.ts";
 import { sessionEventId, toMatchId } from "./session-event.ts";
 

@@ -2,7 +2,7 @@ import { RTAPI_STREAM } from "@gamejournal/shared";
 import { parseId } from "../journal/ids.ts";
 import type { JournalEntry } from "../journal/journal.ts";
 import type { Logger } from "../log.ts";
-import type { Clock } from "../services.ts";
+import type { Clock } from "../platform/clock.ts";
 import type { WorkerDefinition } from "../workers/index.ts";
 import { parseFrame } from "./frame-input.ts";
 import { FRAME_EVENT, type FrameEntryData } from "./ingest.ts";

@@ -4,7 +4,7 @@ import type { JournalingApi } from "../journal/event-journal.ts";
 import { compareIds, parseId } from "../journal/ids.ts";
 import type { JournalEntry } from "../journal/journal.ts";
 import type { Logger } from "../log.ts";
-import type { Clock } from "../services.ts";
+import type { Clock } from "../platform/clock.ts";
 import { WsBatch } from "../trpc/ws-delivery.ts";
 import { anySignal, sleep } from "../util/abort.ts";
 import { SerializedJson } from "../trpc/serialized-json.ts";
