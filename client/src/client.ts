@@ -8,7 +8,7 @@ import {
   type TRPCClient,
 } from "@trpc/client";
 import { EventSource } from "eventsource";
-import type { AppRouter } from "../../server/src/trpc/router.ts";
+import type { AppRouter } from "../../server/src/trpc/app-router.ts";
 
 export type { AppRouter };
 

@@ -6,11 +6,11 @@ import { httpMetrics } from "./http/metrics-middleware.ts";
 import { errorResponse } from "./http/respond.ts";
 import type { Logger } from "./log.ts";
 import type { Metrics } from "./metrics/index.ts";
-import type { Services } from "./services.ts";
+import type { HealthReport } from "./health/index.ts";
 import type { AppRouter, CreateContext } from "./trpc/index.ts";
 
 export interface AppDeps {
-  services: Services;
+  health: { report(): Promise<HealthReport> };
   metrics: Metrics;
   logger: Logger;
   router: AppRouter;
@@ -24,11 +24,11 @@ export interface AppDeps {
  * (batched queries and mutations, SSE subscriptions), and the domains' REST
  * routes. WebSocket upgrades are handled before this app (see server.ts).
  */
-export function createApp({ services, metrics, logger, router, createContext, routes = [] }: AppDeps): Hono {
+export function createApp({ health, metrics, logger, router, createContext, routes = [] }: AppDeps): Hono {
   const app = new Hono();
   app.use(httpMetrics(metrics));
 
-  app.get("/health", async (c) => c.json(await services.health.report()));
+  app.get("/health", async (c) => c.json(await health.report()));
 
   app.get("/metrics", async (c) => {
     c.header("Content-Type", metrics.registry.contentType);

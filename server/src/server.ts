@@ -1,28 +1,37 @@
-import type { Server, ServerWebSocket } from "bun";
+import type { Server } from "bun";
 import { createApp } from "./app.ts";
-import { createAuth, resolveSecret } from "./auth/index.ts";
+import { createAuth, resolveSecret, type Auth } from "./auth/index.ts";
 import { openBackends, redisReady } from "./backends/index.ts";
 import type { Config } from "./config.ts";
 import { createGraphQL, graphqlRoutes } from "./graphql/index.ts";
 import { Health } from "./health/index.ts";
-import { EventJournal, JournalMetrics, journalRoutes, openJournal } from "./journal/index.ts";
+import { EventJournal, JournalMetrics, openJournal, type JournalingApi } from "./journal/index.ts";
+import { openJournalEdges } from "./journal/module.ts";
 import type { Logger } from "./log.ts";
-import { openMatches } from "./matches/open.ts";
+import { openMatches } from "./matches/module.ts";
 import { createMetrics } from "./metrics/index.ts";
 import { systemClock, type Clock } from "./platform/clock.ts";
-import type { Services } from "./services.ts";
-import { openSessions, STREAM_PATH, type StreamSocketState } from "./sessions/index.ts";
-import { openTelemetry } from "./telemetry/open.ts";
-import { appRouter, createContextFactory, createTrpcWsHandler, type TrpcSocketState } from "./trpc/index.ts";
+import { LiveFeeds } from "./platform/live-feed/index.ts";
+import type { DomainModule, EndpointSocket, PlatformDeps, SocketEndpoint } from "./platform/module.ts";
+import { openSessions } from "./sessions/index.ts";
+import { openSystem } from "./system/module.ts";
+import { lobbyWrites } from "./telemetry/lobby-writes.ts";
+import { openTelemetry } from "./telemetry/module.ts";
+import type { TelemetryApi } from "./telemetry/telemetry.ts";
+import { composeRouter, createContextFactory, createTrpcWsHandler } from "./trpc/index.ts";
 import { VERSION } from "./version.ts";
 import { WorkerRunner } from "./workers/index.ts";
 
-/** What each WebSocket carries; `endpoint` picks the handler. */
-export type SocketData = { endpoint: "trpc"; trpc: TrpcSocketState } | { endpoint: "stream"; stream: StreamSocketState };
-
-/** Narrows a socket to one endpoint's, by its `data.endpoint`. */
-function isEndpoint<E extends SocketData["endpoint"]>(ws: ServerWebSocket<SocketData>, endpoint: E): ws is ServerWebSocket<Extract<SocketData, { endpoint: E }>> {
-  return ws.data.endpoint === endpoint;
+/** What the running server lends in-process callers and tests: the domains' APIs. */
+export interface Services {
+  readonly auth: Auth;
+  readonly clock: Clock;
+  /** Seed 000's journaling API; `.journal` is the journal port itself. */
+  readonly journal: JournalingApi;
+  /** Live lobby telemetry: broadcast, feeds and the subscription registry. */
+  readonly telemetry: TelemetryApi;
+  /** Every domain's API by its module name. */
+  readonly domains: ReadonlyMap<string, unknown>;
 }
 
 export interface RunningServer {
@@ -33,7 +42,7 @@ export interface RunningServer {
   /**
    * Graceful shutdown: stops accepting, ends live feeds, closes WebSockets
    * (1001), waits for in-flight requests up to the configured timeout, then
-   * closes the backends. Safe to call twice.
+   * stops the workers and modules and closes the backends. Safe to call twice.
    */
   stop(): Promise<void>;
 }
@@ -44,7 +53,14 @@ export interface StartOptions {
   clock?: Clock;
 }
 
-/** The composition root: builds backends, domains, the HTTP app and the WebSocket endpoints, and listens. */
+type AnySocket = EndpointSocket<unknown>;
+
+/**
+ * The composition root: builds the platform (backends, journal, live feeds,
+ * auth, metrics), opens each domain module in order, and serves what they
+ * expose: tRPC namespaces, REST routes, the GraphQL schema, WebSocket
+ * endpoints and workers. A new domain is one line in `modules` below.
+ */
 export async function startServer({ config, logger, clock = systemClock }: StartOptions): Promise<RunningServer> {
   const backends = openBackends(config, logger);
   // Give Redis a moment to connect so the first appends go straight to it rather than to the spool.
@@ -52,55 +68,55 @@ export async function startServer({ config, logger, clock = systemClock }: Start
   const metrics = createMetrics();
   const shutdown = new AbortController();
 
-  const opened = openJournal(backends, config, logger);
+  const opened = openJournal(backends, config, logger, clock);
   const journalMetrics = new JournalMetrics(metrics.registry, opened.journal, { spoolDepth: () => opened.spool?.spoolDepth ?? 0 });
-  const journal = new EventJournal(opened.journal, { clock, ...config.journal, metrics: journalMetrics });
-
-  const health = new Health(backends.kind, VERSION);
-  for (const check of backends.checks) health.register(check.name === "redis" && opened.check ? opened.check : check);
-  const auth = createAuth(resolveSecret(config.jwtSecret, config.dataDir), () => clock.now());
-
-  const domain = { backends, config, journal, clock, logger, metrics };
-  const telemetry = openTelemetry({ ...domain, shutdown: shutdown.signal });
-  const matches = openMatches(domain);
-  const sessions = await openSessions({ ...domain, auth, subscriptions: telemetry.service.registry });
-  const graphql = createGraphQL({ health, logger, modules: [sessions.graphql, matches.graphql] });
-  const workers = new WorkerRunner({ journal: opened.journal, logger });
-
-  const services: Services = {
-    health,
-    auth,
+  const journal = new EventJournal(opened.journal, {
     clock,
-    shutdown: shutdown.signal,
-    journal,
-    telemetry: telemetry.service,
-    matches: matches.api,
-    sessions: { store: sessions.store, ingest: sessions.ingest },
-  };
+    ...config.journal,
+    metrics: journalMetrics,
+    // The one telemetry write path: whatever edge an rtapi event with a lobby id comes in through.
+    derive: lobbyWrites(config.telemetry.lobbyStreamMaxLen),
+  });
+  const feeds = new LiveFeeds({ journal: opened.journal, clock, bufferEvents: config.telemetry.subscriberBuffer, shutdown: shutdown.signal });
 
-  const createContext = createContextFactory(services);
-  const routes = [journalRoutes(journal), ...telemetry.routes, ...matches.routes, ...sessions.routes, graphqlRoutes(graphql)];
-  const app = createApp({ services, metrics, logger, router: appRouter, createContext, routes });
-  const trpcWs = createTrpcWsHandler({ router: appRouter, createContext, logger });
+  const health = new Health(backends.kind, VERSION, clock);
+  for (const check of backends.checks) health.register(check.name === "redis" && opened.check ? opened.check : check);
+  const auth = createAuth(resolveSecret(config.jwtSecret, config.dataDir), clock);
+  const platform: PlatformDeps = { backends, config, journal, feeds, auth, clock, logger, metrics, shutdown: shutdown.signal };
 
-  const sockets = new Set<ServerWebSocket<SocketData>>();
-  const server: Server<SocketData> = Bun.serve<SocketData>({
+  const telemetry = openTelemetry(platform);
+  const modules: DomainModule[] = [
+    openSystem({ health, clock, shutdown: shutdown.signal }),
+    openJournalEdges(platform),
+    telemetry,
+    openMatches(platform),
+    await openSessions({ ...platform, subscriptions: telemetry.api.registry }),
+  ];
+
+  for (const module of modules) for (const check of module.checks ?? []) health.register(check);
+  const createContext = createContextFactory(auth);
+  const appRouter = composeRouter(modules);
+  const graphql = createGraphQL({ health, logger, modules: modules.flatMap((m) => (m.graphql ? [m.graphql] : [])) });
+  const routes = [...modules.flatMap((m) => m.routes ?? []), graphqlRoutes(graphql)];
+  const app = createApp({ health, metrics, logger, router: appRouter, createContext, routes });
+  const endpoints: SocketEndpoint<unknown>[] = [createTrpcWsHandler({ router: appRouter, createContext, logger }), ...modules.flatMap((m) => m.sockets ?? [])];
+  const endpointByPath = new Map(endpoints.flatMap((endpoint) => endpoint.paths.map((path) => [path, endpoint] as const)));
+  const workers = new WorkerRunner({ journal: opened.journal, logger, clock });
+
+  const sockets = new Set<AnySocket>();
+  const server: Server<AnySocket["data"]> = Bun.serve<AnySocket["data"]>({
     hostname: config.server.hostname,
     port: config.server.port,
     // SSE streams ping every 4 s; anything silent for 30 s is gone.
     idleTimeout: 30,
     async fetch(req, srv) {
       if (req.headers.get("upgrade")?.toLowerCase() === "websocket") {
-        const { pathname } = new URL(req.url);
-        if (pathname === "/trpc" || pathname === "/trpc/") {
-          if (srv.upgrade(req, { data: { endpoint: "trpc", trpc: trpcWs.initialState(req) } })) return undefined;
-          return new Response("WebSocket upgrade failed", { status: 400 });
-        }
-        // Frames over WebSocket (seed 002): the token is checked before the upgrade.
-        if (pathname === STREAM_PATH) {
-          const accepted = await sessions.stream.accept(req);
+        const endpoint = endpointByPath.get(new URL(req.url).pathname);
+        if (endpoint) {
+          // Authentication and other checks happen before the upgrade: a refusal is an HTTP answer.
+          const accepted = await endpoint.accept(req);
           if (accepted instanceof Response) return accepted;
-          if (srv.upgrade(req, { data: { endpoint: "stream", stream: accepted } })) return undefined;
+          if (srv.upgrade(req, { data: { endpoint, state: accepted } })) return undefined;
           return new Response("WebSocket upgrade failed", { status: 400 });
         }
       }
@@ -110,39 +126,42 @@ export async function startServer({ config, logger, clock = systemClock }: Start
       idleTimeout: 120,
       sendPings: true,
       // Past this many unsent bytes Bun closes the socket rather than drop a published message (a gap);
-      // live feeds disconnect a slow subscriber well before (see telemetry/lobby-topics.ts).
+      // live feeds disconnect a slow subscriber well before (see platform/live-feed/feed-topics.ts).
       backpressureLimit: 16 * 1024 * 1024,
       closeOnBackpressureLimit: true,
       open(ws) {
         sockets.add(ws);
-        metrics.wsConnections.inc({ endpoint: ws.data.endpoint });
-        if (isEndpoint(ws, "trpc")) trpcWs.open(ws);
-        else if (isEndpoint(ws, "stream")) sessions.stream.open(ws);
+        metrics.wsConnections.inc({ endpoint: ws.data.endpoint.name });
+        ws.data.endpoint.open?.(ws);
       },
       message(ws, message) {
-        if (isEndpoint(ws, "trpc")) trpcWs.message(ws, message);
-        else if (isEndpoint(ws, "stream")) sessions.stream.message(ws, message);
+        ws.data.endpoint.message(ws, message);
       },
       drain(ws) {
-        if (isEndpoint(ws, "trpc")) trpcWs.drain(ws);
+        ws.data.endpoint.drain?.(ws);
       },
-      close(ws) {
+      close(ws, code, reason) {
         sockets.delete(ws);
-        metrics.wsConnections.dec({ endpoint: ws.data.endpoint });
-        if (isEndpoint(ws, "trpc")) trpcWs.close(ws);
-        else if (isEndpoint(ws, "stream")) sessions.stream.close(ws);
+        metrics.wsConnections.dec({ endpoint: ws.data.endpoint.name });
+        ws.data.endpoint.close?.(ws, code, reason);
       },
     },
   });
-
-  trpcWs.bindServer(server);
+  for (const endpoint of endpoints) endpoint.bind?.(server);
 
   const url = `http://${server.hostname === "0.0.0.0" ? "127.0.0.1" : server.hostname}:${server.port}`;
   logger.info({ url, backend: backends.kind, version: VERSION }, "gamejournal listening");
   // Once listening, so a failed start leaves no worker or timer behind.
-  workers.start(sessions.worker, ...matches.workers);
-  telemetry.start();
-  matches.start();
+  workers.start(...modules.flatMap((m) => m.workers ?? []));
+  for (const module of modules) module.start?.();
+
+  const services: Services = {
+    auth,
+    clock,
+    journal,
+    telemetry: telemetry.api,
+    domains: new Map(modules.map((m) => [m.name, m.api])),
+  };
 
   let stopping: Promise<void> | undefined;
   return {
@@ -153,19 +172,15 @@ export async function startServer({ config, logger, clock = systemClock }: Start
       stopping ??= (async () => {
         logger.info("shutting down");
         shutdown.abort();
-        telemetry.stop();
         const drained = server.stop(false);
         for (const ws of sockets) ws.close(1001, "server shutting down");
-        const timedOut = await Promise.race([
-          drained.then(() => false),
-          Bun.sleep(config.shutdownTimeoutMs).then(() => true),
-        ]);
+        const timedOut = await Promise.race([drained.then(() => false), Bun.sleep(config.shutdownTimeoutMs).then(() => true)]);
         if (timedOut) {
           logger.warn({ timeoutMs: config.shutdownTimeoutMs }, "shutdown timed out; closing remaining connections");
           await server.stop(true);
         }
         await workers.stop();
-        await matches.stop();
+        for (const module of [...modules].reverse()) await module.stop?.();
         await opened.journal.close();
         await backends.close();
         logger.info("stopped");

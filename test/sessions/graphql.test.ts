@@ -41,7 +41,7 @@ function graphqlApp(store: SessionEventStore, { ingestFrame, healthy = true }: O
     await store.store(toSessionEvent(frame, { userId: meta.userId, node: meta.node, receivedAt: NOW, now: NOW }));
     return { ids: [`${NOW}-${ingested.length - 1}`] };
   };
-  const health = new Health({ journal: "sqlite", documents: "sqlite" }, "test", () => new Date(NOW));
+  const health = new Health({ journal: "sqlite", documents: "sqlite" }, "test", { now: () => NOW });
   health.register({ name: "sqlite", check: async () => (healthy ? { status: "up" } : { status: "down", error: "gone" }) });
   const graphql = createGraphQL({
     health,

@@ -27,7 +27,7 @@ for (const backend of Object.keys(BACKENDS) as Backend[]) {
       });
 
       test("an expired token: 401 saying so", async () => {
-        const expired = await createAuth(await secretOf(server), () => Date.now() - 2 * 3600_000).sign("agent-user", { ttlSeconds: 60 });
+        const expired = await createAuth(await secretOf(server), { now: () => Date.now() - 2 * 3600_000 }).sign("agent-user", { ttlSeconds: 60 });
         expect(await attemptUpgrade(server.url, { token: expired })).toEqual({ status: 401, body: { success: false, error: "token expired", code: "UNAUTHENTICATED" } });
       });
 

@@ -36,7 +36,7 @@ for (const [name, open] of adapters) {
 
     test("subscribing is idempotent and lists the subscription as active", async () => {
       const time = clock();
-      await using registry = await open({ ttlMs: 60_000, now: time.now });
+      await using registry = await open({ ttlMs: 60_000, clock: time });
       const lobby = uniqueName("lobby");
       expect(await registry.subscribe(lobby, "s1", "u1")).toEqual({ created: true });
       time.advance(1);
@@ -51,7 +51,7 @@ for (const [name, open] of adapters) {
 
     test("unsubscribing removes it; an unknown subscription answers false", async () => {
       const time = clock();
-      await using registry = await open({ ttlMs: 60_000, now: time.now });
+      await using registry = await open({ ttlMs: 60_000, clock: time });
       const lobby = uniqueName("lobby");
       await registry.subscribe(lobby, "s1", "u1");
       expect(await registry.unsubscribe(lobby, "s1")).toBe(true);
@@ -62,7 +62,7 @@ for (const [name, open] of adapters) {
 
     test("an entry not renewed within the TTL is inactive, then removed; renewing keeps it active", async () => {
       const time = clock();
-      await using registry = await open({ ttlMs: 1_000, now: time.now });
+      await using registry = await open({ ttlMs: 1_000, clock: time });
       const lobby = uniqueName("lobby");
       await registry.subscribe(lobby, "gone", "u1");
       await registry.subscribe(lobby, "live", "u2");
@@ -79,7 +79,7 @@ for (const [name, open] of adapters) {
 
     test("sweep removes expired entries across lobbies", async () => {
       const time = clock();
-      await using registry = await open({ ttlMs: 1_000, now: time.now });
+      await using registry = await open({ ttlMs: 1_000, clock: time });
       const a = uniqueName("lobby");
       const b = uniqueName("lobby");
       await registry.subscribe(a, "s1", "u1");

@@ -1,9 +1,10 @@
-import { createFrameStream, resolveStreamUrl, type FrameStreamOptions } from "../../../client/src/frame-stream.ts";
+import { createFrameStream, resolveStreamUrl, type FrameStreamOptions } from "@gamejournal/client";
 import type { Logger } from "../log.ts";
 import { createFrameBuilder, type FrameFilter } from "./frame-builder.ts";
 import { pollGame } from "./game-poller.ts";
 import { createOutbox, type OutboxReport } from "./outbox.ts";
 import { SpillFile } from "./spill-file.ts";
+import { systemClock, type Clock } from "../platform/clock.ts";
 
 export interface AgentOptions {
   /** Game API base URLs (`http://host:port`), one poller each. */
@@ -28,7 +29,7 @@ export interface AgentOptions {
 export interface AgentDeps {
   logger: Logger;
   /** The clock frames are stamped with (epoch ms). */
-  now?: () => number;
+  clock?: Clock;
   fetch?: typeof fetch;
   /** Receives Envelope JSON lines when `events` is unset. */
   write?: (line: string) => void;
@@ -57,7 +58,7 @@ export interface RunningAgent {
  */
 export function startAgent(options: AgentOptions, deps: AgentDeps): RunningAgent {
   const { logger } = deps;
-  const now = deps.now ?? Date.now;
+  const clock = deps.clock ?? systemClock;
   if (!(options.frequencyHz > 0)) throw new TypeError(`agent: frequencyHz: expected a positive number, got ${options.frequencyHz}`);
   if (options.games.length === 0) throw new TypeError("agent: games: expected at least one game address");
 
@@ -65,7 +66,7 @@ export function startAgent(options: AgentOptions, deps: AgentDeps): RunningAgent
   let stopSink: (timeoutMs: number) => Promise<OutboxReport>;
   if (options.events) {
     const url = resolveStreamUrl(options.events.url);
-    const spill = SpillFile.open(options.spillDir);
+    const spill = SpillFile.open(options.spillDir, clock);
     const stream = createFrameStream({
       ...options.stream,
       ...options.events,
@@ -101,7 +102,7 @@ export function startAgent(options: AgentOptions, deps: AgentDeps): RunningAgent
         push(JSON.stringify({ frame }));
       },
       logger,
-      now,
+      clock,
       signal: polling.signal,
       fetch: deps.fetch,
     }),

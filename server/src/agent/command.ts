@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import pino from "pino";
-import { resolveStreamUrl } from "../../../client/src/frame-stream.ts";
+import { resolveStreamUrl } from "@gamejournal/client";
 import type { Logger } from "../log.ts";
 import { startAgent } from "./agent.ts";
 import { parseTargets } from "./targets.ts";

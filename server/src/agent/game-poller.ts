@@ -2,6 +2,7 @@ import type { Logger } from "../log.ts";
 import { sleep } from "../util/abort.ts";
 import type { FrameBuilder, OutgoingFrame } from "./frame-builder.ts";
 import { readGameSession, readPlayerBones } from "./game-json.ts";
+import type { Clock } from "../platform/clock.ts";
 
 export interface GamePollerOptions {
   /** The game client's HTTP API, e.g. `http://127.0.0.1:6721`. */
@@ -17,7 +18,7 @@ export interface GamePollerOptions {
   emit: (frame: OutgoingFrame) => void;
   logger: Logger;
   /** The clock frames are stamped with (epoch ms). */
-  now: () => number;
+  clock: Clock;
   /** Stops the loop; a request in progress is abandoned. */
   signal: AbortSignal;
   fetch?: typeof fetch;
@@ -75,7 +76,7 @@ export async function pollGame(options: GamePollerOptions): Promise<void> {
       } else {
         enter(`match:${read.sessionId}`, () => logger.info({ game: baseUrl, session_id: read.sessionId }, "streaming match"));
         const playerBones = bones?.ok && bones.status === 200 ? readPlayerBones(bones.body) : undefined;
-        const frame = options.builder.next(read, playerBones, options.now());
+        const frame = options.builder.next(read, playerBones, options.clock.now());
         if (frame) {
           try {
             options.emit(frame);

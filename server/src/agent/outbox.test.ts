@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { FrameStream, SendResult } from "../../../client/src/frame-stream.ts";
+import type { FrameStream, SendResult } from "@gamejournal/client";
 import { waitFor } from "../../../test/harness/ports.ts";
 import { silentLogger } from "../log.ts";
 import { createOutbox } from "./outbox.ts";

@@ -1,4 +1,4 @@
-import type { FrameStream } from "../../../client/src/frame-stream.ts";
+import type { FrameStream } from "@gamejournal/client";
 import type { Logger } from "../log.ts";
 import type { SpillFile } from "./spill-file.ts";
 

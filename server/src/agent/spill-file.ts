@@ -1,5 +1,6 @@
 import { closeSync, ftruncateSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
+import { systemClock, type Clock } from "../platform/clock.ts";
 
 /**
  * A first-in first-out queue of text lines on disk, for what the agent
@@ -30,14 +31,15 @@ export class SpillFile {
   private constructor(
     readonly dir: string,
     adopted: Segment[],
+    clock: Clock,
   ) {
-    const name = `spill-${process.pid}-${Date.now()}.jsonl`;
+    const name = `spill-${process.pid}-${clock.now()}.jsonl`;
     this.own = { path: join(dir, name), fd: openSync(join(dir, name), "a+"), offset: 0, lines: 0 };
     this.segments = [...adopted, this.own];
   }
 
-  /** Opens (creating) `dir` and adopts the files earlier runs left there. */
-  static open(dir: string): SpillFile {
+  /** Opens (creating) `dir` and adopts the files earlier runs left there; this run's file is named by the clock's time. */
+  static open(dir: string, clock: Clock = systemClock): SpillFile {
     mkdirSync(dir, { recursive: true });
     const adopted: Segment[] = [];
     const leftovers = readdirSync(dir)
@@ -53,7 +55,7 @@ export class SpillFile {
         rmSync(path, { force: true });
       } else adopted.push({ path, fd, offset: 0, lines });
     }
-    return new SpillFile(dir, adopted);
+    return new SpillFile(dir, adopted, clock);
   }
 
   /** Lines not taken yet. */

@@ -2,7 +2,8 @@ import { errors, jwtVerify, SignJWT } from "jose";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { UnauthenticatedError } from "../errors.ts";
-import type { AuthUser } from "../trpc/context.ts";
+import type { AuthUser } from "../platform/auth-user.ts";
+import { systemClock, type Clock } from "../platform/clock.ts";
 
 /**
  * HS256 tokens, signed and verified with jose. `verify` rejects with an
@@ -14,14 +15,14 @@ export interface Auth {
   sign(subject: string, opts?: { ttlSeconds?: number }): Promise<string>;
 }
 
-export function createAuth(secret: string, now: () => number = Date.now): Auth {
+export function createAuth(secret: string, clock: Clock = systemClock): Auth {
   const key = new TextEncoder().encode(secret);
   return {
     async verify(token) {
       try {
         const { payload } = await jwtVerify(token, key, {
           algorithms: ["HS256"],
-          currentDate: new Date(now()),
+          currentDate: new Date(clock.now()),
         });
         if (typeof payload.sub !== "string" || payload.sub === "") {
           throw new UnauthenticatedError("token has no subject (sub)");
@@ -33,7 +34,7 @@ export function createAuth(secret: string, now: () => number = Date.now): Auth {
       }
     },
     async sign(subject, { ttlSeconds = 24 * 3600 } = {}) {
-      const issuedAt = Math.floor(now() / 1000);
+      const issuedAt = Math.floor(clock.now() / 1000);
       return new SignJWT({})
         .setProtectedHeader({ alg: "HS256", typ: "JWT" })
         .setSubject(subject)

@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from "../platform/clock.ts";
 /**
  * Health of the server and its dependencies. A dependency that is down makes
  * the status `degraded`; the answer is still HTTP 200 and nothing throws, so
@@ -52,7 +53,7 @@ export class Health {
   constructor(
     private readonly backend: HealthReport["backend"],
     private readonly version: string,
-    private readonly now: () => Date = () => new Date(),
+    private readonly clock: Clock = systemClock,
   ) {}
 
   /** Adds a dependency to every later report. */
@@ -68,7 +69,7 @@ export class Health {
     const degraded = states.some(([, s]) => s.status !== "up");
     return {
       status: degraded ? "degraded" : "healthy",
-      timestamp: this.now().toISOString(),
+      timestamp: new Date(this.clock.now()).toISOString(),
       version: this.version,
       backend: this.backend,
       dependencies,

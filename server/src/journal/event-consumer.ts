@@ -2,6 +2,7 @@ import type { Logger } from "../log.ts";
 import { silentLogger } from "../log.ts";
 import { sleep } from "../util/abort.ts";
 import type { DeliveredEntry, Journal, JournalEntry } from "./journal.ts";
+import { systemClock, type Clock } from "../platform/clock.ts";
 
 export type EventHandler = (id: string, entry: JournalEntry) => unknown;
 /** Handles entries together (e.g. one database write for all); they are acknowledged together once it resolves. */
@@ -25,7 +26,7 @@ export interface EventConsumerOptions {
    */
   lingerMs?: number;
   logger?: Logger;
-  now?: () => number;
+  clock?: Clock;
 }
 
 export interface ConsumeResult {
@@ -64,9 +65,9 @@ export function deadLetterStream(stream: string): string {
  * never zero times.
  */
 export class EventConsumer {
-  private readonly opts: Required<Omit<EventConsumerOptions, "logger" | "now">>;
+  private readonly opts: Required<Omit<EventConsumerOptions, "logger" | "clock">>;
   private readonly logger: Logger;
-  private readonly now: () => number;
+  private readonly clock: Clock;
   private readonly started = new Set<string>();
   /**
    * Per stream: entries delivered here and not yet handled, oldest first.
@@ -94,7 +95,7 @@ export class EventConsumer {
       lingerMs: options.lingerMs ?? 0,
     };
     this.logger = options.logger ?? silentLogger();
-    this.now = options.now ?? Date.now;
+    this.clock = options.clock ?? systemClock;
   }
 
   /**
@@ -108,7 +109,7 @@ export class EventConsumer {
     const result: ConsumeResult = { processed: 0, failed: 0, deadLettered: 0 };
     const held = this.held.get(stream);
     if (held && held.entries.length > 0) {
-      const wait = this.retryAt - this.now();
+      const wait = this.retryAt - this.clock.now();
       if (wait > 0) {
         await sleep(Math.min(wait, this.opts.blockMs), signal);
         return result;
@@ -209,7 +210,7 @@ export class EventConsumer {
     for (const entry of one ? entries.slice(0, 1) : entries) this.lastErrors.set(entry.id, message);
     result.failed++;
     this.consecutiveFailures++;
-    this.retryAt = this.now() + Math.min(this.opts.retryDelayMs * 2 ** (this.consecutiveFailures - 1), 30_000);
+    this.retryAt = this.clock.now() + Math.min(this.opts.retryDelayMs * 2 ** (this.consecutiveFailures - 1), 30_000);
     if (this.consecutiveFailures === 1) {
       this.logger.warn(
         { stream, group: this.group, id: entries[0]!.id, entries: one ? 1 : entries.length, err: message },
@@ -234,7 +235,7 @@ export class EventConsumer {
         stream: deadLetterStream(stream),
         event: {
           type: entry.type,
-          ts: this.now(),
+          ts: this.clock.now(),
           data: { stream, group: this.group, consumer: this.consumer, original_id: id, deliveries, error, event },
           key: `dlq:${this.group}:${id}`,
         },

@@ -12,8 +12,24 @@ import type { Clock } from "../platform/clock.ts";
 import type { AppendResult, AppendWrite, Journal, JournalEvent } from "./journal.ts";
 import type { JournalMetrics } from "./metrics.ts";
 
+/**
+ * The writes that follow from a write, appended with it in the same call:
+ * how one write reaches every stream it belongs on (a telemetry event with
+ * a lobby id also goes to that lobby's stream; see telemetry/lobby-writes.ts).
+ */
+export type DeriveWrites = (write: AppendWrite) => readonly AppendWrite[];
+
+/** An append's answer, with the ids of the writes derived from each given write. */
+export interface DetailedAppendAnswer {
+  answer: AppendAnswer;
+  /** Per given write, in order: the results of the writes derived from it. */
+  derived: AppendResult[][];
+}
+
 export interface EventJournalOptions {
   clock: Clock;
+  /** Writes derived from each write (default: none). */
+  derive?: DeriveWrites;
   /** An event's JSON may be at most this many bytes (default 64 KiB); larger is a 413. */
   maxEventBytes?: number;
   /** At most this many events per call (default 1,000); more is a 413. */
@@ -39,13 +55,21 @@ export interface JournalingApi {
   appendBatch(events: readonly BatchEvent[]): Promise<AppendAnswer>;
   /** `maxEventBytes` overrides the limit for this call (telemetry frames have their own). */
   append(writes: readonly AppendWrite[], opts?: { maxEventBytes?: number }): Promise<AppendAnswer>;
+  /** As `append`, also answering the ids of the derived writes (a broadcast answers its lobby stream id). */
+  appendDetailed(writes: readonly AppendWrite[], opts?: { maxEventBytes?: number }): Promise<DetailedAppendAnswer>;
 }
 
 /**
  * Seed 000's journaling API (`JournalPlayerAction`, `JournalPurchase`,
  * `JournalTelemetry`) over the journal port, for in-process use by a game
  * server that embeds gamejournal, and behind the tRPC and REST edges.
- * Every call enforces the size limits, so each edge answers 413 alike.
+ *
+ * Guarantees:
+ * 1. Every call enforces the size limits, so each edge answers 413 alike.
+ * 2. Every write goes out with the writes `derive` adds for it, in the same
+ *    call to the journal port (one transaction in SQLite, one script on
+ *    Redis), so whichever edge a write comes in through, it reaches the same
+ *    streams.
  */
 export class EventJournal implements JournalingApi {
   readonly maxEventBytes: number;
@@ -91,7 +115,11 @@ export class EventJournal implements JournalingApi {
   }
 
   /** Appends prepared writes after checking the limits; the answer lists ids in input order. */
-  async append(writes: readonly AppendWrite[], { maxEventBytes = this.maxEventBytes }: { maxEventBytes?: number } = {}): Promise<AppendAnswer> {
+  async append(writes: readonly AppendWrite[], opts: { maxEventBytes?: number } = {}): Promise<AppendAnswer> {
+    return (await this.appendDetailed(writes, opts)).answer;
+  }
+
+  async appendDetailed(writes: readonly AppendWrite[], { maxEventBytes = this.maxEventBytes }: { maxEventBytes?: number } = {}): Promise<DetailedAppendAnswer> {
     if (writes.length > this.maxBatch) {
       throw new TooLargeError(`a batch holds at most ${this.maxBatch} events, got ${writes.length}`);
     }
@@ -101,10 +129,20 @@ export class EventJournal implements JournalingApi {
       this.checkSize(write.event, dataJson, maxEventBytes, writes.length > 1 ? i : undefined);
       return { ...write, dataJson };
     });
+    // Each given write, then the writes derived from it: results come back in this order.
+    const groups = measured.map((write) => [write, ...(this.opts.derive?.(write) ?? [])]);
     const started = performance.now();
-    const results = await this.journal.append(measured);
+    const results = await this.journal.append(groups.flat());
     this.opts.metrics?.observeAppend(results, (performance.now() - started) / 1000);
-    return answerOf(results);
+    const own: AppendResult[] = [];
+    const derived: AppendResult[][] = [];
+    let at = 0;
+    for (const group of groups) {
+      own.push(results[at]!);
+      derived.push(results.slice(at + 1, at + group.length));
+      at += group.length;
+    }
+    return { answer: answerOf(own), derived };
   }
 
   private async one(stream: string, event: Omit<JournalEvent, "ts">, { key, ts }: AppendOptions) {

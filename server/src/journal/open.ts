@@ -2,6 +2,7 @@ import type { Backends } from "../backends/index.ts";
 import type { Config } from "../config.ts";
 import type { DependencyCheck } from "../health/index.ts";
 import type { Logger } from "../log.ts";
+import type { Clock } from "../platform/clock.ts";
 import type { Journal } from "./journal.ts";
 import { RedisJournal } from "./redis-journal.ts";
 import { SpoolingJournal } from "./spool.ts";
@@ -19,8 +20,8 @@ export interface OpenedJournal {
  * The journal the configuration selects: Redis Streams behind a local spool
  * (`DATA_DIR/spool.db`), or SQLite (`DATA_DIR/journal.db`).
  */
-export function openJournal(backends: Backends, config: Config, logger: Logger): OpenedJournal {
-  const window = { idempotencyWindowMs: config.journal.idempotencyWindowMs };
+export function openJournal(backends: Backends, config: Config, logger: Logger, clock: Clock): OpenedJournal {
+  const window = { idempotencyWindowMs: config.journal.idempotencyWindowMs, clock };
   const redis = backends.redis;
   if (!redis) return { journal: new SqliteJournal(backends.sqlite("journal"), window), spool: undefined, check: undefined };
   const spool = new SpoolingJournal(new RedisJournal(redis, logger, window), backends.sqlite("spool"), () => redis.isReady, logger);

@@ -1,5 +1,6 @@
 import type { RedisClient } from "../backends/index.ts";
 import type { Logger } from "../log.ts";
+import { systemClock, type Clock } from "../platform/clock.ts";
 import { fromFields, toFields } from "./codec.ts";
 import { compareIds } from "./ids.ts";
 import type {
@@ -25,6 +26,8 @@ import { tailWithHub, type TailOptions } from "./tail.ts";
 export interface RedisJournalOptions {
   /** How long an idempotency key is remembered, in ms (default 24 h). */
   idempotencyWindowMs?: number;
+  /** Trims by age count back from its time (ids are Redis's own). */
+  clock?: Clock;
 }
 
 type RawMessage = { id: string; message: Record<string, string> | null };
@@ -43,6 +46,7 @@ const readJson = new Script(READ_JSON_SCRIPT);
 export class RedisJournal implements Journal {
   readonly backend = "redis";
   private readonly window: string;
+  private readonly clock: Clock;
   private readonly tailer: RedisTailer;
   private readonly idleBlockers: RedisClient[] = [];
   private readonly allBlockers = new Set<RedisClient>();
@@ -52,10 +56,11 @@ export class RedisJournal implements Journal {
   constructor(
     private readonly client: RedisClient,
     private readonly logger: Logger,
-    { idempotencyWindowMs = 24 * 3600_000 }: RedisJournalOptions = {},
+    { idempotencyWindowMs = 24 * 3600_000, clock = systemClock }: RedisJournalOptions = {},
   ) {
     if (!client) throw new Error("new redis journal: no redis client");
     this.window = String(idempotencyWindowMs);
+    this.clock = clock;
     this.tailer = new RedisTailer(client, logger);
   }
 
@@ -112,7 +117,7 @@ export class RedisJournal implements Journal {
   }
 
   async trim(stream: string, opts: TrimOptions): Promise<number> {
-    const bound = trimBound(opts, Date.now());
+    const bound = trimBound(opts, this.clock.now());
     const args = "maxLen" in bound ? ["maxlen", String(bound.maxLen)] : ["minid", bound.minId];
     return Number(await trim.run(this.client, [stream, sidecarKey(stream, "meta")], args));
   }

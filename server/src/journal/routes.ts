@@ -1,17 +1,27 @@
 import { PlayerActionInputSchema, PurchaseInputSchema, TelemetryInputSchema } from "@gamejournal/shared";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { TooLargeError } from "../errors.ts";
+import { TooLargeError, ValidationError } from "../errors.ts";
 import { jsonBody, parseOneOrMany, parseWith } from "../http/validate.ts";
+import { feedSse, type FeedMetrics, type LiveFeeds } from "../platform/live-feed/index.ts";
 import type { JournalingApi } from "./event-journal.ts";
+import { isStreamId } from "./ids.ts";
 import { ReadInputSchema } from "./schemas.ts";
 import { assertReadableStream } from "./streams.ts";
 
+export interface JournalRoutesDeps {
+  journal: JournalingApi;
+  feeds: LiveFeeds;
+  followMetrics?: FeedMetrics;
+}
+
 /**
  * REST edge of the journal. Each POST takes one event or an array, in the
- * stored event's snake_case names, and answers `{"ids": [...]}` in input order.
+ * stored event's snake_case names, and answers `{"ids": [...]}` in input
+ * order; `GET …/{stream}` reads a page, `GET …/{stream}/live` follows the
+ * stream as Server-Sent Events.
  */
-export function journalRoutes(journal: JournalingApi): Hono {
+export function journalRoutes({ journal, feeds, followMetrics }: JournalRoutesDeps): Hono {
   const app = new Hono();
   const limit = bodyLimit({
     maxSize: journal.maxEventBytes * journal.maxBatch,
@@ -53,6 +63,26 @@ export function journalRoutes(journal: JournalingApi): Hono {
     const input = parseWith(ReadInputSchema, { ...query, stream });
     const events = await journal.journal.read(stream, input);
     return c.json({ stream, events, ...(events.length === input.count && events.length > 0 ? { next_after: events[events.length - 1]!.id } : {}) });
+  });
+
+  /**
+   * The stream live (the platform's live feed as plain SSE): with
+   * `Last-Event-ID` (an EventSource sends it by itself when it reconnects)
+   * or `?lastEventId=`, every later entry still kept first; without, entries
+   * appended from now on.
+   */
+  app.get("/v1/journal/:stream/live", async (c) => {
+    const stream = assertReadableStream(c.req.param("stream"));
+    const lastEventId = c.req.header("Last-Event-ID")?.trim() || c.req.query("lastEventId") || null;
+    if (lastEventId !== null && !isStreamId(lastEventId)) {
+      throw new ValidationError(`lastEventId must be an event id such as 1732350000000-0, got "${lastEventId}"`, "lastEventId");
+    }
+    const server = c.env as { timeout?: (req: Request, seconds: number) => void } | undefined;
+    return feedSse(
+      ({ signal, disconnect }) =>
+        feeds.follow({ stream, lastEventId, signal, disconnect, transport: "sse", ...(followMetrics ? { metrics: followMetrics } : {}) }),
+      { signal: c.req.raw.signal, onCut: () => server?.timeout?.(c.req.raw, 1) },
+    );
   });
 
   return app;

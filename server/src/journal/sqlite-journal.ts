@@ -21,11 +21,12 @@ import { LiveHub } from "./live-hub.ts";
 import { prepareStatements, type EntryRow, type Statements } from "./sqlite-statements.ts";
 import { tailWithHub, type TailOptions } from "./tail.ts";
 import { decodeEvent, encodeEvent } from "./codec.ts";
+import { systemClock, type Clock } from "../platform/clock.ts";
 
 export interface SqliteJournalOptions {
   /** How long an idempotency key is remembered, in ms (default 24 h). */
   idempotencyWindowMs?: number;
-  now?: () => number;
+  clock?: Clock;
 }
 
 /**
@@ -40,22 +41,22 @@ export class SqliteJournal implements Journal {
   readonly backend = "sqlite";
   private readonly hub = new LiveHub();
   private readonly window: number;
-  private readonly now: () => number;
+  private readonly clock: Clock;
   private appendsSincePurge = 0;
   private readonly q: Statements;
 
   constructor(
     private readonly db: Database,
-    { idempotencyWindowMs = 24 * 3600_000, now = Date.now }: SqliteJournalOptions = {},
+    { idempotencyWindowMs = 24 * 3600_000, clock = systemClock }: SqliteJournalOptions = {},
   ) {
     if (!db) throw new Error("new sqlite journal: no database");
     this.window = idempotencyWindowMs;
-    this.now = now;
+    this.clock = clock;
     this.q = prepareStatements(db);
   }
 
   async append(writes: readonly AppendWrite[]): Promise<AppendResult[]> {
-    const now = this.now();
+    const now = this.clock.now();
     const results: AppendResult[] = [];
     const published = new Map<string, JournalEntry[]>();
     const trims = new Map<string, number>();
@@ -129,7 +130,7 @@ export class SqliteJournal implements Journal {
   }
 
   async trim(stream: string, opts: TrimOptions): Promise<number> {
-    const bound = trimBound(opts, this.now());
+    const bound = trimBound(opts, this.clock.now());
     return this.db.transaction(() => {
       if ("maxLen" in bound) return this.trimToLength(stream, bound.maxLen);
       return this.deleteBelow(stream, parseId(bound.minId));
@@ -194,11 +195,11 @@ export class SqliteJournal implements Journal {
   }
 
   async readGroup(stream: string, group: string, consumer: string, opts: ReadGroupOptions): Promise<DeliveredEntry[]> {
-    const deadline = this.now() + (opts.blockMs ?? 0);
+    const deadline = this.clock.now() + (opts.blockMs ?? 0);
     for (;;) {
       const delivered = this.deliver(stream, group, consumer, opts);
       if (delivered.length > 0 || opts.id === "0" || !opts.blockMs || opts.signal?.aborted) return delivered;
-      const remaining = deadline - this.now();
+      const remaining = deadline - this.clock.now();
       if (remaining <= 0) return delivered;
       await this.waitForAppend(stream, remaining, opts.signal);
     }
@@ -211,7 +212,7 @@ export class SqliteJournal implements Journal {
       this.q.addConsumer.run(stream, group, consumer);
       if (id === "0") {
         // As in Redis, reading one's pending history counts as a delivery.
-        const now = this.now();
+        const now = this.clock.now();
         return this.q.ownPending.all(stream, group, consumer, count).map((row) => {
           this.q.claim.run(consumer, now, stream, group, row.ms, row.seq);
           return { ...decodeEvent(`${row.ms}-${row.seq}`, row.body), deliveries: row.deliveries + 1 };
@@ -219,7 +220,7 @@ export class SqliteJournal implements Journal {
       }
       const rows = this.q.rangeAfter.all(stream, g.last_ms, g.last_seq, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, count);
       if (rows.length === 0) return [];
-      const now = this.now();
+      const now = this.clock.now();
       for (const row of rows) this.q.addPending.run(stream, group, row.ms, row.seq, consumer, now);
       const lastRow = rows[rows.length - 1]!;
       this.q.setGroup.run(lastRow.ms, lastRow.seq, stream, group);
@@ -252,7 +253,7 @@ export class SqliteJournal implements Journal {
     return this.db.transaction(() => {
       if (!this.q.group.get(stream, group)) throw new Error(`NOGROUP no consumer group "${group}" on stream "${stream}"`);
       this.q.addConsumer.run(stream, group, consumer);
-      const now = this.now();
+      const now = this.clock.now();
       const out: DeliveredEntry[] = [];
       for (const p of this.q.idlePending.all(stream, group, now - minIdleMs, count)) {
         const row = this.q.entry.get(stream, p.ms, p.seq);
@@ -271,7 +272,7 @@ export class SqliteJournal implements Journal {
   async claim(stream: string, group: string, consumer: string, ids: readonly string[]): Promise<DeliveredEntry[]> {
     return this.db.transaction(() => {
       this.q.addConsumer.run(stream, group, consumer);
-      const now = this.now();
+      const now = this.clock.now();
       const out: DeliveredEntry[] = [];
       for (const id of ids) {
         const { ms, seq } = parseId(id);

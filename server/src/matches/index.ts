@@ -10,7 +10,6 @@ export { SqliteMatchSummaryStore } from "./summary-store-sqlite.ts";
 export { matchLabel, toSummary } from "./summary.ts";
 export * from "./api.ts";
 export * from "./graphql.ts";
-export * from "./integration.ts";
 export * from "./metrics.ts";
 export * from "./router.ts";
 export * from "./routes.ts";

@@ -3,7 +3,7 @@ export * from "./graphql.ts";
 export * from "./ingest-routes.ts";
 export * from "./ingest.ts";
 export * from "./mongo-session-event-store.ts";
-export * from "./open.ts";
+export * from "./module.ts";
 export * from "./router.ts";
 export * from "./routes.ts";
 export * from "./sender.ts";

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { FrameSchema, normalizeKeys, type Frame } from "@gamejournal/shared";
-import { frameKeyOf, frameWrites } from "./ingest.ts";
+import { lobbyWrites } from "../telemetry/lobby-writes.ts";
+import { frameKeyOf, frameWrite } from "./ingest.ts";
 import { sessionEventOfEntry } from "./session-events-worker.ts";
 import { toSessionEvent } from "./session-event.ts";
 
@@ -8,6 +9,12 @@ const S = "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b";
 const frameOf = (extra: object = {}): Frame =>
   FrameSchema.parse(normalizeKeys({ frameIndex: 3, timestamp: "2025-03-01T12:00:00.5Z", events: [{ goalScored: {} }, { playerGoal: {} }, { goalScored: {} }], session: { sessionid: S.toUpperCase() }, ...extra }));
 const sender = { userId: "u1", node: "n1" };
+
+/** A frame's writes as the journal makes them: its own, then those the one telemetry write path derives. */
+const frameWrites = (frame: Frame, from: typeof sender, now: number, lobbyStreamMaxLen: number) => {
+  const own = frameWrite(frame, from, now);
+  return [own, ...lobbyWrites(lobbyStreamMaxLen)(own)] as const;
+};
 
 describe("frameWrites", () => {
   test("one event on events:rtapi and the same on the lobby's capped stream", () => {

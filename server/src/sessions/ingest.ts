@@ -1,4 +1,4 @@
-import { eventTypesOf, RTAPI_STREAM, sessionIdOf, StreamModeLobbySessionTelemetry, toLobbyStream, type Frame } from "@gamejournal/shared";
+import { eventTypesOf, RTAPI_STREAM, sessionIdOf, StreamModeLobbySessionTelemetry, type Frame } from "@gamejournal/shared";
 import type { JournalingApi } from "../journal/event-journal.ts";
 import type { AppendWrite, JournalEvent } from "../journal/journal.ts";
 import type { Clock } from "../platform/clock.ts";
@@ -49,11 +49,9 @@ export interface UncheckedFrameIngest {
 }
 
 export interface FrameIngestDeps {
-  /** The journal API: it enforces the size limits (413) and records metrics. */
+  /** The journal API: it enforces the size limits (413), records metrics, and writes each frame to its lobby's stream too. */
   journal: JournalingApi;
   clock: Clock;
-  /** Each lobby stream is capped at about this many entries (`TELEMETRY_LOBBY_STREAM_MAXLEN`). */
-  lobbyStreamMaxLen: number;
   /** Largest journaled frame, as JSON bytes (`FRAME_MAX_BYTES`); frames with bones are larger than other events. */
   frameMaxBytes?: number;
 }
@@ -65,9 +63,9 @@ export interface FrameIngestDeps {
  * Guarantees:
  * 1. Journal first: each frame becomes one entry on `events:rtapi` (type
  *    `frame`, mode 0x16, `lobby_id` = the frame's session id, `match_id` =
- *    `<uuid>.<node>`, `user_id`, data `{frame, node, event_types}`) and the
- *    same entry on its lobby's stream `lobby:{<uuid>}:events`, capped at
- *    `lobbyStreamMaxLen`. All frames of a call go in one `append`; nothing
+ *    `<uuid>.<node>`, `user_id`, data `{frame, node, event_types}`), which
+ *    the journal also writes to its lobby's stream `lobby:{<uuid>}:events`
+ *    (the one telemetry write path). All frames of a call go in one `append`; nothing
  *    else is written here (storage is the session-events worker's job, live
  *    delivery the lobby stream's tailers').
  * 2. `ingest` resolves only once the append is durable (or spooled while
@@ -83,19 +81,15 @@ export class FrameIngest implements FrameIngestApi, UncheckedFrameIngest {
   constructor(private readonly deps: FrameIngestDeps) {
     if (!deps?.journal) throw new Error("new frame ingest: no journal");
     if (!deps.clock) throw new Error("new frame ingest: no clock");
-    if (!Number.isSafeInteger(deps.lobbyStreamMaxLen) || deps.lobbyStreamMaxLen < 1) {
-      throw new Error(`new frame ingest: lobbyStreamMaxLen must be a positive integer, got ${deps.lobbyStreamMaxLen}`);
-    }
   }
 
   async ingest(frames: readonly Frame[], sender: FrameSender): Promise<IngestResult> {
     if (frames.length === 0) return { ids: [], match_ids: [] };
     const now = this.deps.clock.now();
-    const writes = frames.flatMap((frame) => frameWrites(frame, sender, now, this.deps.lobbyStreamMaxLen));
+    const writes = frames.map((frame) => frameWrite(frame, sender, now));
     const answer = await this.deps.journal.append(writes, this.deps.frameMaxBytes ? { maxEventBytes: this.deps.frameMaxBytes } : {});
     return {
-      // Writes alternate: events:rtapi, then the lobby stream, per frame.
-      ids: frames.map((_, i) => answer.ids[2 * i] ?? null),
+      ids: answer.ids,
       match_ids: frames.map((frame) => toMatchId(sessionIdOf(frame), sender.node)),
       ...(answer.spooled ? { spooled: true as const } : {}),
     };
@@ -128,8 +122,8 @@ export function frameKeyOf(frame: Frame, sender: FrameSender): string | undefine
   return `frame:${id}`;
 }
 
-/** The two journal writes of one frame: `events:rtapi`, then its lobby's capped stream, with the same event. */
-export function frameWrites(frame: Frame, sender: FrameSender, now: number, lobbyStreamMaxLen: number): [AppendWrite, AppendWrite] {
+/** The journal write of one frame, on `events:rtapi` with its lobby id. */
+export function frameWrite(frame: Frame, sender: FrameSender, now: number): AppendWrite {
   const lobbyId = sessionIdOf(frame);
   const key = frameKeyOf(frame, sender);
   const data: FrameEntryData = { frame, node: sender.node, event_types: eventTypesOf(frame) };
@@ -143,8 +137,5 @@ export function frameWrites(frame: Frame, sender: FrameSender, now: number, lobb
     data,
     ...(key ? { key } : {}),
   };
-  return [
-    { stream: RTAPI_STREAM, event },
-    { stream: toLobbyStream(lobbyId), event, maxLen: lobbyStreamMaxLen },
-  ];
+  return { stream: RTAPI_STREAM, event };
 }

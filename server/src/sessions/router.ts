@@ -1,8 +1,9 @@
 import { isUuid } from "@gamejournal/shared";
 import { z } from "zod";
-import { authedProcedure, publicProcedure, router } from "../trpc/trpc.ts";
+import { authedProcedure, publicProcedure, router } from "../platform/rpc.ts";
+import type { UncheckedFrameIngest } from "./ingest.ts";
 import { DEFAULT_NODE, isNodeId, parseMatchId, toMatchId, type SessionEvent } from "./session-event.ts";
-import { MAX_PAGE_LIMIT, type SessionEventPage } from "./session-event-store.ts";
+import { MAX_PAGE_LIMIT, type SessionEventPage, type SessionEventStore } from "./session-event-store.ts";
 
 const lobbySessionId = z.string().refine(isUuid, { message: "must be a session UUID" }).transform((id) => id.toLowerCase());
 const matchId = z.string().transform((value, ctx) => {
@@ -41,26 +42,27 @@ function pageJson(page: SessionEventPage) {
  * the previous page's `next_after`, present only while more follow), and
  * ingest of frames through the same pipeline as `/v3/stream`.
  */
-export const sessionsRouter = router({
+export const sessionsRouter = ({ store, ingest }: { store: SessionEventStore; ingest: UncheckedFrameIngest }) =>
+  router({
   /** A lobby session's events (every node's); an unknown session has none. */
   getSessionEvents: publicProcedure
     .input(z.object({ lobby_session_id: lobbySessionId, ...page }))
-    .query(async ({ ctx, input }) => ({
+    .query(async ({ input }) => ({
       lobby_session_id: input.lobby_session_id,
-      ...pageJson(await ctx.services.sessions.store.byLobbySession(input.lobby_session_id, { limit: input.limit, after: input.after })),
+      ...pageJson(await store.byLobbySession(input.lobby_session_id, { limit: input.limit, after: input.after })),
     })),
 
   /** A match's events (`<session uuid>.<node>`: one node's view of a lobby session). */
   getMatchEvents: publicProcedure
     .input(z.object({ match_id: matchId, ...page }))
-    .query(async ({ ctx, input }) => ({
+    .query(async ({ input }) => ({
       match_id: input.match_id,
-      ...pageJson(await ctx.services.sessions.store.byMatch(input.match_id, { limit: input.limit, after: input.after })),
+      ...pageJson(await store.byMatch(input.match_id, { limit: input.limit, after: input.after })),
     })),
 
   /** How many events a lobby session has and when its first and last were stored; null when it has none. */
-  getLobbySession: publicProcedure.input(z.object({ lobby_session_id: lobbySessionId })).query(async ({ ctx, input }) => {
-    const info = await ctx.services.sessions.store.lobbySessionInfo(input.lobby_session_id);
+  getLobbySession: publicProcedure.input(z.object({ lobby_session_id: lobbySessionId })).query(async ({ input }) => {
+    const info = await store.lobbySessionInfo(input.lobby_session_id);
     return info ? { ...info, created_at: info.created_at.toISOString(), updated_at: info.updated_at.toISOString() } : null;
   }),
 
@@ -79,6 +81,8 @@ export const sessionsRouter = router({
       }),
     )
     .mutation(({ ctx, input }) =>
-      ctx.services.sessions.ingest.parseAndIngest(input.frames, { node: input.node_id ?? DEFAULT_NODE, userId: input.user_id ?? ctx.user.sub }),
+      ingest.parseAndIngest(input.frames, { node: input.node_id ?? DEFAULT_NODE, userId: input.user_id ?? ctx.user.sub }),
     ),
-});
+  });
+
+export type SessionsRouter = ReturnType<typeof sessionsRouter>;

@@ -1,8 +1,8 @@
-import type { ServerWebSocket } from "bun";
 import type { Auth } from "../auth/index.ts";
 import { GameJournalError, TooLargeError, ValidationError } from "../errors.ts";
 import { describeError } from "../http/errors.ts";
 import type { Logger } from "../log.ts";
+import type { EndpointSocket, SocketEndpoint } from "../platform/module.ts";
 import type { FrameIngestApi, FrameSender } from "./ingest.ts";
 import { senderOf } from "./sender.ts";
 import { parseStreamMessage } from "./stream-message.ts";
@@ -20,7 +20,7 @@ export interface StreamSocketState {
   closed: boolean;
 }
 
-type Socket = ServerWebSocket<{ stream: StreamSocketState }>;
+type Socket = EndpointSocket<StreamSocketState>;
 
 /** The answer to one message. */
 export type StreamAnswer =
@@ -57,7 +57,7 @@ export interface StreamEndpointDeps {
  *    connection is closed with 1011, so the client resends what is
  *    unanswered (ingest is idempotent) instead of dropping it as rejected.
  */
-export function createStreamEndpoint({ ingest, auth, logger, maxMessageBytes = 10 * 1024 * 1024, maxUnanswered = 1024 }: StreamEndpointDeps) {
+export function createStreamEndpoint({ ingest, auth, logger, maxMessageBytes = 10 * 1024 * 1024, maxUnanswered = 1024 }: StreamEndpointDeps): SocketEndpoint<StreamSocketState> {
   if (!ingest) throw new Error("stream endpoint: no frame ingest");
   if (!auth) throw new Error("stream endpoint: no auth");
 
@@ -75,6 +75,9 @@ export function createStreamEndpoint({ ingest, auth, logger, maxMessageBytes = 1
   }
 
   return {
+    name: "stream",
+    paths: [STREAM_PATH],
+
     /** Checks an upgrade request: the new socket's state, or the Response (401, 400) to answer instead of upgrading. */
     async accept(req: Request): Promise<StreamSocketState | Response> {
       try {
@@ -88,11 +91,11 @@ export function createStreamEndpoint({ ingest, auth, logger, maxMessageBytes = 1
     },
 
     open(ws: Socket): void {
-      logger.debug({ node: ws.data.stream.sender.node, user_id: ws.data.stream.sender.userId }, "stream connected");
+      logger.debug({ node: ws.data.state.sender.node, user_id: ws.data.state.sender.userId }, "stream connected");
     },
 
     message(ws: Socket, raw: string | Buffer): void {
-      const state = ws.data.stream;
+      const state = ws.data.state;
       if (state.closed) return;
       const overloaded = state.unanswered >= maxUnanswered;
       state.unanswered++;
@@ -123,12 +126,10 @@ export function createStreamEndpoint({ ingest, auth, logger, maxMessageBytes = 1
     },
 
     close(ws: Socket): void {
-      ws.data.stream.closed = true;
+      ws.data.state.closed = true;
     },
   };
 }
-
-export type StreamEndpoint = ReturnType<typeof createStreamEndpoint>;
 
 /** The answer for a message the server refuses; rethrows a server-side failure (5xx). */
 function refusal(error: unknown): StreamAnswer {

@@ -1,11 +1,21 @@
 import { tracked } from "@trpc/server";
 import { z } from "zod";
-import { publicProcedure, router } from "../trpc/trpc.ts";
+import type { HealthReport } from "../health/index.ts";
+import type { Clock } from "../platform/clock.ts";
+import { publicProcedure, router } from "../platform/rpc.ts";
 import { anySignal, sleep } from "../util/abort.ts";
 
-export const systemRouter = router({
+/** What the system procedures use: the health report, the clock, and the shutdown signal that ends subscriptions. */
+export interface SystemApi {
+  readonly health: { report(): Promise<HealthReport> };
+  readonly clock: Clock;
+  readonly shutdown: AbortSignal;
+}
+
+export const systemRouter = ({ health, clock, shutdown }: SystemApi) =>
+  router({
   /** The same report as `GET /health`. */
-  health: publicProcedure.query(({ ctx }) => ctx.services.health.report()),
+  health: publicProcedure.query(() => health.report()),
 
   /**
    * One tick a second, each with an id (the tick's epoch ms), until the
@@ -15,12 +25,14 @@ export const systemRouter = router({
    */
   clock: publicProcedure
     .input(z.object({ lastEventId: z.string().nullish() }).optional())
-    .subscription(async function* clockTicks({ ctx, signal }) {
-      const stop = anySignal(ctx.services.shutdown, signal);
+    .subscription(async function* clockTicks({ signal }) {
+      const stop = anySignal(shutdown, signal);
       while (!stop.aborted) {
-        const now = ctx.services.clock.now();
+        const now = clock.now();
         yield tracked(String(now), { now, iso: new Date(now).toISOString() });
         await sleep(1_000 - (now % 1_000), stop);
       }
     }),
-});
+  });
+
+export type SystemRouter = ReturnType<typeof systemRouter>;

@@ -1,4 +1,3 @@
-export * from "./metrics.ts";
 export * from "./redis-registry.ts";
 export * from "./registry.ts";
 export * from "./router.ts";

@@ -25,7 +25,7 @@ export class RedisSubscriptionRegistry implements SubscriptionRegistry {
   }
 
   async subscribe(lobbyId: string, sessionId: string, userId: string) {
-    const now = this.opts.now();
+    const now = this.opts.clock.now();
     const raw = await this.client.hGet(this.key(lobbyId), sessionId);
     const existing = raw ? (JSON.parse(raw) as Stored) : undefined;
     const created = !existing || entryState(existing.seen_at, now, this.opts.ttlMs) === "expired";
@@ -44,17 +44,17 @@ export class RedisSubscriptionRegistry implements SubscriptionRegistry {
     const raw = await this.client.hGet(this.key(lobbyId), sessionId);
     if (!raw) return false;
     const stored = JSON.parse(raw) as Stored;
-    if (entryState(stored.seen_at, this.opts.now(), this.opts.ttlMs) === "expired") {
+    if (entryState(stored.seen_at, this.opts.clock.now(), this.opts.ttlMs) === "expired") {
       await this.client.hDel(this.key(lobbyId), sessionId);
       return false;
     }
-    stored.seen_at = this.opts.now();
+    stored.seen_at = this.opts.clock.now();
     await this.client.hSet(this.key(lobbyId), sessionId, JSON.stringify(stored));
     return true;
   }
 
   async list(lobbyId: string): Promise<LobbySubscription[]> {
-    const now = this.opts.now();
+    const now = this.opts.clock.now();
     return (await this.read(lobbyId)).map((e) => ({
       session_id: e.session_id,
       user_id: e.user_id,
@@ -65,7 +65,7 @@ export class RedisSubscriptionRegistry implements SubscriptionRegistry {
 
   /** The lobby's entries oldest first, deleting expired ones on the way. */
   private async read(lobbyId: string): Promise<Array<Stored & { session_id: string }>> {
-    const now = this.opts.now();
+    const now = this.opts.clock.now();
     const all = await this.client.hGetAll(this.key(lobbyId));
     const entries: Array<Stored & { session_id: string }> = [];
     const expired: string[] = [];

@@ -1,4 +1,5 @@
 import { StreamModeLobbySessionTelemetry } from "@gamejournal/shared";
+import type { Clock } from "../platform/clock.ts";
 
 /**
  * The registry of lobby telemetry subscriptions (seed 000's `/rtapi/*`),
@@ -35,7 +36,7 @@ export interface SubscriptionRegistry {
 export interface RegistryOptions {
   /** An entry not renewed for this long is inactive, and removed after twice this long. */
   ttlMs: number;
-  now: () => number;
+  clock: Clock;
 }
 
 /** The stream mode these subscriptions use (seed 000: 0x16). */

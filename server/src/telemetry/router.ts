@@ -1,11 +1,13 @@
 import { z } from "zod";
-import { publicProcedure, router } from "../trpc/trpc.ts";
+import { publicProcedure, router } from "../platform/rpc.ts";
 import { SUBSCRIPTION_STREAM_MODE } from "./registry.ts";
+import type { TelemetryApi } from "./telemetry.ts";
 
 const lobbyId = z.string().min(1, "lobbyId must not be empty").max(256);
 
 /** Live lobby telemetry over tRPC. */
-export const telemetryRouter = router({
+export const telemetryRouter = (telemetry: TelemetryApi) =>
+  router({
   /** Seed 000's BroadcastTelemetry: journals the event, then every subscriber of the lobby gets it. */
   broadcast: publicProcedure
     .input(
@@ -17,8 +19,8 @@ export const telemetryRouter = router({
         key: z.string().min(1).max(256).optional(),
       }),
     )
-    .mutation(({ ctx, input }) =>
-      ctx.services.telemetry.broadcast(input.lobbyId, input.data, {
+    .mutation(({ input }) =>
+      telemetry.broadcast(input.lobbyId, input.data, {
         ...(input.userId ? { userId: input.userId } : {}),
         ...(input.sessionId ? { sessionId: input.sessionId } : {}),
         ...(input.key ? { key: input.key } : {}),
@@ -41,7 +43,7 @@ export const telemetryRouter = router({
       }),
     )
     .subscription(({ ctx, input, signal }) =>
-      ctx.services.telemetry.feed({
+      telemetry.feed({
         lobbyId: input.lobbyId,
         lastEventId: input.lastEventId ?? null,
         signal: signal ?? new AbortController().signal,
@@ -53,8 +55,10 @@ export const telemetryRouter = router({
     ),
 
   /** The lobby's registered subscriptions (as `GET /rtapi/subscriptions`), with the stream mode. */
-  subscriptions: publicProcedure.input(z.object({ lobbyId })).query(async ({ ctx, input }) => {
-    const subscriptions = await ctx.services.telemetry.registry.list(input.lobbyId);
+  subscriptions: publicProcedure.input(z.object({ lobbyId })).query(async ({ input }) => {
+    const subscriptions = await telemetry.registry.list(input.lobbyId);
     return { lobby_id: input.lobbyId, stream_mode: SUBSCRIPTION_STREAM_MODE, subscriptions, count: subscriptions.length };
   }),
-});
+  });
+
+export type TelemetryRouter = ReturnType<typeof telemetryRouter>;

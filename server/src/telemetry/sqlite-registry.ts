@@ -31,7 +31,7 @@ export class SqliteSubscriptionRegistry implements SubscriptionRegistry {
   }
 
   async subscribe(lobbyId: string, sessionId: string, userId: string) {
-    const now = this.opts.now();
+    const now = this.opts.clock.now();
     const existing = this.q.get.get(lobbyId, sessionId);
     const created = !existing || entryState(existing.seen_at, now, this.opts.ttlMs) === "expired";
     if (existing && created) this.q.remove.run(lobbyId, sessionId);
@@ -40,17 +40,17 @@ export class SqliteSubscriptionRegistry implements SubscriptionRegistry {
   }
 
   async unsubscribe(lobbyId: string, sessionId: string) {
-    this.q.expireLobby.run(lobbyId, this.opts.now() - 2 * this.opts.ttlMs);
+    this.q.expireLobby.run(lobbyId, this.opts.clock.now() - 2 * this.opts.ttlMs);
     return this.q.remove.run(lobbyId, sessionId).changes > 0;
   }
 
   async renew(lobbyId: string, sessionId: string) {
-    this.q.expireLobby.run(lobbyId, this.opts.now() - 2 * this.opts.ttlMs);
-    return this.q.renew.run(this.opts.now(), lobbyId, sessionId).changes > 0;
+    this.q.expireLobby.run(lobbyId, this.opts.clock.now() - 2 * this.opts.ttlMs);
+    return this.q.renew.run(this.opts.clock.now(), lobbyId, sessionId).changes > 0;
   }
 
   async list(lobbyId: string): Promise<LobbySubscription[]> {
-    const now = this.opts.now();
+    const now = this.opts.clock.now();
     this.q.expireLobby.run(lobbyId, now - 2 * this.opts.ttlMs);
     return this.q.list.all(lobbyId).map((r) => ({
       session_id: r.session_id,
@@ -61,6 +61,6 @@ export class SqliteSubscriptionRegistry implements SubscriptionRegistry {
   }
 
   async sweep() {
-    return this.q.expireAll.run(this.opts.now() - 2 * this.opts.ttlMs).changes;
+    return this.q.expireAll.run(this.opts.clock.now() - 2 * this.opts.ttlMs).changes;
   }
 }

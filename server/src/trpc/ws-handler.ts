@@ -1,10 +1,13 @@
 import { callTRPCProcedure, getErrorShape, getTRPCErrorFromUnknown, TRPCError, type AnyTRPCRouter } from "@trpc/server";
 import { parseTRPCMessage, type TRPCClientOutgoingMessage } from "@trpc/server/rpc";
-import type { Server, ServerWebSocket } from "bun";
-import type { Logger } from "../log.ts";
-import type { Context, CreateContext } from "./context.ts";
+import type { Server } from "bun";
 import { describeError } from "../http/errors.ts";
-import { encodeData, TopicOffer, WsBatch, type TopicMember } from "./ws-delivery.ts";
+import type { Logger } from "../log.ts";
+import { FeedPage, socketStepsOf, TopicOffer, type TopicMember } from "../platform/live-feed/index.ts";
+import type { EndpointSocket, SocketEndpoint } from "../platform/module.ts";
+import type { Context } from "../platform/rpc.ts";
+import type { CreateContext } from "./context.ts";
+import { encodeData } from "./ws-encode.ts";
 import { WsTopics } from "./ws-topics.ts";
 
 /**
@@ -22,12 +25,14 @@ import { WsTopics } from "./ws-topics.ts";
  * 2. Serialise once. An event yielded as `SerializedJson` is spliced into the
  *    envelope as a string, so fanout to many sockets does not stringify the
  *    same payload once per subscriber.
- * 3. Fewer writes. A `WsBatch` is written corked (one syscall for a page of
- *    backlog, still pausing on backpressure), and a `TopicOffer` moves a
- *    caught-up subscriber onto a native topic: Bun's `publish` then writes
- *    each live event to every joined socket without per-socket JavaScript
- *    (see ws-delivery.ts). Topic names carry the subscription id, since the
- *    envelope does: sockets whose subscriptions share an id share a message.
+ * 3. Fewer writes. A subscription that returns a live feed offering socket
+ *    steps (platform/live-feed/socket-delivery.ts) is driven by them: a
+ *    `FeedPage` is written corked (one syscall for a page of backlog, still
+ *    pausing on backpressure), and a `TopicOffer` moves a caught-up
+ *    subscriber onto a native topic: Bun's `publish` then writes each live
+ *    event to every joined socket without per-socket JavaScript. Topic names
+ *    carry the subscription id, since the envelope does: sockets whose
+ *    subscriptions share an id share a message.
  */
 
 export interface TrpcSocketState {
@@ -39,7 +44,7 @@ export interface TrpcSocketState {
   closed: boolean;
 }
 
-type Socket = ServerWebSocket<{ trpc: TrpcSocketState }>;
+type Socket = EndpointSocket<TrpcSocketState>;
 
 export interface TrpcWsHandlerOptions {
   router: AnyTRPCRouter;
@@ -47,11 +52,12 @@ export interface TrpcWsHandlerOptions {
   logger: Logger;
 }
 
-export function createTrpcWsHandler({ router, createContext, logger }: TrpcWsHandlerOptions) {
+/** tRPC over WebSocket at `/trpc`, as one of the server's socket endpoints. */
+export function createTrpcWsHandler({ router, createContext, logger }: TrpcWsHandlerOptions): SocketEndpoint<TrpcSocketState> {
   const config = router._def._config;
   const topics = new WsTopics<Socket>({
     send: (ws, text) => send(ws, text),
-    isClosed: (ws) => ws.data.trpc.closed,
+    isClosed: (ws) => ws.data.state.closed,
     disconnect: (ws, reason) => disconnectSlow(ws, reason),
   });
 
@@ -73,7 +79,7 @@ export function createTrpcWsHandler({ router, createContext, logger }: TrpcWsHan
   }
 
   function send(ws: Socket, text: string): number {
-    if (ws.data.trpc.closed) return 0;
+    if (ws.data.state.closed) return 0;
     return ws.send(text);
   }
 
@@ -97,9 +103,9 @@ export function createTrpcWsHandler({ router, createContext, logger }: TrpcWsHan
    * the close within a second (it is not reading, so its buffer stays full).
    */
   function disconnectSlow(ws: Socket, reason: string): void {
-    if (ws.data.trpc.closed) return;
+    if (ws.data.state.closed) return;
     logger.warn({ reason }, "disconnecting a slow websocket subscriber");
-    ws.data.trpc.closed = true;
+    ws.data.state.closed = true;
     // A close reason is at most 123 bytes.
     ws.close(4008, Buffer.from(reason).subarray(0, 120).toString());
     // The peer is not reading, so it will not answer the close: drop the connection shortly after.
@@ -107,12 +113,12 @@ export function createTrpcWsHandler({ router, createContext, logger }: TrpcWsHan
   }
 
   function waitForDrain(ws: Socket): Promise<void> {
-    return new Promise((resolve) => ws.data.trpc.drainWaiters.push(resolve));
+    return new Promise((resolve) => ws.data.state.drainWaiters.push(resolve));
   }
 
   function makeContext(ws: Socket, connectionParams: Record<string, string | undefined> | null): Promise<Context | null> {
-    const req = ws.data.trpc.req!;
-    ws.data.trpc.req = null;
+    const req = ws.data.state.req!;
+    ws.data.state.req = null;
     return createContext({ req, connectionParams, transport: "ws", disconnect: (reason) => disconnectSlow(ws, reason) }).catch((cause) => {
       respond(ws, errorMessage(null, cause, "unknown"));
       ws.close(1008, "context could not be created");
@@ -127,7 +133,8 @@ export function createTrpcWsHandler({ router, createContext, logger }: TrpcWsHan
     abort: AbortController,
     path: string,
   ): Promise<void> {
-    const iterator = iterable[Symbol.asyncIterator]();
+    const steps = socketStepsOf(iterable);
+    const iterator: AsyncIterator<unknown> = steps ? steps() : iterable[Symbol.asyncIterator]();
     const aborted = new Promise<"abort">((resolve) => abort.signal.addEventListener("abort", () => resolve("abort"), { once: true }));
     const idJson = JSON.stringify(id);
     let member: TopicMember | undefined;
@@ -141,7 +148,7 @@ export function createTrpcWsHandler({ router, createContext, logger }: TrpcWsHan
           value.tryJoin((member ??= topics.member(ws, idJson)), topics);
           continue;
         }
-        const sent = value instanceof WsBatch ? await sendBatch(ws, idJson, value.items, aborted) : send(ws, encodeData(idJson, value));
+        const sent = value instanceof FeedPage ? await sendBatch(ws, idJson, value.items, aborted) : send(ws, encodeData(idJson, value));
         if (sent === 0) break; // the socket is gone
         if (sent === -1) {
           // Backpressure: pull nothing more until the socket drains (or closes).
@@ -153,7 +160,7 @@ export function createTrpcWsHandler({ router, createContext, logger }: TrpcWsHan
       respond(ws, errorMessage(id, cause, "subscription", path));
       if (describeError(cause).code === "OVERLOADED") disconnectSlow(ws, describeError(cause).message);
     } finally {
-      ws.data.trpc.subscriptions.delete(id);
+      ws.data.state.subscriptions.delete(id);
       abort.abort();
       // Ends the generator (runs its finally blocks) without awaiting a pending next().
       void Promise.resolve(iterator.return?.()).catch(() => {});
@@ -166,7 +173,7 @@ export function createTrpcWsHandler({ router, createContext, logger }: TrpcWsHan
       respond(ws, errorMessage(null, new TRPCError({ code: "PARSE_ERROR", message: "`id` is required" }), "unknown"));
       return;
     }
-    const state = ws.data.trpc;
+    const state = ws.data.state;
     if (msg.method === "subscription.stop") {
       state.subscriptions.get(id)?.abort();
       return;
@@ -213,21 +220,30 @@ export function createTrpcWsHandler({ router, createContext, logger }: TrpcWsHan
     }
   }
 
+  function drain(ws: Socket): void {
+    const waiters = ws.data.state.drainWaiters;
+    ws.data.state.drainWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
   return {
-    /** The Bun server the sockets belong to, for topic publishes; call once `Bun.serve` returns. */
-    bindServer(bound: Server<unknown>): void {
+    name: "trpc",
+    paths: ["/trpc", "/trpc/"],
+
+    /** The Bun server the sockets belong to, for topic publishes. */
+    bind(bound: Server<unknown>): void {
       topics.bindServer(bound);
     },
 
-    /** Builds the state a socket carries; pass it as `data.trpc` to `server.upgrade`. */
-    initialState(req: Request): TrpcSocketState {
+    /** The state a socket carries; the context is built from the request on open or on the first message. */
+    accept(req: Request): TrpcSocketState {
       return { req, ctx: null, subscriptions: new Map(), drainWaiters: [], closed: false };
     },
 
     open(ws: Socket): void {
       // Without `?connectionParams=1` the context is built at once; otherwise on the first message.
-      if (new URL(ws.data.trpc.req!.url).searchParams.get("connectionParams") !== "1") {
-        ws.data.trpc.ctx = makeContext(ws, null);
+      if (new URL(ws.data.state.req!.url).searchParams.get("connectionParams") !== "1") {
+        ws.data.state.ctx = makeContext(ws, null);
       }
     },
 
@@ -245,7 +261,7 @@ export function createTrpcWsHandler({ router, createContext, logger }: TrpcWsHan
         respond(ws, errorMessage(null, new TRPCError({ code: "PARSE_ERROR", message: "message is not JSON" }), "unknown"));
         return;
       }
-      const state = ws.data.trpc;
+      const state = ws.data.state;
       if (!state.ctx && isConnectionParams(parsed)) {
         state.ctx = makeContext(ws, parsed.data ?? null);
         return;
@@ -262,23 +278,18 @@ export function createTrpcWsHandler({ router, createContext, logger }: TrpcWsHan
       }
     },
 
-    drain(ws: Socket): void {
-      const waiters = ws.data.trpc.drainWaiters;
-      ws.data.trpc.drainWaiters = [];
-      for (const resolve of waiters) resolve();
-    },
+    drain,
 
     close(ws: Socket): void {
-      const state = ws.data.trpc;
+      const state = ws.data.state;
       state.closed = true;
       for (const abort of state.subscriptions.values()) abort.abort();
       state.subscriptions.clear();
-      this.drain(ws);
+      drain(ws);
     },
   };
 }
 
-export type TrpcWsHandler = ReturnType<typeof createTrpcWsHandler>;
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   return typeof value === "object" && value !== null && Symbol.asyncIterator in value;

@@ -1,5 +1,6 @@
 import type { Server, ServerWebSocket } from "bun";
-import { encodeData, type TopicMember, type TopicPublisher } from "./ws-delivery.ts";
+import type { TopicMember, TopicPublisher } from "../platform/live-feed/index.ts";
+import { encodeData } from "./ws-encode.ts";
 
 /** What the WebSocket handler lends the topics: its guarded send, its closed flag, its slow-subscriber close. */
 export interface WsTopicsDeps<S> {

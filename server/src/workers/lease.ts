@@ -1,5 +1,6 @@
 import type { RedisClient } from "../backends/index.ts";
 import type { Logger } from "../log.ts";
+import { systemClock, type Clock } from "../platform/clock.ts";
 import { sleep } from "../util/abort.ts";
 
 /**
@@ -33,7 +34,12 @@ const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call
  * longer than the TTL), the holder gives up once its last renewal is a TTL
  * old, before anyone else can have taken the key: at most one holder at a time.
  */
-export function redisLease(client: RedisClient, key: string, logger: Logger, { ttlMs = 15_000, owner = crypto.randomUUID() } = {}): Lease {
+export function redisLease(
+  client: RedisClient,
+  key: string,
+  logger: Logger,
+  { ttlMs = 15_000, owner = crypto.randomUUID(), clock = systemClock }: { ttlMs?: number; owner?: string; clock?: Clock } = {},
+): Lease {
   let current: { lost: AbortController; renewer: Timer } | undefined;
   let acquiring: Promise<AbortSignal | null> | undefined;
 
@@ -60,16 +66,16 @@ export function redisLease(client: RedisClient, key: string, logger: Logger, { t
     }
     if (signal.aborted) return null;
     const lost = new AbortController();
-    let renewedAt = Date.now();
+    let renewedAt = clock.now();
     const renewer = setInterval(async () => {
       try {
         if (Number(await client.eval(RENEW, { keys: [key], arguments: [owner, String(ttlMs)] })) === 1) {
-          renewedAt = Date.now();
+          renewedAt = clock.now();
           return;
         }
         lose("the lease was taken by another instance");
       } catch {
-        if (Date.now() - renewedAt > ttlMs * (2 / 3)) lose("could not renew the lease in time");
+        if (clock.now() - renewedAt > ttlMs * (2 / 3)) lose("could not renew the lease in time");
       }
     }, ttlMs / 3);
     current = { lost, renewer };

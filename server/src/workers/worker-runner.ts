@@ -3,6 +3,7 @@ import { UnavailableError } from "../errors.ts";
 import { EventConsumer, type BatchHandler, type EventConsumerOptions, type EventHandler, type Handler } from "../journal/event-consumer.ts";
 import type { Journal } from "../journal/journal.ts";
 import type { Logger } from "../log.ts";
+import { systemClock, type Clock } from "../platform/clock.ts";
 import { anySignal, sleep } from "../util/abort.ts";
 import type { Lease } from "./lease.ts";
 
@@ -49,6 +50,8 @@ export interface WorkerDefinition {
 export interface WorkerRunnerOptions {
   journal: Journal;
   logger: Logger;
+  /** Handed to every consumer (idle times, retry timing). */
+  clock?: Clock;
   /** This process's consumer name in every group (default: the host name, so a restart resumes its own pending entries at once). */
   consumerName?: string;
   /** Longest pause between retries of a transient failure (default 10 s). */
@@ -125,7 +128,7 @@ export class WorkerRunner {
         if (!held) break;
         // A new consumer each time: one that lost the lease may have entries held in memory.
         // Background work: linger a moment after a short read so a trickle of appends is handled in batches.
-        const consumer = new EventConsumer(this.opts.journal, group, consumerName, { lingerMs: 50, ...definition.consumer, logger });
+        const consumer = new EventConsumer(this.opts.journal, group, consumerName, { lingerMs: 50, clock: this.opts.clock ?? systemClock, ...definition.consumer, logger });
         if (definition.onStart) await this.retrying(logger, "start", () => definition.onStart!(), () => true);
         logger.info({ consumer: consumerName }, "worker started");
         try {

@@ -1,8 +1,4 @@
-import type { Hono } from "hono";
-import type { Auth } from "../auth/index.ts";
-import type { DomainDeps } from "../domain.ts";
-import type { GraphQLModule } from "../graphql/index.ts";
-import type { WorkerDefinition } from "../workers/index.ts";
+import type { DomainModule, PlatformDeps } from "../platform/module.ts";
 import { sessionsGraphQL, type LobbySubscriptionDirectory } from "./graphql.ts";
 import { FrameIngest } from "./ingest.ts";
 import { ingestRoutes } from "./ingest-routes.ts";
@@ -11,47 +7,42 @@ import { sessionRoutes } from "./routes.ts";
 import { sessionEventsWorker } from "./session-events-worker.ts";
 import type { SessionEventStore } from "./session-event-store.ts";
 import { SqliteSessionEventStore } from "./sqlite-session-event-store.ts";
-import { createStreamEndpoint, type StreamEndpoint } from "./stream-endpoint.ts";
+import { sessionsRouter } from "./router.ts";
+import { createStreamEndpoint } from "./stream-endpoint.ts";
 
-export interface SessionsDeps extends DomainDeps {
-  auth: Auth;
+export interface SessionsDeps extends PlatformDeps {
   /** The live telemetry subscriptions, for GraphQL's `lobbySubscriptions`. */
   subscriptions: LobbySubscriptionDirectory;
 }
 
-/** Everything the server mounts for session events. */
-export interface Sessions {
-  store: SessionEventStore;
-  ingest: FrameIngest;
-  /** REST reads and writes, mounted at the root. */
-  routes: Hono[];
-  graphql: GraphQLModule;
-  /** `WS /v3/stream`. */
-  stream: StreamEndpoint;
-  /** Fills `store` from the journal; run it with the WorkerRunner. */
-  worker: WorkerDefinition;
+/** What other code uses of session events: the store the worker fills, and the one ingest pipeline. */
+export interface SessionsApi {
+  readonly store: SessionEventStore;
+  readonly ingest: FrameIngest;
 }
 
 /**
- * The session events domain over the configured backends: MongoDB
+ * The session events domain (REST reads and writes, GraphQL, `WS /v3/stream`,
+ * and the worker that fills the store from the journal) over the configured backends: MongoDB
  * (`MONGODB_DATABASE`, collection `SESSION_EVENTS_COLLECTION`) when a
  * MongoDB URI is set, else the `documents` SQLite database under DATA_DIR.
  * The SQLite table is created here; MongoDB's indexes are created by the
  * worker before its first write, so start-up does not wait for MongoDB.
  */
-export async function openSessions({ backends, config, journal, auth, clock, logger, subscriptions }: SessionsDeps): Promise<Sessions> {
+export async function openSessions({ backends, config, journal, auth, clock, logger, subscriptions }: SessionsDeps): Promise<DomainModule<"sessions", SessionsApi>> {
   const store: SessionEventStore = backends.mongo
     ? new MongoSessionEventStore(backends.mongo.db, config.sessionEventsCollection)
     : new SqliteSessionEventStore(backends.sqlite("documents"), config.sessionEventsCollection);
   if (!backends.mongo) await store.init();
-  const ingest = new FrameIngest({ journal, clock, lobbyStreamMaxLen: config.telemetry.lobbyStreamMaxLen, frameMaxBytes: config.frameMaxBytes });
+  const ingest = new FrameIngest({ journal, clock, frameMaxBytes: config.frameMaxBytes });
   const log = logger.child({ domain: "sessions" });
   return {
-    store,
-    ingest,
+    name: "sessions",
+    api: { store, ingest },
+    router: sessionsRouter({ store, ingest }),
     routes: [sessionRoutes({ store, logger: log }), ingestRoutes({ ingest, auth, maxBodyBytes: config.frameMaxBytes, logger: log })],
     graphql: sessionsGraphQL({ store, ingestFrame: ingest.ingestFrame, subscriptions, clock, logger: log }),
-    stream: createStreamEndpoint({ ingest, auth, logger: log }),
-    worker: sessionEventsWorker({ store, clock, logger: log }),
+    sockets: [createStreamEndpoint({ ingest, auth, logger: log })],
+    workers: [sessionEventsWorker({ store, clock, logger: log })],
   };
 }

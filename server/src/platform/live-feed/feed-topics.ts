@@ -1,13 +1,15 @@
 import { tracked } from "@trpc/server";
-import { SlowConsumerError } from "../errors.ts";
-import { compareIds } from "../journal/ids.ts";
-import type { Journal, JournalEntry, LiveWatch } from "../journal/journal.ts";
-import { SerializedJson } from "../trpc/serialized-json.ts";
-import { TopicOffer, type TopicMember, type TopicPublisher } from "../trpc/ws-delivery.ts";
+import { SlowConsumerError } from "../../errors.ts";
+import { compareIds, parseId } from "../../journal/ids.ts";
+import type { Journal, JournalEntry, LiveWatch } from "../../journal/journal.ts";
+import type { Clock } from "../clock.ts";
+import { SerializedJson } from "../serialized-json.ts";
+import { TopicOffer, type TopicMember, type TopicPublisher } from "./socket-delivery.ts";
+import type { FeedMetrics } from "./feed-metrics.ts";
 
 /**
- * Live fanout of lobby streams to WebSocket subscribers through native
- * topics: per process, one journal watch per lobby stream hands each new
+ * Live fanout of journal streams to WebSocket subscribers through native
+ * topics: per process, one journal watch per followed stream hands each new
  * entry, serialised once, to one `publish` that Bun writes to every joined
  * socket. No per-subscriber JavaScript runs per event.
  *
@@ -24,16 +26,12 @@ import { TopicOffer, type TopicMember, type TopicPublisher } from "../trpc/ws-de
  * between "sent alone" and "joined".
  *
  * Slow subscribers: after each published batch, a socket holding more
- * than `bufferEvents` × the lobby's average event size unsent (at least
+ * than `bufferEvents` × the stream's average event size unsent (at least
  * 64 KiB, at most 8 MiB) is dropped (close 4008) and its feed ends with
  * SlowConsumerError, as on the other transports. The server also closes a
  * socket at Bun's backpressure limit (16 MiB), so a published message is
  * never silently dropped.
  */
-
-export interface TopicDeliveryMetrics {
-  delivered(transport: string, count: number, latencySeconds?: number): void;
-}
 
 interface Seat {
   member: TopicMember;
@@ -59,17 +57,17 @@ export function trackedEntry(entry: JournalEntry) {
   return tracked(entry.id, serializeEntry(entry));
 }
 
-
-class LobbyTopic {
+class StreamTopic {
   private readonly seats = new Set<Seat>();
   private readonly watch: LiveWatch;
   private avgBytes = 0;
 
   constructor(
-    private readonly topics: LobbyTopics,
+    private readonly topics: FeedTopics,
     readonly stream: string,
     after: string,
     private readonly publisher: TopicPublisher,
+    private readonly metrics: FeedMetrics | undefined,
   ) {
     this.watch = topics.journal.watch(stream, after, (entries) => this.deliver(entries), (error) => this.failAll(error));
   }
@@ -113,9 +111,9 @@ class LobbyTopic {
       }
       if (compareIds(seat.last, this.last) <= 0) this.join(seat);
     }
-    const now = this.topics.now();
+    const now = this.topics.clock.now();
     for (const entry of entries) {
-      this.topics.metrics?.delivered("ws", joined, Math.max(0, now - parseInt(entry.id, 10)) / 1000);
+      this.metrics?.delivered("ws", joined, Math.max(0, now - parseId(entry.id).ms) / 1000);
       const bytes = serializeEntry(entry).json.length;
       this.avgBytes = this.avgBytes === 0 ? bytes : this.avgBytes * 0.9 + bytes * 0.1;
     }
@@ -146,15 +144,14 @@ class LobbyTopic {
   }
 }
 
-/** The lobby topics of one process (see the module comment). */
-export class LobbyTopics {
-  private readonly topics = new Map<string, LobbyTopic>();
+/** The stream topics of one process (see the module comment). */
+export class FeedTopics {
+  private readonly topics = new Map<string, StreamTopic>();
 
   constructor(
     readonly journal: Journal,
     readonly bufferEvents: number,
-    readonly now: () => number,
-    readonly metrics?: TopicDeliveryMetrics,
+    readonly clock: Clock,
   ) {}
 
   /**
@@ -162,31 +159,33 @@ export class LobbyTopics {
    * to `last`. Once joined, `done` settles when `signal` aborts (resolves)
    * or the subscriber is dropped (rejects); it then leaves the topic.
    */
-  offer(stream: string, last: string, signal: AbortSignal): LobbyOffer {
-    return new LobbyOffer(this, stream, last, signal);
+  offer(stream: string, last: string, signal: AbortSignal, metrics?: FeedMetrics): FeedOffer {
+    return new FeedOffer(this, stream, last, signal, metrics);
   }
 
-  topicFor(stream: string, last: string, publisher: TopicPublisher): LobbyTopic {
+  /** The stream's topic; its metrics are those of the subscriber that opened it. */
+  topicFor(stream: string, last: string, publisher: TopicPublisher, metrics?: FeedMetrics): StreamTopic {
     let topic = this.topics.get(stream);
-    if (!topic) this.topics.set(stream, (topic = new LobbyTopic(this, stream, last, publisher)));
+    if (!topic) this.topics.set(stream, (topic = new StreamTopic(this, stream, last, publisher, metrics)));
     return topic;
   }
 
-  dropped(topic: LobbyTopic): void {
+  dropped(topic: StreamTopic): void {
     if (this.topics.get(topic.stream) === topic) this.topics.delete(topic.stream);
   }
 }
 
-export class LobbyOffer extends TopicOffer {
+export class FeedOffer extends TopicOffer {
   joined = false;
   private settle: { resolve: () => void; reject: (error: Error) => void } | undefined;
   readonly done: Promise<void>;
 
   constructor(
-    private readonly topics: LobbyTopics,
+    private readonly topics: FeedTopics,
     private readonly stream: string,
     private readonly last: string,
     private readonly signal: AbortSignal,
+    private readonly metrics: FeedMetrics | undefined,
   ) {
     super();
     this.done = new Promise<void>((resolve, reject) => (this.settle = { resolve, reject }));
@@ -194,7 +193,7 @@ export class LobbyOffer extends TopicOffer {
 
   tryJoin(member: TopicMember, publisher: TopicPublisher): boolean {
     if (this.signal.aborted) return false;
-    const topic = this.topics.topicFor(this.stream, this.last, publisher);
+    const topic = this.topics.topicFor(this.stream, this.last, publisher, this.metrics);
     if (compareIds(this.last, topic.last) < 0) return false;
     const seat: Seat = { member, last: this.last, joined: false, fail: (error) => this.settle!.reject(error) };
     topic.add(seat);

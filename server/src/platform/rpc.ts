@@ -1,7 +1,24 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 import { describeError } from "../http/errors.ts";
-import type { Context } from "./context.ts";
+import type { AuthUser } from "./auth-user.ts";
+
+/**
+ * What every procedure sees, built per HTTP request and per WebSocket
+ * connection by the transport (`trpc/context.ts`). Domain procedures get
+ * their own dependencies as arguments of their router factory, not from here.
+ */
+export interface Context {
+  readonly user: AuthUser | null;
+  /** How the call arrived: HTTP (queries, mutations, SSE subscriptions) or a WebSocket. */
+  readonly transport: "http" | "ws";
+  /**
+   * Drops the connection the call arrived on, with a reason (a WebSocket
+   * closes with 4008; an SSE stream is cut). Live feeds use it for a
+   * subscriber that stopped reading.
+   */
+  readonly disconnect: (reason: string) => void;
+}
 
 /**
  * tRPC is initialised once here. No transformer: plain JSON in and out, so a
@@ -36,7 +53,6 @@ const t = initTRPC.context<Context>().create({
 });
 
 export const router = t.router;
-export const mergeRouters = t.mergeRouters;
 export const createCallerFactory = t.createCallerFactory;
 
 /** Open to anyone. */
