@@ -54,6 +54,40 @@ void status; void journal;
     expect(code).toBe(0);
   });
 
+  test("says exactly what a live feed yields: telemetry.lobby and journal.follow items are entries or events_lost, never any", async () => {
+    using project = consumerProject(`
+import { createClient } from "@gamejournal/client";
+type IsAny<T> = 0 extends 1 & T ? true : false;
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type Lost = { type: "events_lost"; error: string; after: string; through: string };
+const client = createClient({ url: "http://localhost:8080" });
+client.telemetry.lobby.subscribe({ lobbyId: "l" }, {
+  onData(item) {
+    const itemNotAny: IsAny<typeof item> = false;
+    const dataNotAny: IsAny<typeof item.data> = false;
+    const idIsString: Equal<typeof item.id, string> = true;
+    type Entry = Exclude<typeof item.data, Lost>;
+    const lostIsPart: Equal<Extract<typeof item.data, Lost>, Lost> = true;
+    const entryId: Equal<Entry["id"], string> = true;
+    const entryTs: Equal<Entry["ts"], number> = true;
+    const entryType: Equal<Entry["type"], string> = true;
+    void itemNotAny; void dataNotAny; void idIsString; void lostIsPart; void entryId; void entryTs; void entryType;
+  },
+});
+client.journal.follow.subscribe({ stream: "events:player_actions", lastEventId: "1-0" }, {
+  onData(item) {
+    const dataNotAny: IsAny<typeof item.data> = false;
+    const lostIsPart: Equal<Extract<typeof item.data, Lost>, Lost> = true;
+    const entryUser: Equal<Exclude<typeof item.data, Lost>["user_id"], string | undefined> = true;
+    void dataNotAny; void lostIsPart; void entryUser;
+  },
+});
+`);
+    const { code, output } = await typecheck(project.dir);
+    expect(output).toBe("");
+    expect(code).toBe(0);
+  });
+
   test("rejects a consumer that misuses the API, so the types are not any", async () => {
     using project = consumerProject(`
 import { createClient } from "@gamejournal/client";

@@ -12,7 +12,6 @@ export type ErrorCode =
   | "TOO_LARGE"
   | "CONFLICT"
   | "UNAVAILABLE"
-  | "GONE"
   | "OVERLOADED"
   | "INTERNAL";
 
@@ -60,13 +59,6 @@ export class TooLargeError extends GameJournalError {
 export class UnavailableError extends GameJournalError {
   constructor(message: string, options?: { cause?: unknown }) {
     super("UNAVAILABLE", message, options);
-  }
-}
-
-/** What was asked for existed once and is no longer kept (e.g. trimmed from a stream). */
-export class GoneError extends GameJournalError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super("GONE", message, options);
   }
 }
 

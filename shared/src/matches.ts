@@ -141,3 +141,26 @@ export interface MatchSummaryPage {
   /** Pass as `cursor` for the next page; null on the last page. */
   next_cursor: string | null;
 }
+
+/** Summaries per page of a list query: the default and the most. */
+export const MATCH_LIST_DEFAULT_LIMIT = 50;
+export const MATCH_LIST_MAX_LIMIT = 500;
+
+/** A player id in a list query (REST `player`, tRPC `playerId`). */
+export const MatchListPlayerSchema = z.string().min(1).max(300);
+
+const listTime = z.iso.datetime({ offset: true, error: "must be an ISO 8601 time, e.g. 2024-05-01T12:00:00Z" });
+
+/**
+ * The fields of a match list query every edge validates alike (REST query
+ * strings coerce `limit`); each edge adds its player field under its own name.
+ */
+export const MatchListFields = {
+  /** Matches created at or after this time. */
+  from: listTime.optional(),
+  /** Matches created at or before this time. */
+  to: listTime.optional(),
+  limit: z.coerce.number().int().min(1).max(MATCH_LIST_MAX_LIMIT).default(MATCH_LIST_DEFAULT_LIMIT),
+  /** The previous page's `next_cursor`. */
+  cursor: z.string().min(1).nullish(),
+};

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { Hono } from "hono";
-import { cursorOf, sessionRoutes, toMatchId } from "../../server/src/sessions/index.ts";
+import { toMatchId } from "@gamejournal/shared";
+import { cursorOf, sessionRoutes } from "../../server/src/sessions/index.ts";
 import { eventOf, LOBBY_A, LOBBY_B } from "./fixtures.ts";
 import { STORE_FIXTURES } from "./stores.ts";
 

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { ValidationError } from "../../server/src/errors.ts";
-import { cursorOf, toMatchId, type SessionEvent, type SessionEventStore } from "../../server/src/sessions/index.ts";
+import { toMatchId } from "@gamejournal/shared";
+import { cursorOf, type SessionEvent, type SessionEventStore } from "../../server/src/sessions/index.ts";
 import { eventOf, LOBBY_A, LOBBY_B } from "./fixtures.ts";
 
 export interface StoreFixture extends AsyncDisposable {

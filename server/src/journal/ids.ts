@@ -34,9 +34,6 @@ export function compareIds(a: string, b: string): number {
   return x.ms - y.ms || x.seq - y.seq;
 }
 
-/** The smallest id, below every entry. */
-export const ZERO_ID = "0-0";
-
 /** The next id a stream hands out after `last` at time `now`, exactly as Redis does for `*`. */
 export function nextId(last: StreamId, now: number): StreamId {
   return now > last.ms ? { ms: now, seq: 0 } : { ms: last.ms, seq: last.seq + 1 };

@@ -38,9 +38,9 @@ const createGroupAtEnd = new Script(CREATE_GROUP_AT_END_SCRIPT);
 const readJson = new Script(READ_JSON_SCRIPT);
 
 /**
- * The journal on Redis Streams. Appends to one stream run as one Lua script
- * (idempotency check, XADD, exact trim, atomically); appends to several
- * streams are pipelined, one round trip. Consumer groups are Redis's own
+ * The journal on Redis Streams. An append runs as one Lua script
+ * (idempotency checks, XADDs, exact trims), atomically, whatever the number
+ * of streams it writes to, in one round trip. Consumer groups are Redis's own
  * (XREADGROUP, XACK, XAUTOCLAIM); blocking reads use connections of their own.
  */
 export class RedisJournal implements Journal {
@@ -65,7 +65,7 @@ export class RedisJournal implements Journal {
   }
 
   async append(writes: readonly AppendWrite[]): Promise<AppendResult[]> {
-    // Group by stream, keeping each stream's events in order; one script call per stream.
+    // Group by stream, keeping each stream's events in order; all streams in one script call (atomic).
     const byStream = new Map<string, { maxLen: number; indexes: number[] }>();
     writes.forEach((w, i) => {
       let group = byStream.get(w.stream);
@@ -73,25 +73,28 @@ export class RedisJournal implements Journal {
       group.indexes.push(i);
       if (w.maxLen !== undefined) group.maxLen = w.maxLen;
     });
+    const keys: string[] = [];
+    const args = [this.window, String(byStream.size)];
+    for (const [stream, { maxLen, indexes }] of byStream) {
+      keys.push(stream, sidecarKey(stream, "meta"));
+      args.push(String(maxLen), String(indexes.length));
+      for (const i of indexes) {
+        const { event, dataJson } = writes[i]!;
+        const fields = toFields(event, dataJson);
+        if (event.key !== undefined) keys.push(sidecarKey(stream, `idem:${event.key}`));
+        args.push(event.key !== undefined ? "1" : "0", String(fields.length), ...fields);
+      }
+    }
+    const ids = (await append.run(this.client, keys, args)) as string[];
     const results = new Array<AppendResult>(writes.length);
-    await Promise.all(
-      [...byStream].map(async ([stream, { maxLen, indexes }]) => {
-        const keys = [stream, sidecarKey(stream, "meta")];
-        const args = [String(maxLen), this.window, String(indexes.length)];
-        for (const i of indexes) {
-          const { event, dataJson } = writes[i]!;
-          const fields = toFields(event, dataJson);
-          if (event.key !== undefined) keys.push(sidecarKey(stream, `idem:${event.key}`));
-          args.push(event.key !== undefined ? "1" : "0", String(fields.length), ...fields);
-        }
-        const ids = (await append.run(this.client, keys, args)) as string[];
-        indexes.forEach((writeIndex, j) => {
-          const raw = ids[j]!;
-          const duplicate = raw.startsWith("=");
-          results[writeIndex] = { stream, id: duplicate ? raw.slice(1) : raw, duplicate };
-        });
-      }),
-    );
+    let j = 0;
+    for (const [stream, { indexes }] of byStream) {
+      for (const writeIndex of indexes) {
+        const raw = ids[j++]!;
+        const duplicate = raw.startsWith("=");
+        results[writeIndex] = { stream, id: duplicate ? raw.slice(1) : raw, duplicate };
+      }
+    }
     return results;
   }
 

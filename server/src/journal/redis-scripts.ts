@@ -8,54 +8,64 @@ import type { RedisClient } from "../backends/index.ts";
  */
 
 /**
- * Appends events to one stream. For each event with an idempotency key, a
+ * Appends events to one or more streams, atomically (Redis runs a script
+ * whole). Per stream, in order: for each event with an idempotency key, a
  * key already present answers `=<first id>` and adds nothing; otherwise the
  * entry is added and the key remembered for the window. Then, when a cap is
  * given, the oldest entries beyond it are trimmed exactly and the highest
  * trimmed id is recorded in the meta hash (XTRIM does not maintain
  * max-deleted-entry-id, and resuming readers need it to know what they lost).
+ * Each stream's sidecar keys share its hash slot; a call spanning streams of
+ * different slots is for a standalone Redis only.
  *
- * KEYS: stream, meta, then one idempotency key per keyed event, in order.
- * ARGV: maxlen (0: none), window ms, event count, then per event:
- *       has-key ("1"/"0"), field count, fields...
+ * KEYS: per stream: stream, meta, then one idempotency key per keyed event, in order.
+ * ARGV: window ms, stream count, then per stream: maxlen (0: none), event
+ *       count, then per event: has-key ("1"/"0"), field count, fields...
+ * Returns the ids, stream after stream, event after event.
  */
 export const APPEND_SCRIPT = `
-local stream = KEYS[1]
-local maxlen = tonumber(ARGV[1])
-local window = ARGV[2]
-local n = tonumber(ARGV[3])
-local a = 4
-local k = 3
+local window = ARGV[1]
+local streams = tonumber(ARGV[2])
+local a = 3
+local k = 1
 local out = {}
-for e = 1, n do
-  local keyed = ARGV[a] == '1'
-  local nf = tonumber(ARGV[a + 1])
-  local fields = {}
-  for f = 1, nf do fields[f] = ARGV[a + 1 + f] end
-  a = a + 2 + nf
-  if keyed then
-    local idem = KEYS[k]
-    k = k + 1
-    local first = redis.call('GET', idem)
-    if first then
-      out[e] = '=' .. first
+for s = 1, streams do
+  local stream = KEYS[k]
+  local meta = KEYS[k + 1]
+  k = k + 2
+  local maxlen = tonumber(ARGV[a])
+  local n = tonumber(ARGV[a + 1])
+  a = a + 2
+  for e = 1, n do
+    local keyed = ARGV[a] == '1'
+    local nf = tonumber(ARGV[a + 1])
+    local fields = {}
+    for f = 1, nf do fields[f] = ARGV[a + 1 + f] end
+    a = a + 2 + nf
+    if keyed then
+      local idem = KEYS[k]
+      k = k + 1
+      local first = redis.call('GET', idem)
+      if first then
+        out[#out + 1] = '=' .. first
+      else
+        local id = redis.call('XADD', stream, '*', unpack(fields))
+        redis.call('SET', idem, id, 'PX', window)
+        out[#out + 1] = id
+      end
     else
-      local id = redis.call('XADD', stream, '*', unpack(fields))
-      redis.call('SET', idem, id, 'PX', window)
-      out[e] = id
+      out[#out + 1] = redis.call('XADD', stream, '*', unpack(fields))
     end
-  else
-    out[e] = redis.call('XADD', stream, '*', unpack(fields))
   end
-end
-if maxlen > 0 then
-  local excess = redis.call('XLEN', stream) - maxlen
-  if excess > 0 then
-    local victims = redis.call('XRANGE', stream, '-', '+', 'COUNT', excess)
-    local last = victims[#victims][1]
-    local ms, seq = string.match(last, '^(%d+)-(%d+)$')
-    redis.call('XTRIM', stream, 'MINID', ms .. '-' .. string.format('%d', tonumber(seq) + 1))
-    redis.call('HSET', KEYS[2], 'max_deleted', last)
+  if maxlen > 0 then
+    local excess = redis.call('XLEN', stream) - maxlen
+    if excess > 0 then
+      local victims = redis.call('XRANGE', stream, '-', '+', 'COUNT', excess)
+      local last = victims[#victims][1]
+      local ms, seq = string.match(last, '^(%d+)-(%d+)$')
+      redis.call('XTRIM', stream, 'MINID', ms .. '-' .. string.format('%d', tonumber(seq) + 1))
+      redis.call('HSET', meta, 'max_deleted', last)
+    end
   end
 end
 return out

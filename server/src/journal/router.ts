@@ -4,7 +4,15 @@ import type { FeedMetrics, LiveFeeds } from "../platform/live-feed/index.ts";
 import { publicProcedure, router } from "../platform/rpc.ts";
 import type { JournalingApi } from "./event-journal.ts";
 import { isStreamId } from "./ids.ts";
-import { AckInputSchema, AppendBatchInputSchema, CreateGroupInputSchema, GroupReadInputSchema, GroupRefSchema, ReadableStreamNameSchema, ReadInputSchema } from "./schemas.ts";
+import {
+  AckInputSchema,
+  AppendBatchInputSchema,
+  CreateGroupInputSchema,
+  GroupReadInputSchema,
+  GroupRefSchema,
+  ReadableStreamNameSchema,
+  ReadInputSchema,
+} from "./schemas.ts";
 
 export interface JournalRouterDeps {
   journal: JournalingApi;

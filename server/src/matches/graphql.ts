@@ -1,3 +1,4 @@
+import { MATCH_LIST_DEFAULT_LIMIT, MATCH_LIST_MAX_LIMIT } from "@gamejournal/shared";
 import type { GraphQLModule } from "../graphql/graphql-module.ts";
 import type { MatchesApi } from "./api.ts";
 
@@ -71,7 +72,7 @@ export function matchesGraphQL(matches: MatchesApi): GraphQLModule {
             ...(args.player ? { playerId: args.player } : {}),
             ...(args.from ? { from: args.from } : {}),
             ...(args.to ? { to: args.to } : {}),
-            limit: Math.min(Math.max(args.limit ?? 50, 1), 500),
+            limit: Math.min(Math.max(args.limit ?? MATCH_LIST_DEFAULT_LIMIT, 1), MATCH_LIST_MAX_LIMIT),
             ...(args.cursor ? { cursor: args.cursor } : {}),
           });
         },

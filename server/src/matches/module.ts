@@ -37,9 +37,12 @@ export function openMatches({ backends, config, journal, clock, logger, metrics 
     workers: matchSummaryWorkers({ summarizer, summaries, checkpoints, lease, onRetry: counters.retry }),
     start() {
       // Only the lease holder has matches open in memory, so only it ends idle ones.
-      idleTimer = setInterval(() => {
-        summarizer.endIdle().catch((error: Error) => log.warn({ err: error.message }, "could not end idle matches; will retry"));
-      }, Math.max(1_000, config.matches.inactivityMs / 4));
+      idleTimer = setInterval(
+        () => {
+          summarizer.endIdle().catch((error: Error) => log.warn({ err: error.message }, "could not end idle matches; will retry"));
+        },
+        Math.max(1_000, config.matches.inactivityMs / 4),
+      );
     },
     async stop() {
       clearInterval(idleTimer);

@@ -1,15 +1,10 @@
+import { MatchListFields, MatchListPlayerSchema } from "@gamejournal/shared";
 import { Hono } from "hono";
 import { z } from "zod";
 import { parseWith } from "../http/validate.ts";
 import type { MatchesApi } from "./api.ts";
 
-const ListQuerySchema = z.object({
-  player: z.string().min(1).max(300).optional(),
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  cursor: z.string().min(1).optional(),
-});
+const ListQuerySchema = z.object({ player: MatchListPlayerSchema.optional(), ...MatchListFields });
 
 /** REST reads of match summaries: `GET /v1/matches/{match_id}` and `GET /v1/matches?player=&from=&to=&limit=&cursor=`. */
 export function matchRoutes(matches: MatchesApi): Hono {

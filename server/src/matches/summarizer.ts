@@ -1,3 +1,4 @@
+import { DEFAULT_NODE, toMatchId, type FrameEntryData } from "@gamejournal/shared";
 import type { JournalEntry } from "../journal/journal.ts";
 import type { Logger } from "../log.ts";
 import type { Clock } from "../platform/clock.ts";
@@ -172,7 +173,7 @@ export function matchIdOf(entry: JournalEntry): string | undefined {
   if (entry.match_id) return entry.match_id;
   const frame = frameOf(entry.data);
   if (!frame) return undefined;
-  const node = (entry.data as { node?: unknown }).node;
+  const node = (entry.data as Partial<FrameEntryData>).node;
   const session = frame.session.session_id ?? frame.session.sessionid;
-  return session ? `${session.toLowerCase()}.${typeof node === "string" && node ? node : "default-node"}` : undefined;
+  return session ? toMatchId(session, typeof node === "string" && node ? node : DEFAULT_NODE) : undefined;
 }

@@ -19,8 +19,9 @@ export interface MatchSummaryWorkerDeps {
 
 /**
  * The built-in match summary worker: the group `match-summaries` over
- * `events:rtapi` (frames) and `events:player_actions` (joins, leaves, the
- * explicit end), consumed under one lease and one fixed consumer name, so a
+ * `events:rtapi` (frames, and the explicit end `matches.end` journals there,
+ * in order with them) and `events:player_actions` (joins, leaves and other
+ * actions), consumed under one lease and one fixed consumer name, so a
  * match's entries are folded by one summarizer in order, and whoever holds
  * the lease next resumes the pending entries of the previous holder first.
  * A MongoDB outage holds the entry and retries it (never dead-lettered).

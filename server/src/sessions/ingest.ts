@@ -1,22 +1,9 @@
-import { eventTypesOf, RTAPI_STREAM, sessionIdOf, StreamModeLobbySessionTelemetry, type Frame } from "@gamejournal/shared";
+import { eventTypesOf, FRAME_EVENT, RTAPI_STREAM, sessionIdOf, StreamModeLobbySessionTelemetry, toMatchId, type Frame, type FrameEntryData } from "@gamejournal/shared";
 import type { JournalingApi } from "../journal/event-journal.ts";
 import type { AppendWrite, JournalEvent } from "../journal/journal.ts";
 import type { Clock } from "../platform/clock.ts";
 import { parseFrame } from "./frame-input.ts";
-import { sessionEventId, toMatchId } from "./session-event.ts";
-
-/** The journal event type of an ingested frame, on `events:rtapi` and on its lobby's stream. */
-export const FRAME_EVENT = "frame";
-
-/** A frame journal entry's `data`. */
-export interface FrameEntryData {
-  /** The frame as validated (snake_case keys, unknown fields kept). */
-  frame: Frame;
-  /** The sender's node (`X-Node-ID`, default `default-node`). */
-  node: string;
-  /** The event keys present in the frame (seed 002's `event_types`). */
-  event_types: string[];
-}
+import { sessionEventId } from "./session-event.ts";
 
 /** Who sent a frame: the user (`X-User-ID`, else the token's subject, else "") and the node. */
 export interface FrameSender {

@@ -29,7 +29,15 @@ export interface SessionsApi {
  * The SQLite table is created here; MongoDB's indexes are created by the
  * worker before its first write, so start-up does not wait for MongoDB.
  */
-export async function openSessions({ backends, config, journal, auth, clock, logger, subscriptions }: SessionsDeps): Promise<DomainModule<"sessions", SessionsApi>> {
+export async function openSessions({
+  backends,
+  config,
+  journal,
+  auth,
+  clock,
+  logger,
+  subscriptions,
+}: SessionsDeps): Promise<DomainModule<"sessions", SessionsApi>> {
   const store: SessionEventStore = backends.mongo
     ? new MongoSessionEventStore(backends.mongo.db, config.sessionEventsCollection)
     : new SqliteSessionEventStore(backends.sqlite("documents"), config.sessionEventsCollection);

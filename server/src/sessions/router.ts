@@ -1,11 +1,14 @@
-import { isUuid } from "@gamejournal/shared";
+import { DEFAULT_NODE, isNodeId, isUuid, parseMatchId, toMatchId } from "@gamejournal/shared";
 import { z } from "zod";
 import { authedProcedure, publicProcedure, router } from "../platform/rpc.ts";
 import type { UncheckedFrameIngest } from "./ingest.ts";
-import { DEFAULT_NODE, isNodeId, parseMatchId, toMatchId, type SessionEvent } from "./session-event.ts";
+import type { SessionEvent } from "./session-event.ts";
 import { MAX_PAGE_LIMIT, type SessionEventPage, type SessionEventStore } from "./session-event-store.ts";
 
-const lobbySessionId = z.string().refine(isUuid, { message: "must be a session UUID" }).transform((id) => id.toLowerCase());
+const lobbySessionId = z
+  .string()
+  .refine(isUuid, { message: "must be a session UUID" })
+  .transform((id) => id.toLowerCase());
 const matchId = z.string().transform((value, ctx) => {
   const parsed = parseMatchId(value);
   if (!parsed) {
@@ -44,45 +47,39 @@ function pageJson(page: SessionEventPage) {
  */
 export const sessionsRouter = ({ store, ingest }: { store: SessionEventStore; ingest: UncheckedFrameIngest }) =>
   router({
-  /** A lobby session's events (every node's); an unknown session has none. */
-  getSessionEvents: publicProcedure
-    .input(z.object({ lobby_session_id: lobbySessionId, ...page }))
-    .query(async ({ input }) => ({
+    /** A lobby session's events (every node's); an unknown session has none. */
+    getSessionEvents: publicProcedure.input(z.object({ lobby_session_id: lobbySessionId, ...page })).query(async ({ input }) => ({
       lobby_session_id: input.lobby_session_id,
       ...pageJson(await store.byLobbySession(input.lobby_session_id, { limit: input.limit, after: input.after })),
     })),
 
-  /** A match's events (`<session uuid>.<node>`: one node's view of a lobby session). */
-  getMatchEvents: publicProcedure
-    .input(z.object({ match_id: matchId, ...page }))
-    .query(async ({ input }) => ({
+    /** A match's events (`<session uuid>.<node>`: one node's view of a lobby session). */
+    getMatchEvents: publicProcedure.input(z.object({ match_id: matchId, ...page })).query(async ({ input }) => ({
       match_id: input.match_id,
       ...pageJson(await store.byMatch(input.match_id, { limit: input.limit, after: input.after })),
     })),
 
-  /** How many events a lobby session has and when its first and last were stored; null when it has none. */
-  getLobbySession: publicProcedure.input(z.object({ lobby_session_id: lobbySessionId })).query(async ({ input }) => {
-    const info = await store.lobbySessionInfo(input.lobby_session_id);
-    return info ? { ...info, created_at: info.created_at.toISOString(), updated_at: info.updated_at.toISOString() } : null;
-  }),
+    /** How many events a lobby session has and when its first and last were stored; null when it has none. */
+    getLobbySession: publicProcedure.input(z.object({ lobby_session_id: lobbySessionId })).query(async ({ input }) => {
+      const info = await store.lobbySessionInfo(input.lobby_session_id);
+      return info ? { ...info, created_at: info.created_at.toISOString(), updated_at: info.updated_at.toISOString() } : null;
+    }),
 
-  /**
-   * Ingests frames (LobbySessionStateFrames, either naming) as `/v3/stream`
-   * does, and answers once they are durable in the journal: one id per frame
-   * (null while spooled) and its match id. Needs a token; the user is
-   * `user_id`, else the token's subject; the node is `node_id`, else `default-node`.
-   */
-  ingestFrames: authedProcedure
-    .input(
-      z.object({
-        frames: z.array(z.unknown()).min(1, "frames must not be empty").max(500),
-        node_id: z.string().refine(isNodeId, { message: "must be 1 to 128 characters without spaces or '/'" }).optional(),
-        user_id: z.string().min(1).max(256).optional(),
-      }),
-    )
-    .mutation(({ ctx, input }) =>
-      ingest.parseAndIngest(input.frames, { node: input.node_id ?? DEFAULT_NODE, userId: input.user_id ?? ctx.user.sub }),
-    ),
+    /**
+     * Ingests frames (LobbySessionStateFrames, either naming) as `/v3/stream`
+     * does, and answers once they are durable in the journal: one id per frame
+     * (null while spooled) and its match id. Needs a token; the user is
+     * `user_id`, else the token's subject; the node is `node_id`, else `default-node`.
+     */
+    ingestFrames: authedProcedure
+      .input(
+        z.object({
+          frames: z.array(z.unknown()).min(1, "frames must not be empty").max(500),
+          node_id: z.string().refine(isNodeId, { message: "must be 1 to 128 characters without spaces or '/'" }).optional(),
+          user_id: z.string().min(1).max(256).optional(),
+        }),
+      )
+      .mutation(({ ctx, input }) => ingest.parseAndIngest(input.frames, { node: input.node_id ?? DEFAULT_NODE, userId: input.user_id ?? ctx.user.sub })),
   });
 
 export type SessionsRouter = ReturnType<typeof sessionsRouter>;

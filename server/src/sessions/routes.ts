@@ -1,10 +1,10 @@
-import { isUuid } from "@gamejournal/shared";
+import { isUuid, parseMatchId, toMatchId } from "@gamejournal/shared";
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { ValidationError } from "../errors.ts";
 import { errorResponse } from "../http/respond.ts";
 import type { Logger } from "../log.ts";
-import { parseMatchId, toMatchId, type SessionEvent } from "./session-event.ts";
+import type { SessionEvent } from "./session-event.ts";
 import { MAX_PAGE_LIMIT, type PageOptions, type SessionEventPage, type SessionEventStore } from "./session-event-store.ts";
 
 export interface SessionRoutesDeps {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { FrameSchema, normalizeKeys, type Frame } from "@gamejournal/shared";
+import { DEFAULT_NODE, FrameSchema, normalizeKeys, parseMatchId, toMatchId, type Frame } from "@gamejournal/shared";
 import { ValidationError } from "../errors.ts";
-import { DEFAULT_NODE, nodeIdOf, parseMatchId, toMatchId, toSessionEvent, unstorableKeyOf } from "./session-event.ts";
+import { nodeIdOf, toSessionEvent, unstorableKeyOf } from "./session-event.ts";
 
 const LOBBY = "6F1C2A3B-4D5E-4F60-8A7B-9C0D1E2F3A4B";
 const lobby = LOBBY.toLowerCase();

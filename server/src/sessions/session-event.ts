@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { eventTypesOf, isUuid, sessionIdOf, type Frame } from "@gamejournal/shared";
+import { DEFAULT_NODE, eventTypesOf, isNodeId, sessionIdOf, toMatchId, type Frame } from "@gamejournal/shared";
 import { ValidationError } from "../errors.ts";
 
 /**
@@ -13,9 +13,6 @@ import { ValidationError } from "../errors.ts";
  * redelivery) has the same id and is stored once. Two frames from one sender
  * are different events when their frame_index or their timestamp differ.
  */
-
-/** Seed 001: the node when `X-Node-ID` is absent. */
-export const DEFAULT_NODE = "default-node";
 
 /** A session event as stored and as the read APIs return it. */
 export interface SessionEvent {
@@ -38,24 +35,6 @@ export interface SessionEvent {
   timestamp: Date;
   created_at: Date;
   updated_at: Date;
-}
-
-/** `<uuid>.<node>` for a lobby session seen from one node. */
-export function toMatchId(lobbySessionId: string, node: string): string {
-  return `${lobbySessionId.toLowerCase()}.${node}`;
-}
-
-/** Splits a match id into its lobby session (lower-cased) and node; undefined when it is not `<uuid>.<node>`. */
-export function parseMatchId(matchId: string): { lobby_session_id: string; node: string } | undefined {
-  const uuid = matchId.slice(0, 36);
-  const node = matchId.slice(37);
-  if (!isUuid(uuid) || matchId[36] !== "." || !isNodeId(node)) return undefined;
-  return { lobby_session_id: uuid.toLowerCase(), node };
-}
-
-/** A node id: 1 to 128 characters, no whitespace and no `/` (it becomes part of a URL path). */
-export function isNodeId(value: string): boolean {
-  return /^[^\s/]{1,128}$/.test(value);
 }
 
 /** The node named by an `X-Node-ID` header value; DEFAULT_NODE when absent or blank. Throws ValidationError when unusable. */

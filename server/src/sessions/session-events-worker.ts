@@ -1,12 +1,12 @@
-import { RTAPI_STREAM } from "@gamejournal/shared";
+import { FRAME_EVENT, isNodeId, RTAPI_STREAM, type FrameEntryData } from "@gamejournal/shared";
 import { parseId } from "../journal/ids.ts";
 import type { JournalEntry } from "../journal/journal.ts";
 import type { Logger } from "../log.ts";
 import type { Clock } from "../platform/clock.ts";
 import type { WorkerDefinition } from "../workers/index.ts";
 import { parseFrame } from "./frame-input.ts";
-import { FRAME_EVENT, type FrameEntryData } from "./ingest.ts";
-import { isNodeId, toSessionEvent, type SessionEvent } from "./session-event.ts";
+
+import { toSessionEvent, type SessionEvent } from "./session-event.ts";
 import type { SessionEventStore } from "./session-event-store.ts";
 
 /** The consumer group of the session events worker on `events:rtapi`. */

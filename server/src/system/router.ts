@@ -14,18 +14,16 @@ export interface SystemApi {
 
 export const systemRouter = ({ health, clock, shutdown }: SystemApi) =>
   router({
-  /** The same report as `GET /health`. */
-  health: publicProcedure.query(() => health.report()),
+    /** The same report as `GET /health`. */
+    health: publicProcedure.query(() => health.report()),
 
-  /**
-   * One tick a second, each with an id (the tick's epoch ms), until the
-   * client unsubscribes or the server shuts down. Proves the three
-   * subscription transports; `lastEventId` is accepted and ignored, since a
-   * clock has nothing to replay.
-   */
-  clock: publicProcedure
-    .input(z.object({ lastEventId: z.string().nullish() }).optional())
-    .subscription(async function* clockTicks({ signal }) {
+    /**
+     * One tick a second, each with an id (the tick's epoch ms), until the
+     * client unsubscribes or the server shuts down. Proves the three
+     * subscription transports; `lastEventId` is accepted and ignored, since a
+     * clock has nothing to replay.
+     */
+    clock: publicProcedure.input(z.object({ lastEventId: z.string().nullish() }).optional()).subscription(async function* clockTicks({ signal }) {
       const stop = anySignal(shutdown, signal);
       while (!stop.aborted) {
         const now = clock.now();

@@ -19,6 +19,8 @@ export function lobbyWrites(lobbyStreamMaxLen: number): DeriveWrites {
   return (write) => {
     const lobbyId = write.stream === RTAPI_STREAM ? write.event.lobby_id : undefined;
     if (!lobbyId) return [];
-    return [{ stream: toLobbyStream(lobbyId), event: write.event, ...(write.dataJson !== undefined ? { dataJson: write.dataJson } : {}), maxLen: lobbyStreamMaxLen }];
+    return [
+      { stream: toLobbyStream(lobbyId), event: write.event, ...(write.dataJson !== undefined ? { dataJson: write.dataJson } : {}), maxLen: lobbyStreamMaxLen },
+    ];
   };
 }

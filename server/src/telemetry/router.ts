@@ -8,57 +8,60 @@ const lobbyId = z.string().min(1, "lobbyId must not be empty").max(256);
 /** Live lobby telemetry over tRPC. */
 export const telemetryRouter = (telemetry: TelemetryApi) =>
   router({
-  /** Seed 000's BroadcastTelemetry: journals the event, then every subscriber of the lobby gets it. */
-  broadcast: publicProcedure
-    .input(
-      z.object({
-        lobbyId,
-        data: z.unknown(),
-        userId: z.string().max(256).optional(),
-        sessionId: z.string().max(256).optional(),
-        key: z.string().min(1).max(256).optional(),
-      }),
-    )
-    .mutation(({ input }) =>
-      telemetry.broadcast(input.lobbyId, input.data, {
-        ...(input.userId ? { userId: input.userId } : {}),
-        ...(input.sessionId ? { sessionId: input.sessionId } : {}),
-        ...(input.key ? { key: input.key } : {}),
-      }),
-    ),
+    /** Seed 000's BroadcastTelemetry: journals the event, then every subscriber of the lobby gets it. */
+    broadcast: publicProcedure
+      .input(
+        z.object({
+          lobbyId,
+          data: z.unknown(),
+          userId: z.string().max(256).optional(),
+          sessionId: z.string().max(256).optional(),
+          key: z.string().min(1).max(256).optional(),
+        }),
+      )
+      .mutation(({ input }) =>
+        telemetry.broadcast(input.lobbyId, input.data, {
+          ...(input.userId ? { userId: input.userId } : {}),
+          ...(input.sessionId ? { sessionId: input.sessionId } : {}),
+          ...(input.key ? { key: input.key } : {}),
+        }),
+      ),
 
-  /**
-   * The lobby's events as they are broadcast, each with its id. With
-   * `lastEventId` (the client sends it by itself after a reconnect) it first
-   * replays every later event still kept. With `sessionId`, the session is
-   * registered and kept active while the feed runs.
-   */
-  lobby: publicProcedure
-    .input(
-      z.object({
-        lobbyId,
-        lastEventId: z.string().regex(/^\d+-\d+$/, "lastEventId must be an event id such as 1732350000000-0").nullish(),
-        sessionId: z.string().min(1).max(256).optional(),
-        userId: z.string().max(256).optional(),
-      }),
-    )
-    .subscription(({ ctx, input, signal }) =>
-      telemetry.feed({
-        lobbyId: input.lobbyId,
-        lastEventId: input.lastEventId ?? null,
-        signal: signal ?? new AbortController().signal,
-        transport: ctx.transport === "ws" ? "ws" : "sse",
-        disconnect: ctx.disconnect,
-        ...(input.sessionId ? { sessionId: input.sessionId } : {}),
-        ...(input.userId ?? ctx.user?.sub ? { userId: input.userId ?? ctx.user?.sub } : {}),
-      }),
-    ),
+    /**
+     * The lobby's events as they are broadcast, each with its id. With
+     * `lastEventId` (the client sends it by itself after a reconnect) it first
+     * replays every later event still kept. With `sessionId`, the session is
+     * registered and kept active while the feed runs.
+     */
+    lobby: publicProcedure
+      .input(
+        z.object({
+          lobbyId,
+          lastEventId: z
+            .string()
+            .regex(/^\d+-\d+$/, "lastEventId must be an event id such as 1732350000000-0")
+            .nullish(),
+          sessionId: z.string().min(1).max(256).optional(),
+          userId: z.string().max(256).optional(),
+        }),
+      )
+      .subscription(({ ctx, input, signal }) =>
+        telemetry.feed({
+          lobbyId: input.lobbyId,
+          lastEventId: input.lastEventId ?? null,
+          signal: signal ?? new AbortController().signal,
+          transport: ctx.transport === "ws" ? "ws" : "sse",
+          disconnect: ctx.disconnect,
+          ...(input.sessionId ? { sessionId: input.sessionId } : {}),
+          ...((input.userId ?? ctx.user?.sub) ? { userId: input.userId ?? ctx.user?.sub } : {}),
+        }),
+      ),
 
-  /** The lobby's registered subscriptions (as `GET /rtapi/subscriptions`), with the stream mode. */
-  subscriptions: publicProcedure.input(z.object({ lobbyId })).query(async ({ input }) => {
-    const subscriptions = await telemetry.registry.list(input.lobbyId);
-    return { lobby_id: input.lobbyId, stream_mode: SUBSCRIPTION_STREAM_MODE, subscriptions, count: subscriptions.length };
-  }),
+    /** The lobby's registered subscriptions (as `GET /rtapi/subscriptions`), with the stream mode. */
+    subscriptions: publicProcedure.input(z.object({ lobbyId })).query(async ({ input }) => {
+      const subscriptions = await telemetry.registry.list(input.lobbyId);
+      return { lobby_id: input.lobbyId, stream_mode: SUBSCRIPTION_STREAM_MODE, subscriptions, count: subscriptions.length };
+    }),
   });
 
 export type TelemetryRouter = ReturnType<typeof telemetryRouter>;

@@ -93,7 +93,11 @@ export class TelemetryService implements TelemetryApi {
   }
 
   /** Seed 000's `BroadcastTelemetry(lobbyId, data)`. */
-  async broadcast(lobbyId: string, data: unknown, { userId, sessionId, key }: { userId?: string; sessionId?: string; key?: string } = {}): Promise<BroadcastAnswer> {
+  async broadcast(
+    lobbyId: string,
+    data: unknown,
+    { userId, sessionId, key }: { userId?: string; sessionId?: string; key?: string } = {},
+  ): Promise<BroadcastAnswer> {
     const event = {
       type: "telemetry",
       lobby_id: lobbyId,

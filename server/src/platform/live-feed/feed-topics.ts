@@ -69,7 +69,12 @@ class StreamTopic {
     private readonly publisher: TopicPublisher,
     private readonly metrics: FeedMetrics | undefined,
   ) {
-    this.watch = topics.journal.watch(stream, after, (entries) => this.deliver(entries), (error) => this.failAll(error));
+    this.watch = topics.journal.watch(
+      stream,
+      after,
+      (entries) => this.deliver(entries),
+      (error) => this.failAll(error),
+    );
   }
 
   get last(): string {

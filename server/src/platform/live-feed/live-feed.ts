@@ -104,7 +104,15 @@ export class LiveFeeds {
     } else {
       after = info?.last_id ?? "0-0";
     }
-    return new LiveFeed(this.opts.journal, this.topics, this.opts.clock, this.bufferEvents, { ...opts, signal: anySignal(opts.signal, this.opts.shutdown) }, after, lost);
+    return new LiveFeed(
+      this.opts.journal,
+      this.topics,
+      this.opts.clock,
+      this.bufferEvents,
+      { ...opts, signal: anySignal(opts.signal, this.opts.shutdown) },
+      after,
+      lost,
+    );
   }
 }
 

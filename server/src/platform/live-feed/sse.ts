@@ -39,7 +39,10 @@ function sseEvent(item: FeedItem): string {
  * it throws (a bad stream name, the journal unavailable) propagates before
  * any byte is sent, so the edge answers it as JSON with its status.
  */
-export async function feedSse(open: (control: FeedControl) => Promise<AsyncIterable<FeedItem>>, { signal, pingMs = 4_000, onCut }: SseOptions): Promise<Response> {
+export async function feedSse(
+  open: (control: FeedControl) => Promise<AsyncIterable<FeedItem>>,
+  { signal, pingMs = 4_000, onCut }: SseOptions,
+): Promise<Response> {
   const stop = new AbortController();
   const onClientGone = () => stop.abort();
   signal.addEventListener("abort", onClientGone, { once: true });
