@@ -4,3 +4,4 @@ export * from "./streams.ts";
 export * from "./matches.ts";
 export * from "./ids.ts";
 export * from "./frame-entry.ts";
+export * from "./games.ts";
