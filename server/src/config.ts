@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { databaseNameOf } from "./backends/mongo.ts";
+import { GAME_SETTING_VARIABLES, GameSettingsError, loadGameSettings, type GameSettings } from "./games/rules/settings.ts";
 
 /**
  * Every setting comes from the environment, is parsed once at start-up and is
@@ -108,6 +109,8 @@ export interface Config {
   frameMaxBytes: number;
   telemetry: { lobbyStreamMaxLen: number; subscriberBuffer: number; ttlMs: number };
   matches: { inactivityMs: number };
+  /** The game rooms' rule numbers (GAME_*), recorded in each game as it is created. */
+  games: GameSettings;
 }
 
 /** A configuration value that cannot be used; `message` is one printable line. */
@@ -132,6 +135,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   }
   const e = parsed.data;
   const mongoUri = e.MONGODB_URI ?? e.MONGO_URI;
+  let games: GameSettings;
+  try {
+    games = loadGameSettings(env);
+  } catch (error) {
+    if (error instanceof GameSettingsError) throw new ConfigError(error.variable, error.reason);
+    throw error;
+  }
   return {
     server: e.SERVER_ADDRESS,
     mongoUri,
@@ -154,6 +164,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       ttlMs: e.TELEMETRY_SUBSCRIPTION_TTL_SECONDS * 1000,
     },
     matches: { inactivityMs: e.MATCH_INACTIVITY_TIMEOUT_SECONDS * 1000 },
+    games,
   };
 }
 
@@ -176,4 +187,5 @@ export const CONFIG_VARIABLES: ReadonlyArray<[string, string]> = [
   ["TELEMETRY_SUBSCRIBER_BUFFER", "events held for a subscriber that stopped reading before it is disconnected (default 1000)"],
   ["MATCH_INACTIVITY_TIMEOUT_SECONDS", "a match with no event for this long is ended and summarised (default 300)"],
   ["TELEMETRY_SUBSCRIPTION_TTL_SECONDS", "a lobby subscription without renewal is inactive after this, removed after twice (default 60)"],
+  ...GAME_SETTING_VARIABLES,
 ];

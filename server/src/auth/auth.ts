@@ -12,8 +12,12 @@ import { systemClock, type Clock } from "../platform/clock.ts";
  */
 export interface Auth {
   verify(token: string): Promise<AuthUser>;
-  sign(subject: string, opts?: { ttlSeconds?: number }): Promise<string>;
+  /** A token for `subject`, valid `ttlSeconds` (default 24 h), carrying `claims` beside the registered ones. */
+  sign(subject: string, opts?: { ttlSeconds?: number; claims?: Record<string, unknown> }): Promise<string>;
 }
+
+/** Claims JWT registers; everything else in a payload is the token's own. */
+const REGISTERED = new Set(["iss", "sub", "aud", "exp", "nbf", "iat", "jti"]);
 
 export function createAuth(secret: string, clock: Clock = systemClock): Auth {
   const key = new TextEncoder().encode(secret);
@@ -27,15 +31,16 @@ export function createAuth(secret: string, clock: Clock = systemClock): Auth {
         if (typeof payload.sub !== "string" || payload.sub === "") {
           throw new UnauthenticatedError("token has no subject (sub)");
         }
-        return { sub: payload.sub };
+        const claims = Object.fromEntries(Object.entries(payload).filter(([name]) => !REGISTERED.has(name)));
+        return Object.keys(claims).length > 0 ? { sub: payload.sub, claims } : { sub: payload.sub };
       } catch (error) {
         if (error instanceof UnauthenticatedError) throw error;
         throw new UnauthenticatedError(reasonOf(error), { cause: error });
       }
     },
-    async sign(subject, { ttlSeconds = 24 * 3600 } = {}) {
+    async sign(subject, { ttlSeconds = 24 * 3600, claims = {} } = {}) {
       const issuedAt = Math.floor(clock.now() / 1000);
-      return new SignJWT({})
+      return new SignJWT({ ...claims })
         .setProtectedHeader({ alg: "HS256", typ: "JWT" })
         .setSubject(subject)
         .setIssuedAt(issuedAt)
