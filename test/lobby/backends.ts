@@ -4,34 +4,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MongoClient } from "mongodb";
 import { openSqlite } from "../../server/src/backends/sqlite.ts";
-import {
-  MongoCapabilityStore,
-  MongoEvaluationGuardStore,
-  MongoGameStore,
-  MongoOffsetStore,
-  MongoStatsStore,
-  SqliteCapabilityStore,
-  SqliteEvaluationGuardStore,
-  SqliteGameStore,
-  SqliteOffsetStore,
-  SqliteStatsStore,
-  type CapabilityStore,
-  type EvaluationGuardStore,
-  type GameStore,
-  type OffsetStore,
-  type StatsStore,
-} from "../../server/src/lobby/index.ts";
+import { initLobbyStores, mongoLobbyStores, sqliteLobbyStores, type LobbyStores } from "../../server/src/lobby/index.ts";
 import { sharedMongo, uniqueName } from "../harness/index.ts";
 
-/** The lobby stores on each real backend: SQLite files, and MongoDB (FerretDB) from the harness. */
+export type { LobbyStores };
 
-export interface LobbyStores {
-  games: GameStore;
-  stats: StatsStore;
-  guard: EvaluationGuardStore;
-  capabilities: CapabilityStore;
-  offsets: OffsetStore;
-}
+/** The lobby stores on each real backend: SQLite files, and MongoDB (FerretDB) from the harness. */
 
 export interface TestClock {
   t: number;
@@ -54,32 +32,15 @@ export function testClock(): TestClock {
 export async function sqliteStores(dir: string, clock: TestClock, handles: Database[]): Promise<LobbyStores> {
   const db = openSqlite(join(dir, "documents.db"));
   handles.push(db);
-  const stores = {
-    games: new SqliteGameStore(db, { clock }),
-    stats: new SqliteStatsStore(db),
-    guard: new SqliteEvaluationGuardStore(db),
-    capabilities: new SqliteCapabilityStore(db),
-    offsets: new SqliteOffsetStore(db, { clock }),
-  };
-  await initAll(stores);
+  const stores = sqliteLobbyStores(db, { clock });
+  await initLobbyStores(stores);
   return stores;
 }
 
 export async function mongoStores(client: MongoClient, dbName: string, clock: TestClock): Promise<LobbyStores> {
-  const db = client.db(dbName);
-  const stores = {
-    games: new MongoGameStore(db, { clock }),
-    stats: new MongoStatsStore(db),
-    guard: new MongoEvaluationGuardStore(db),
-    capabilities: new MongoCapabilityStore(db),
-    offsets: new MongoOffsetStore(db, { clock }),
-  };
-  await initAll(stores);
+  const stores = mongoLobbyStores(client.db(dbName), { clock });
+  await initLobbyStores(stores);
   return stores;
-}
-
-async function initAll(stores: LobbyStores): Promise<void> {
-  for (const store of Object.values(stores)) await store.init();
 }
 
 export const LOBBY_STORE_BACKENDS: Array<[string, () => Promise<StoreFixture>]> = [

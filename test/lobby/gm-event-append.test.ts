@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { ValidationError } from "../../server/src/errors.ts";
+import { TooLargeError, ValidationError } from "../../server/src/errors.ts";
 import { appendGmEvent, GM_EVENT_TYPE } from "../../server/src/lobby/index.ts";
 import { JOURNALS } from "../journal/journals.ts";
 import { uniqueName } from "../harness/index.ts";
@@ -38,6 +38,7 @@ describe.each(JOURNALS)("appendGmEvent on the %s journal", (_name, makeJournal) 
       expect(error).toBeInstanceOf(ValidationError);
       expect((error as ValidationError).field).toBe(field);
     }
+    await expect(appendGmEvent(journal, { kind: "x".repeat(200) }, { clock, stream, maxBytes: 100 })).rejects.toBeInstanceOf(TooLargeError);
     expect(await journal.read(stream, { count: 10 })).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { createClient } from "redis";
 import type { RedisClient } from "../../server/src/backends/redis.ts";
-import { GmEventsSupervisor } from "../../server/src/lobby/index.ts";
+import { createGmEvents, GmEventsSupervisor } from "../../server/src/lobby/index.ts";
 import { redisLease, type Lease } from "../../server/src/workers/lease.ts";
 import { sharedRedis, startMongo, startRedis, uniqueName, waitFor } from "../harness/index.ts";
 import { T0 } from "./backends.ts";
@@ -32,6 +32,20 @@ function supervise(fx: WorkerFixture, { lease }: { lease?: Lease } = {}) {
 }
 
 describe.each(WORKER_BACKENDS)("gm events worker on %s", (_name, makeFixture) => {
+  test("createGmEvents assembles evaluator, worker and supervisor over the stores; the supervisor consumes until stopped", async () => {
+    await using fx = await makeFixture();
+    const gameId = await setUpGame(fx.stores.games, "game-1", { members: ["user-1"] });
+    const { supervisor } = createGmEvents({ stores: fx.stores, source: fx.source(), publisher: fx.publisher, clock: fx.clock, logger: fx.logger, worker: { blockMs: 100 } });
+    const abort = new AbortController();
+    const done = supervisor.run(abort.signal);
+    const last = await fx.append(finishEntry(gameId, T0 + 5));
+    await fx.waitForOffset(last);
+    expect(await fx.stores.capabilities.get(gameId)).toMatchObject({ finished_at: iso(T0 + 5) });
+    abort.abort();
+    await done;
+    expect(logged(fx, "gm events consumer stopped")).toHaveLength(1);
+  });
+
   test("the lag gauge counts the entries behind while the worker is held, and is 0 once it caught up", async () => {
     await using fx = await makeFixture();
     const x = await setUpGame(fx.stores.games, "game-x");

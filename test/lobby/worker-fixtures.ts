@@ -20,6 +20,7 @@ import {
   journalCapabilityPublisher,
   lobbyMetrics,
   RedisGmEventSource,
+  type CapabilityPublisher,
   type GmEventSource,
   type GmEventsWorkerConfig,
 } from "../../server/src/lobby/index.ts";
@@ -43,6 +44,8 @@ export interface WorkerFixture extends AsyncDisposable {
   logger: Logger;
   /** Appends one entry as the Game Master would; returns its id. */
   append(fields: Record<string, string>): Promise<string>;
+  /** Where the fixture's evaluations publish (a real journal). */
+  publisher: CapabilityPublisher;
   /** A new source over the stream (each worker gets its own, as after a restart). */
   source(): GmEventSource;
   /** The `capabilities_evaluated` events published so far. */
@@ -87,6 +90,7 @@ function assemble(parts: Parts): WorkerFixture {
     logger,
     append: parts.append,
     source: parts.source,
+    publisher,
     published: async () => (await parts.journal.read(parts.eventsStream, { count: 1_000 })).filter((e) => e.type === "capabilities_evaluated"),
     worker({ capabilityStores = {}, ...overrides } = {}) {
       const s = { ...parts.stores, ...capabilityStores };

@@ -1,5 +1,5 @@
 import { GM_LOBBY_EVENTS_STREAM } from "@gamejournal/shared";
-import { ValidationError } from "../errors.ts";
+import { TooLargeError, ValidationError } from "../errors.ts";
 import type { AppendResult, Journal, JournalEntry } from "../journal/journal.ts";
 import type { Clock } from "../platform/clock.ts";
 import type { GmEventSource, GmStreamEntry } from "./gm-event-source.ts";
@@ -65,12 +65,13 @@ const MAX_FIELDS = 100;
  * 1 to 100 fields, names 1 to 100 characters); anything else is a
  * ValidationError naming the field, and nothing is appended. The fields'
  * meaning is not checked here: the worker skips entries it cannot decode,
- * as it does on Redis. `key` is an idempotency key (a retried POST).
+ * as it does on Redis. Fields over `maxBytes` as JSON (default 64 KiB) are
+ * a TooLargeError. `key` is an idempotency key (a retried POST).
  */
 export async function appendGmEvent(
   journal: Journal,
   fields: unknown,
-  { clock, key, stream = GM_LOBBY_EVENTS_STREAM }: { clock: Clock; key?: string | undefined; stream?: string },
+  { clock, key, stream = GM_LOBBY_EVENTS_STREAM, maxBytes = 64 * 1024 }: { clock: Clock; key?: string | undefined; stream?: string; maxBytes?: number },
 ): Promise<AppendResult> {
   if (typeof fields !== "object" || fields === null || Array.isArray(fields)) throw new ValidationError("expected an object of string fields", "fields");
   const entries = Object.entries(fields);
@@ -79,6 +80,8 @@ export async function appendGmEvent(
     if (name.length === 0 || name.length > 100) throw new ValidationError(`field names must be 1 to 100 characters, got ${JSON.stringify(name)}`, "fields");
     if (typeof value !== "string") throw new ValidationError(`${name}: expected a string, got ${value === null ? "null" : typeof value}`, name);
   }
-  const [result] = await journal.append([{ stream, event: { type: GM_EVENT_TYPE, ts: clock.now(), data: { ...fields }, ...(key ? { key } : {}) } }]);
+  const dataJson = JSON.stringify(fields);
+  if (Buffer.byteLength(dataJson) > maxBytes) throw new TooLargeError(`the entry's fields are over ${maxBytes} bytes as JSON`);
+  const [result] = await journal.append([{ stream, dataJson, event: { type: GM_EVENT_TYPE, ts: clock.now(), data: { ...fields }, ...(key ? { key } : {}) } }]);
   return result!;
 }
