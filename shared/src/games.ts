@@ -295,9 +295,10 @@ export type GameEventOf<T extends GameEventType> = Extract<GameEvent, { type: T 
 export const GAME_EVENT_TYPES = GameEventSchema.options.map((o) => o.shape.type.value) as GameEventType[];
 
 // ---------------------------------------------------------------- state view
+/** A game room's status (the lobby's game records have their own, GAME_STATUSES in lobby.ts). */
 
-export const GAME_STATUSES = ["waiting", "playing", "finished"] as const;
-export type GameStatus = (typeof GAME_STATUSES)[number];
+export const ROOM_STATUSES = ["waiting", "playing", "finished"] as const;
+export type RoomStatus = (typeof ROOM_STATUSES)[number];
 
 export const PlayerViewSchema = z.object({
   playerId,
@@ -318,7 +319,7 @@ export type PlayerView = z.infer<typeof PlayerViewSchema>;
 
 export const GameViewSchema = z.object({
   gameId: z.string(),
-  status: z.enum(GAME_STATUSES),
+  status: z.enum(ROOM_STATUSES),
   /** Events applied so far (the id of the last one). */
   version: count,
   numPlayers: count,

@@ -5,3 +5,4 @@ export * from "./matches.ts";
 export * from "./ids.ts";
 export * from "./frame-entry.ts";
 export * from "./games.ts";
+export * from "./lobby.ts";

@@ -1,0 +1,124 @@
+import { z } from "zod";
+
+/**
+ * The lobby's wire shapes (seed 004): game records driven by the Game
+ * Master's `gm:lobby_events` stream, the per-player stats aggregate and the
+ * capability results evaluated when a game finishes. Snake_case names as the
+ * lobby service publishes them; times are ISO 8601 strings in UTC, to the ms.
+ */
+
+/** The Game Master's runtime event stream the lobby consumes (`LOBBY_GM_EVENTS_STREAM`). */
+export const GM_LOBBY_EVENTS_STREAM = "gm:lobby_events";
+/** Where the lobby journals what it decided (one `capabilities_evaluated` event per finished game). */
+export const LOBBY_EVENTS_STREAM = "lobby:events";
+
+export const GAME_STATUSES = [
+  "draft",
+  "enrollment_open",
+  "ready_to_start",
+  "starting",
+  "start_failed",
+  "running",
+  "paused",
+  "finished",
+  "cancelled",
+] as const;
+export const GameStatusSchema = z.enum(GAME_STATUSES);
+export type GameStatus = (typeof GAME_STATUSES)[number];
+
+/** What may move a game from one status to another (see the transition table on the server). */
+export const GAME_TRIGGERS = [
+  "command",
+  "deadline",
+  "enough_players",
+  "runtime_registered",
+  "runtime_start_failed",
+  "gm_unreachable",
+  "runtime_event",
+] as const;
+export const GameTriggerSchema = z.enum(GAME_TRIGGERS);
+export type GameTrigger = (typeof GAME_TRIGGERS)[number];
+
+export const GAME_TYPES = ["public", "private"] as const;
+export type GameType = (typeof GAME_TYPES)[number];
+
+const isoTime = z.iso.datetime({ offset: true });
+const count = z.number().int().nonnegative();
+
+/** What the Game Master last reported of a running game; overwritten whole by each event. */
+export const RuntimeSnapshotSchema = z.object({
+  current_turn: count,
+  runtime_status: z.string(),
+  engine_health_summary: z.string(),
+  /** When the lobby wrote this snapshot. */
+  updated_at: isoTime,
+});
+export type RuntimeSnapshot = z.infer<typeof RuntimeSnapshotSchema>;
+
+export const GameRecordSchema = z.object({
+  game_id: z.string(),
+  name: z.string(),
+  owner_id: z.string().nullable(),
+  type: z.enum(GAME_TYPES),
+  min_players: z.number().int(),
+  max_players: z.number().int(),
+  status: GameStatusSchema,
+  runtime_snapshot: RuntimeSnapshotSchema.nullable(),
+  /** Current members' user ids, sorted. */
+  members: z.array(z.string()),
+  created_at: isoTime,
+  /** The latest change of any kind: status, snapshot or membership. */
+  updated_at: isoTime,
+  /** When the game first entered `running`. */
+  started_at: isoTime.nullable(),
+  /** When the game entered `finished` (the Game Master's `finished_at_ms` when it sent one). */
+  finished_at: isoTime.nullable(),
+});
+export type GameRecord = z.infer<typeof GameRecordSchema>;
+
+export interface GameRecordPage {
+  items: GameRecord[];
+  /** Pass as `after` for the next page; null on the last. */
+  next_after: string | null;
+}
+
+/** One player's counters as the Game Master reports them each turn. */
+export const ObservedStatsSchema = z.object({ planets: count, population: count, ships_built: count });
+export type ObservedStats = z.infer<typeof ObservedStatsSchema>;
+
+export interface PlayerStatsAggregate {
+  user_id: string;
+  /** The first observation of this player in this game, frozen; null until observed. */
+  initial: ObservedStats | null;
+  /** Each component's highest observed value; null until observed. */
+  max: ObservedStats | null;
+}
+
+export interface GameStats {
+  game_id: string;
+  /** Sorted by user id. */
+  players: PlayerStatsAggregate[];
+}
+
+export interface PlayerCapability {
+  user_id: string;
+  capable: boolean;
+}
+
+/** The capability evaluation of one finished game: one result per member, stored once. */
+export interface CapabilityEvaluation {
+  game_id: string;
+  /** When the lobby first stored this evaluation. */
+  evaluated_at: string;
+  /** The game's `finished_at` the evaluation ran for. */
+  finished_at: string;
+  /** Sorted by user id. */
+  players: PlayerCapability[];
+}
+
+/** The journal event the lobby emits once per evaluated game (on `lobby:events`). */
+export interface CapabilitiesEvaluatedEvent extends CapabilityEvaluation {
+  type: "capabilities_evaluated";
+  /** Idempotency key, the same on every attempt for a game: `capabilities_evaluated:<game_id>`. */
+  key: string;
+}
