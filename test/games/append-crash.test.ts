@@ -87,5 +87,5 @@ describe.each(backends)("game event store on %s, its writer killed with SIGKILL 
     const finalLog = await store.read("crash", { limit: 10_000 });
     expect(new Set(finalLog.map((e) => e.commandId)).size).toBe(finalLog.length / 3);
     expect(finalLog.length / 3).toBe(acked.size);
-  });
+  }, 120_000);
 });

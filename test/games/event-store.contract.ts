@@ -131,7 +131,7 @@ export function gameEventStoreContract(name: string, makeFixture: () => Promise<
       const [listing] = await writers[1]!.listGames();
       const lastCommand = log.at(-1)!.commandId;
       expect(listing).toMatchObject({ gameId: "busy", version: total, players: [{ playerId: 1, name: `after-${lastCommand}` }] });
-    });
+    }, 120_000);
 
     test("a command id already applied returns the first result and stores nothing, across restarts and whatever the version", async () => {
       await using fx = await makeFixture();
@@ -184,6 +184,11 @@ export function gameEventStoreContract(name: string, makeFixture: () => Promise<
       expect(ids(seen)).toEqual(Array.from({ length: version }, (_, i) => i + 1));
       if (version === 4) expect(seen.slice(1).map((e) => [e.type, e.data, e.commandId])).toEqual(batch.map((e) => [e.type, e.data, "torn"]));
       for (let id = 1; id <= 5; id++) expect(await restarted.exists("g", id)).toBe(id <= version);
+      // A writer naming a version inside that append cannot slip its events between the torn ones.
+      for (const inside of [2, 3]) {
+        expect(await failure(restarted.append("g", inside, [ev("Sneak")], null))).toMatchObject({ code: "CONFLICT", actualVersion: version });
+      }
+      expect(ids(await restarted.read("g"))).toEqual(ids(seen));
       // The caller retries the command: applied once either way.
       const retried = await restarted.append("g", 1, batch, "torn");
       expect(retried.duplicate).toBe(version === 4);
