@@ -1,7 +1,7 @@
 import type { Collection, Db, IndexDescription } from "mongodb";
 import { guardMongo } from "../../backends/mongo.ts";
 import type { Clock } from "../../platform/clock.ts";
-import { batchDocuments, batchOfHead, eventKey, lastOf, storedEvents, type Batch, type EventDocument } from "./event-documents-mongo.ts";
+import { batchDocuments, batchOfHead, lastOf, storedEvents, type Batch, type EventDocument } from "./event-documents-mongo.ts";
 import { MongoEventLog, isDuplicateKey, type CommandDocument } from "./event-log-mongo.ts";
 import {
   checkGameId,
