@@ -3,6 +3,7 @@ import { ValidationError } from "../errors.ts";
 import type { GraphQLContext, GraphQLModule } from "../graphql/graphql-module.ts";
 import { describeError } from "../http/errors.ts";
 import type { Logger } from "../log.ts";
+import { assertActsAs, authorize } from "../platform/auth-user.ts";
 import type { Clock } from "../platform/clock.ts";
 import { frameFromInput } from "./frame-input.ts";
 import { nodeIdOf, toSessionEvent, type SessionEvent } from "./session-event.ts";
@@ -118,7 +119,9 @@ export function sessionsGraphQL(deps: SessionsGraphQLDeps): GraphQLModule {
         async storeSessionEvent(_: unknown, { input }: { input: StoreSessionEventInput }, context: GraphQLContext) {
           try {
             const node = nodeIdOf(context.request.headers.get("x-node-id"));
-            const userId = input.userId ?? "";
+            const caller = authorize(context.identity, "any");
+            const userId = input.userId ?? (caller.via === "open" ? "" : caller.sub);
+            assertActsAs(context.identity, caller, [userId], "userId");
             const receivedAt = clock.now();
             const frame = frameFromInput(input.lobbySessionId, input.frameData, receivedAt);
             await ingestFrame(frame, { userId, node });
