@@ -8,6 +8,7 @@ import type { Config } from "./config.ts";
 import { createGraphQL, graphqlRoutes } from "./graphql/index.ts";
 import { Health } from "./health/index.ts";
 import { EventJournal, JournalMetrics, openJournal, type JournalingApi } from "./journal/index.ts";
+import { openAdmin } from "./admin/module.ts";
 import { openJournalEdges } from "./journal/module.ts";
 import type { Logger } from "./log.ts";
 import { openMatches } from "./matches/module.ts";
@@ -100,6 +101,7 @@ export async function startServer({ config, logger, clock = systemClock }: Start
     telemetry,
     openMatches(platform),
     await openSessions({ ...platform, subscriptions: telemetry.api.registry }),
+    openAdmin(platform, { reservedGroups: () => reservedGroups }),
   ];
 
   for (const module of modules) for (const check of module.checks ?? []) health.register(check);

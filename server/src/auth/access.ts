@@ -2,7 +2,17 @@ import { UnauthenticatedError, ValidationError } from "../errors.ts";
 import { ANONYMOUS, SCOPES, type AuthUser, type Identity, type Scope } from "../platform/auth-user.ts";
 import { systemClock, type Clock } from "../platform/clock.ts";
 import { requestToken, type Auth } from "./auth.ts";
-import { hashSecret, infoOf, isServerKey, newServerKey, parseServerKey, secretMatches, type ServerKeyInfo, type ServerKeyRecord, type ServerKeyStore } from "./server-keys.ts";
+import {
+  hashSecret,
+  infoOf,
+  isServerKey,
+  newServerKey,
+  parseServerKey,
+  secretMatches,
+  type ServerKeyInfo,
+  type ServerKeyRecord,
+  type ServerKeyStore,
+} from "./server-keys.ts";
 
 export interface AccessOptions {
   mode: "token" | "open";

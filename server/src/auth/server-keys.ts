@@ -42,7 +42,12 @@ const ID = /^[a-z0-9]{12}$/;
 
 /** A new key's id and secret, and its full text. */
 export function newServerKey(): { id: string; secret: string; key: string } {
-  const id = randomBytes(9).toString("base64url").toLowerCase().replace(/[^a-z0-9]/g, "0").slice(0, 12).padEnd(12, "0");
+  const id = randomBytes(9)
+    .toString("base64url")
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, "0")
+    .slice(0, 12)
+    .padEnd(12, "0");
   const secret = randomBytes(32).toString("base64url");
   return { id, secret, key: `${PREFIX}${id}_${secret}` };
 }

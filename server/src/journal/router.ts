@@ -1,9 +1,9 @@
 import { JOURNAL_STREAMS, PlayerActionInputSchema, PurchaseInputSchema, TelemetryInputSchema } from "@gamejournal/shared";
 import { z } from "zod";
 import type { FeedMetrics, LiveFeeds } from "../platform/live-feed/index.ts";
-import { assertActsAs, type AuthUser, type Identity } from "../platform/auth-user.ts";
+import { assertActsAs, principalOf, type AuthUser, type Identity } from "../platform/auth-user.ts";
 import { adminProcedure, readProcedure, router, scopedProcedure } from "../platform/rpc.ts";
-import { assertOpenGroup } from "./groups.ts";
+import { assertOpenGroup, assertRoomForGroup } from "./groups.ts";
 import type { JournalingApi } from "./event-journal.ts";
 import { isStreamId } from "./ids.ts";
 import {
@@ -28,31 +28,38 @@ export interface JournalRouterDeps {
 /** Appends need a credential; without `ingest`, only as oneself (see `assertActsAs`). */
 const appendProcedure = scopedProcedure("any");
 
-/** Checks an append's user against its caller; true, so it can lead an `&&`. */
-function actingAs(ctx: { identity: Identity; user: AuthUser }, userId: string): true {
+/** Checks an append's user against its caller (see `assertActsAs`). */
+function actingAs(ctx: { identity: Identity; user: AuthUser }, userId: string): void {
   assertActsAs(ctx.identity, ctx.user, [userId]);
-  return true;
 }
 
 /** The journal over tRPC: seed 000's three journaling calls, a batch append, reads, live follow and consumer groups. */
 export const journalRouter = ({ journal, feeds, followMetrics, reservedGroups = () => new Set() }: JournalRouterDeps) =>
   router({
-    playerAction: appendProcedure
-      .input(PlayerActionInputSchema)
-      .mutation(({ ctx, input: i }) => actingAs(ctx, i.user_id) && journal.journalPlayerAction(i.user_id, i.session_id, i.match_id, i.action, i.data, { key: i.key, ts: i.ts })),
+    playerAction: appendProcedure.input(PlayerActionInputSchema).mutation(({ ctx, input: i }) => {
+      actingAs(ctx, i.user_id);
+      return journal.journalPlayerAction(i.user_id, i.session_id, i.match_id, i.action, i.data, { key: i.key, ts: i.ts, principal: principalOf(ctx.user) });
+    }),
 
-    purchase: appendProcedure
-      .input(PurchaseInputSchema)
-      .mutation(({ ctx, input: i }) => actingAs(ctx, i.user_id) && journal.journalPurchase(i.user_id, i.session_id, i.purchase, { key: i.key, ts: i.ts })),
+    purchase: appendProcedure.input(PurchaseInputSchema).mutation(({ ctx, input: i }) => {
+      actingAs(ctx, i.user_id);
+      return journal.journalPurchase(i.user_id, i.session_id, i.purchase, { key: i.key, ts: i.ts, principal: principalOf(ctx.user) });
+    }),
 
-    telemetry: appendProcedure
-      .input(TelemetryInputSchema)
-      .mutation(({ ctx, input: i }) => actingAs(ctx, i.user_id) && journal.journalTelemetry(i.user_id, i.session_id, i.lobby_id, i.data, { key: i.key, ts: i.ts })),
+    telemetry: appendProcedure.input(TelemetryInputSchema).mutation(({ ctx, input: i }) => {
+      actingAs(ctx, i.user_id);
+      return journal.journalTelemetry(i.user_id, i.session_id, i.lobby_id, i.data, { key: i.key, ts: i.ts, principal: principalOf(ctx.user) });
+    }),
 
     /** Up to 1,000 events in one call and one round trip to Redis. */
     appendBatch: appendProcedure.input(AppendBatchInputSchema).mutation(({ ctx, input }) => {
-      assertActsAs(ctx.identity, ctx.user, input.events.map((e) => e.user_id), "user_id");
-      return journal.appendBatch(input.events);
+      assertActsAs(
+        ctx.identity,
+        ctx.user,
+        input.events.map((e) => e.user_id),
+        "user_id",
+      );
+      return journal.appendBatch(input.events, { principal: principalOf(ctx.user) });
     }),
 
     /** Entries in id order: `from` inclusive, or `after` exclusive to resume. */
@@ -91,22 +98,32 @@ export const journalRouter = ({ journal, feeds, followMetrics, reservedGroups = 
       return JOURNAL_STREAMS.map((stream, i) => infos[i] ?? { stream, length: 0, first_id: null, last_id: null, max_deleted_id: "0-0", groups: [] });
     }),
 
-    /** Consumer groups for remote consumers (XGROUP CREATE, XREADGROUP, XACK, XPENDING). */
+    /**
+     * Consumer groups for remote consumers (XGROUP CREATE, XREADGROUP, XACK,
+     * XPENDING): reading and listing pending need `read`, creating and
+     * acking `admin`; the built-in workers' groups are off limits, and a
+     * stream holds at most MAX_GROUPS_PER_STREAM groups.
+     */
     groups: router({
-      create: adminProcedure.input(CreateGroupInputSchema).mutation(async ({ input }) => ({
-        created: assertOpenGroup(input.group, reservedGroups()) && await journal.journal.createGroup(input.stream, input.group, input.start_id),
-      })),
-      read: readProcedure.input(GroupReadInputSchema).mutation(async ({ input, signal }) => ({
-        events: assertOpenGroup(input.group, reservedGroups()) && await journal.journal.readGroup(input.stream, input.group, input.consumer, {
+      create: adminProcedure.input(CreateGroupInputSchema).mutation(async ({ input }) => {
+        assertOpenGroup(input.group, reservedGroups());
+        await assertRoomForGroup(journal.journal, input.stream, input.group);
+        return { created: await journal.journal.createGroup(input.stream, input.group, input.start_id) };
+      }),
+      read: readProcedure.input(GroupReadInputSchema).mutation(async ({ input, signal }) => {
+        assertOpenGroup(input.group, reservedGroups());
+        const events = await journal.journal.readGroup(input.stream, input.group, input.consumer, {
           count: input.count,
           blockMs: input.block_ms,
           id: input.id,
           ...(signal ? { signal } : {}),
-        }),
-      })),
-      ack: adminProcedure.input(AckInputSchema).mutation(async ({ input }) => ({
-        acked: assertOpenGroup(input.group, reservedGroups()) && await journal.journal.ack(input.stream, input.group, input.ids),
-      })),
+        });
+        return { events };
+      }),
+      ack: adminProcedure.input(AckInputSchema).mutation(async ({ input }) => {
+        assertOpenGroup(input.group, reservedGroups());
+        return { acked: await journal.journal.ack(input.stream, input.group, input.ids) };
+      }),
       pending: readProcedure.input(GroupRefSchema).query(({ input }) => journal.journal.pending(input.stream, input.group)),
     }),
   });

@@ -4,7 +4,7 @@ import { bodyLimit } from "hono/body-limit";
 import { TooLargeError, ValidationError } from "../errors.ts";
 import { identityOf, need } from "../http/access.ts";
 import { jsonBody, parseOneOrMany, parseWith } from "../http/validate.ts";
-import { assertActsAs } from "../platform/auth-user.ts";
+import { assertActsAs, principalOf } from "../platform/auth-user.ts";
 import { feedSse, type FeedMetrics, type LiveFeeds } from "../platform/live-feed/index.ts";
 import type { JournalingApi } from "./event-journal.ts";
 import { isStreamId } from "./ids.ts";
@@ -38,6 +38,7 @@ export function journalRoutes({ journal, feeds, followMetrics }: JournalRoutesDe
     return c.json(
       await journal.appendBatch(
         actions.map((a) => ({ stream: "events:player_actions", type: a.action, user_id: a.user_id, session_id: a.session_id, match_id: a.match_id, data: a.data, key: a.key, ts: a.ts })),
+        { principal: principalOf(c.get("user")) },
       ),
     );
   });
@@ -48,6 +49,7 @@ export function journalRoutes({ journal, feeds, followMetrics }: JournalRoutesDe
     return c.json(
       await journal.appendBatch(
         purchases.map((p) => ({ stream: "events:purchases", type: "purchase", user_id: p.user_id, session_id: p.session_id, data: p.purchase, key: p.key, ts: p.ts })),
+        { principal: principalOf(c.get("user")) },
       ),
     );
   });
@@ -58,6 +60,7 @@ export function journalRoutes({ journal, feeds, followMetrics }: JournalRoutesDe
     return c.json(
       await journal.appendBatch(
         items.map((t) => ({ stream: "events:rtapi", type: "telemetry", user_id: t.user_id, session_id: t.session_id, lobby_id: t.lobby_id, data: t.data, key: t.key, ts: t.ts })),
+        { principal: principalOf(c.get("user")) },
       ),
     );
   });

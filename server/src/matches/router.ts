@@ -1,5 +1,6 @@
 import { MatchListFields, MatchListPlayerSchema } from "@gamejournal/shared";
 import { z } from "zod";
+import { principalOf } from "../platform/auth-user.ts";
 import { readProcedure, router, scopedProcedure } from "../platform/rpc.ts";
 import type { MatchesApi } from "./api.ts";
 
@@ -14,7 +15,7 @@ export const matchesRouter = (matches: MatchesApi) =>
     list: readProcedure.input(z.object({ playerId: MatchListPlayerSchema.optional(), ...MatchListFields })).query(({ input }) => matches.list(input)),
 
     /** Ends a match now (the summary follows from the journal). Requires a token. */
-    end: scopedProcedure("ingest", { credential: true }).input(z.object({ matchId })).mutation(({ ctx, input }) => matches.end(input.matchId, ctx.user.sub)),
+    end: scopedProcedure("ingest", { credential: true }).input(z.object({ matchId })).mutation(({ ctx, input }) => matches.end(input.matchId, ctx.user.sub, { principal: principalOf(ctx.user) })),
   });
 
 export type MatchesRouter = ReturnType<typeof matchesRouter>;

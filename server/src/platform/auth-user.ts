@@ -80,3 +80,8 @@ export function assertActsAs(identity: Identity, user: AuthUser, userIds: Readon
   const where = userIds.length > 1 ? `${field} of event [${other}]` : field;
   throw new ForbiddenError(`${where} must be the credential's own subject "${user.sub}" without the "ingest" scope (got "${userIds[other] ?? ""}")`);
 }
+
+/** The namespace of a caller's idempotency keys: its subject; none for the anonymous caller of AUTH_MODE=open. */
+export function principalOf(user: AuthUser | null | undefined): string | undefined {
+  return user && user.via !== "open" ? user.sub : undefined;
+}

@@ -1,6 +1,6 @@
 import { DEFAULT_NODE, isNodeId, isUuid, parseMatchId, toMatchId } from "@gamejournal/shared";
 import { z } from "zod";
-import { assertActsAs } from "../platform/auth-user.ts";
+import { assertActsAs, principalOf } from "../platform/auth-user.ts";
 import { authedProcedure, readProcedure, router } from "../platform/rpc.ts";
 import type { UncheckedFrameIngest } from "./ingest.ts";
 import type { SessionEvent } from "./session-event.ts";
@@ -83,7 +83,8 @@ export const sessionsRouter = ({ store, ingest }: { store: SessionEventStore; in
       .mutation(({ ctx, input }) => {
         const userId = input.user_id ?? ctx.user.sub;
         assertActsAs(ctx.identity, ctx.user, [userId]);
-        return ingest.parseAndIngest(input.frames, { node: input.node_id ?? DEFAULT_NODE, userId });
+        const principal = principalOf(ctx.user);
+        return ingest.parseAndIngest(input.frames, { node: input.node_id ?? DEFAULT_NODE, userId, ...(principal ? { principal } : {}) });
       }),
   });
 

@@ -1,5 +1,5 @@
 import { ValidationError } from "../errors.ts";
-import { assertActsAs, authorize, type Identity } from "../platform/auth-user.ts";
+import { assertActsAs, authorize, principalOf, type Identity } from "../platform/auth-user.ts";
 import type { FrameSender } from "./ingest.ts";
 import { nodeIdOf } from "./session-event.ts";
 
@@ -23,7 +23,8 @@ export function senderOf(req: Request, identity: Identity, { requireToken }: Sen
   const user = authorize(identity, "any", { credential: requireToken });
   const userId = headerUser ?? (user.via === "open" ? "" : user.sub);
   assertActsAs(identity, user, [userId], "X-User-ID");
-  return { node, userId };
+  const principal = principalOf(user);
+  return { node, userId, ...(principal ? { principal } : {}) };
 }
 
 /** An `X-User-ID` value, trimmed; undefined when absent or blank. */

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { ingestProcedure, readProcedure, router } from "../platform/rpc.ts";
 import { SUBSCRIPTION_STREAM_MODE } from "./registry.ts";
 import type { TelemetryApi } from "./telemetry.ts";
-import type { AuthUser } from "../platform/auth-user.ts";
+import { principalOf, type AuthUser } from "../platform/auth-user.ts";
 
 /** A credential's subject; none for the anonymous caller of AUTH_MODE=open. */
 const subjectOf = (user: AuthUser): string | undefined => (user.via === "open" ? undefined : user.sub);
@@ -23,11 +23,12 @@ export const telemetryRouter = (telemetry: TelemetryApi) =>
           key: z.string().min(1).max(256).optional(),
         }),
       )
-      .mutation(({ input }) =>
+      .mutation(({ ctx, input }) =>
         telemetry.broadcast(input.lobbyId, input.data, {
           ...(input.userId ? { userId: input.userId } : {}),
           ...(input.sessionId ? { sessionId: input.sessionId } : {}),
           ...(input.key ? { key: input.key } : {}),
+          principal: principalOf(ctx.user),
         }),
       ),
 

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { NotFoundError, UnauthenticatedError } from "../errors.ts";
 import { identityOf, need } from "../http/access.ts";
 import { jsonBody, parseWith } from "../http/validate.ts";
-import { assertActsAs } from "../platform/auth-user.ts";
+import { assertActsAs, principalOf } from "../platform/auth-user.ts";
 import type { TelemetryApi } from "./telemetry.ts";
 
 const LobbyBodySchema = z.object({ lobby_id: z.string({ error: "lobby_id is required" }).min(1, "lobby_id must not be empty").max(256) });
@@ -54,7 +54,10 @@ export function telemetryRoutes(telemetry: TelemetryApi): Hono {
     const userId = c.req.header("X-User-ID")?.trim();
     const sessionId = c.req.header("X-Session-ID")?.trim();
     const key = c.req.header("Idempotency-Key")?.trim();
-    return c.json(await telemetry.broadcast(lobby_id, data, { ...(userId ? { userId } : {}), ...(sessionId ? { sessionId } : {}), ...(key ? { key } : {}) }));
+    const principal = principalOf(c.get("user"));
+    return c.json(
+      await telemetry.broadcast(lobby_id, data, { ...(userId ? { userId } : {}), ...(sessionId ? { sessionId } : {}), ...(key ? { key } : {}), ...(principal ? { principal } : {}) }),
+    );
   });
 
   return app;
