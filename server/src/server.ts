@@ -1,7 +1,7 @@
 import type { Server } from "bun";
 import { createApp } from "./app.ts";
 import { Access } from "./auth/access.ts";
-import { createAuth, resolveSecret, type Auth } from "./auth/index.ts";
+import { createAuth, secretOf, type Auth } from "./auth/index.ts";
 import { openServerKeyStore } from "./auth/server-keys-open.ts";
 import { openBackends, redisReady } from "./backends/index.ts";
 import type { Config } from "./config.ts";
@@ -42,8 +42,15 @@ export interface Services {
 export interface RunningServer {
   /** `http://host:port`, with the port actually bound. */
   readonly url: string;
+  /**
+   * On the first start in AUTH_MODE=token (the secret was just generated in
+   * DATA_DIR): an admin token, for the operator to see once.
+   */
+  readonly firstStartAdminToken?: string;
   readonly port: number;
   readonly services: Services;
+  /** Every REST route the app serves (method and path pattern), and every WebSocket endpoint's paths. */
+  readonly surface: { routes: ReadonlyArray<{ method: string; path: string }>; sockets: readonly string[]; procedures: readonly string[] };
   /**
    * Graceful shutdown: stops accepting, ends live feeds, closes WebSockets
    * (1001), waits for in-flight requests up to the configured timeout, then
@@ -86,7 +93,8 @@ export async function startServer({ config, logger, clock = systemClock }: Start
 
   const health = new Health(backends.kind, VERSION, clock);
   for (const check of backends.checks) health.register(check.name === "redis" && opened.check ? opened.check : check);
-  const auth = createAuth(resolveSecret(config.jwtSecret, config.dataDir), { clock, maxTtlSeconds: config.auth.maxTokenTtlSeconds });
+  const secret = secretOf(config.jwtSecret, config.dataDir);
+  const auth = createAuth(secret.secret, { clock, maxTtlSeconds: config.auth.maxTokenTtlSeconds });
   const keys = openServerKeyStore(backends);
   await keys.init().catch((error: Error) => logger.warn({ err: error.message }, "server keys unavailable at start-up; key credentials are refused until the store is back"));
   const access = new Access({ mode: config.auth.mode, auth, keys, clock });
@@ -176,9 +184,20 @@ export async function startServer({ config, logger, clock = systemClock }: Start
     domains: new Map(modules.map((m) => [m.name, m.api])),
   };
 
+  const firstStartAdminToken =
+    secret.generated && config.auth.mode === "token"
+      ? await auth.sign("admin", { scopes: ["admin"], ttlSeconds: config.auth.maxTokenTtlSeconds })
+      : undefined;
+
   let stopping: Promise<void> | undefined;
   return {
     url,
+    ...(firstStartAdminToken ? { firstStartAdminToken } : {}),
+    surface: {
+      routes: app.routes.filter((r) => r.method !== "ALL").map((r) => ({ method: r.method, path: r.path })),
+      sockets: [...endpointByPath.keys()],
+      procedures: Object.keys(appRouter._def.procedures),
+    },
     port: server.port!,
     services,
     stop() {

@@ -17,10 +17,11 @@ export function parseTtl(text: string): number {
 
 /** `ingest,read` → the scopes; InvalidArgumentError naming the unknown ones. */
 export function parseScopes(text: string): Scope[] {
+  const allowed = SCOPES.filter((s) => s !== "player");
   const names = text.split(/[\s,]+/).filter(Boolean);
-  const unknown = names.filter((name) => !(SCOPES as readonly string[]).includes(name));
+  const unknown = names.filter((name) => !(allowed as readonly string[]).includes(name));
   if (names.length === 0 || unknown.length > 0) {
-    throw new InvalidArgumentError(`expected one or more of ${SCOPES.join(", ")} separated by commas${unknown.length ? `, got "${unknown.join(", ")}"` : ""}`);
+    throw new InvalidArgumentError(`expected one or more of ${allowed.join(", ")} separated by commas${unknown.length ? `, got "${unknown.join(", ")}"` : ""}`);
   }
   return scopesOf(names);
 }
