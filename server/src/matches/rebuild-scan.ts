@@ -10,9 +10,13 @@ import type { Clock } from "../platform/clock.ts";
  *
  * 1. The end is fixed at the start: each stream is read up to the last id it
  *    had then. Entries appended later are the live workers' business.
- * 2. Several streams are merged into one sequence in id order (ids begin
- *    with their append time in ms), which is the order a fold of one match
- *    across `events:rtapi` and `events:player_actions` follows.
+ * 2. Several streams are merged into one sequence, each stream in its own id
+ *    order: across streams, by the time in the id (the append time in ms);
+ *    in the same millisecond, two entries of one match (`match_id`) by the
+ *    event's own time (`ts`), anything else in the order the streams were
+ *    given. That is the order a clean fold of one match across
+ *    `events:rtapi` and `events:player_actions` follows (ids of different
+ *    streams appended in the same millisecond do not say which came first).
  * 3. `whole` says whether the read can see every entry ever appended: no
  *    start was given and no stream has been trimmed (`max_deleted_id`).
  *    When it is false, a derived document may depend on entries the read
@@ -42,6 +46,13 @@ export interface Scan {
   batches(): AsyncGenerator<ScannedEntry[]>;
   /** Entries read so far, their rate, and how far behind the start's last entry the read is. */
   progress(): Pick<RebuildProgress, "entries" | "entries_per_second" | "lag_ms">;
+}
+
+/** Whether `a` (of a later stream in the list) goes before `b` in the merged order (point 2). */
+function before(a: JournalEntry, b: JournalEntry): boolean {
+  const byMs = parseId(a.id).ms - parseId(b.id).ms;
+  if (byMs !== 0) return byMs < 0;
+  return a.match_id !== undefined && a.match_id === b.match_id && typeof a.ts === "number" && typeof b.ts === "number" && a.ts < b.ts;
 }
 
 /** Opens a scan of `streams` (streams that do not exist are left out). */
@@ -82,7 +93,7 @@ export async function openScan({ journal, streams, clock, from, pageSize = 500, 
             if (!c.done) blocked = true;
             continue;
           }
-          if (!next || compareIds(c.buffer[0]!.id, next.buffer[0]!.id) < 0) next = c;
+          if (!next || before(c.buffer[0]!, next.buffer[0]!)) next = c;
         }
         if (blocked || !next) break;
         batch.push({ stream: next.stream, entry: next.buffer.shift()! });
