@@ -141,7 +141,7 @@ for (const [name, makeFixture] of REBUILD_BACKENDS) {
       // From the middle of `before`: its summary starts before the read, so it is left as it is.
       const progress = await rebuild({ from: beforeEntries[3]![1].id });
       expect(counts(progress)).toEqual({ matches: 3, changed: 1, unchanged: 0, skipped: { open: 0, partial: 2 } });
-      expect(await stores.summaries.get(after.matchId)).toEqual(original.after);
+      expect(await stores.summaries.get(after.matchId)).toEqual(original.after!);
       expect((await stores.summaries.get(before.matchId))!.duration_seconds).toBe(999);
       expect(await stores.summaries.get(unseen.matchId)).toBeNull();
       expect(unseenEntries.length).toBeGreaterThan(0);
