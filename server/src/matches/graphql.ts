@@ -34,7 +34,7 @@ const TYPE_DEFS = /* GraphQL */ `
     at: Time!
     team: String!
     scorer: String!
-    "The scorer's player id, \"\" when no player of that name was seen."
+    "The scorer's player id; empty when no player of that name was seen."
     scorer_id: String!
     assist: String!
     assist_id: String!
