@@ -382,7 +382,15 @@ export const RebuildRequestSchema = z
     match_id: z.string().min(1).max(300).optional(),
   })
   .refine((r) => r.from === undefined || r.since === undefined, { message: "give from or since, not both", path: ["since"] });
-export type RebuildRequest = z.infer<typeof RebuildRequestSchema>;
+/** A plain interface (checked against the schema), so the client's published types do not depend on zod. */
+export interface RebuildRequest {
+  target: RebuildTarget;
+  from?: string | undefined;
+  since?: string | undefined;
+  match_id?: string | undefined;
+}
+const _rebuildRequestMatchesSchema: Same<RebuildRequest, z.infer<typeof RebuildRequestSchema>> = true;
+void _rebuildRequestMatchesSchema;
 
 /** Where a rebuild stands. */
 export interface RebuildProgress {
