@@ -132,5 +132,20 @@ for (const [name, deploy] of DEPLOYMENTS) {
         await closeClient(admin);
       }
     });
+
+    test("with AUTH_MODE=token, rebuilding needs the admin scope and the queries the read scope", async () => {
+      await using deployment = await deploy();
+      await using server = await startTestServer({ ...deployment.env, AUTH_MODE: "token" });
+      const as = async (scopes: Array<"read" | "admin" | "ingest">) => ({ authorization: `Bearer ${await server.services.auth.sign("ops", { scopes })}` });
+      const rebuild = async (headers: Record<string, string>) =>
+        (await fetch(`${server.url}/v1/admin/rebuild`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ target: "matches" }) })).status;
+      expect(await rebuild(await as(["read", "ingest"]))).toBe(403);
+      expect(await rebuild(await as(["admin"]))).toBe(202);
+      const abandons = async (headers: Record<string, string>) => (await fetch(`${server.url}/v1/abandons`, { headers })).status;
+      expect(await abandons({})).toBe(401);
+      expect(await abandons(await as(["ingest"]))).toBe(403);
+      expect(await abandons(await as(["read"]))).toBe(200);
+      expect((await fetch(`${server.url}/v1/players/1001/matches`, { headers: await as(["read"]) })).status).toBe(200);
+    });
   });
 }
