@@ -83,6 +83,13 @@ export interface MatchAggregate {
   play_started_at: number | null;
   /** Ids of the players in the match (an open presence) when it ended; null until it ends. */
   present_at_end: string[] | null;
+  /**
+   * The sender (journal `user_id`, "" for none) of the match's first frame:
+   * only its frames can end the match (a `match_ended` event, `post_match`),
+   * so another sender cannot end someone else's match with a forged frame.
+   * null until the first frame (or in a checkpoint written before it existed).
+   */
+  reporter?: string | null;
 }
 
 /** A goal as the fold keeps it: `Goal` with its time in epoch ms. */

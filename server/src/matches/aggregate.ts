@@ -98,6 +98,7 @@ export function emptyAggregate(matchId: string, { labels = {} }: { labels?: Labe
     game_winner: null,
     play_started_at: null,
     present_at_end: null,
+    reporter: null,
   };
 }
 
@@ -160,8 +161,11 @@ export function applyFrame(agg: MatchAggregate, frame: Frame, meta: EntryMeta, d
     }
     leave(next, (id) => leaving.has(id), at);
     observeScoreboard(next, session.blue_round_score, session.orange_round_score);
+    // Only the match's own sender ends it from a frame (see MatchAggregate.reporter).
+    const sender = meta.user_id ?? "";
+    next.reporter ??= sender;
     const reason = frameEndReason(frame);
-    if (reason) finish(next, reason, at);
+    if (reason && sender === next.reporter) finish(next, reason, at);
   });
 }
 
