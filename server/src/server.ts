@@ -8,6 +8,7 @@ import { Health } from "./health/index.ts";
 import { EventJournal, JournalMetrics, openJournal, type JournalingApi } from "./journal/index.ts";
 import { openJournalEdges } from "./journal/module.ts";
 import type { Logger } from "./log.ts";
+import { openLobby } from "./lobby/module.ts";
 import { openMatches } from "./matches/module.ts";
 import { createMetrics } from "./metrics/index.ts";
 import { systemClock, type Clock } from "./platform/clock.ts";
@@ -91,6 +92,7 @@ export async function startServer({ config, logger, clock = systemClock }: Start
     telemetry,
     openMatches(platform),
     await openSessions({ ...platform, subscriptions: telemetry.api.registry }),
+    openLobby(platform),
   ];
 
   for (const module of modules) for (const check of module.checks ?? []) health.register(check);
