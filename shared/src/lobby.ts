@@ -53,7 +53,13 @@ export const RuntimeSnapshotSchema = z.object({
   /** When the lobby wrote this snapshot. */
   updated_at: isoTime,
 });
-export type RuntimeSnapshot = z.infer<typeof RuntimeSnapshotSchema>;
+/** Declared as plain interfaces (checked against the schemas) so the client's published types do not depend on zod. */
+export interface RuntimeSnapshot {
+  current_turn: number;
+  runtime_status: string;
+  engine_health_summary: string;
+  updated_at: string;
+}
 
 export const GameRecordSchema = z.object({
   game_id: z.string(),
@@ -74,7 +80,21 @@ export const GameRecordSchema = z.object({
   /** When the game entered `finished` (the Game Master's `finished_at_ms` when it sent one). */
   finished_at: isoTime.nullable(),
 });
-export type GameRecord = z.infer<typeof GameRecordSchema>;
+export interface GameRecord {
+  game_id: string;
+  name: string;
+  owner_id: string | null;
+  type: GameType;
+  min_players: number;
+  max_players: number;
+  status: GameStatus;
+  runtime_snapshot: RuntimeSnapshot | null;
+  members: string[];
+  created_at: string;
+  updated_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
 
 export interface GameRecordPage {
   items: GameRecord[];
@@ -84,7 +104,18 @@ export interface GameRecordPage {
 
 /** One player's counters as the Game Master reports them each turn. */
 export const ObservedStatsSchema = z.object({ planets: count, population: count, ships_built: count });
-export type ObservedStats = z.infer<typeof ObservedStatsSchema>;
+export interface ObservedStats {
+  planets: number;
+  population: number;
+  ships_built: number;
+}
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const _schemasMatch: [
+  Same<RuntimeSnapshot, z.infer<typeof RuntimeSnapshotSchema>>,
+  Same<GameRecord, z.infer<typeof GameRecordSchema>>,
+  Same<ObservedStats, z.infer<typeof ObservedStatsSchema>>,
+] = [true, true, true];
+void _schemasMatch;
 
 export interface PlayerStatsAggregate {
   user_id: string;
