@@ -84,7 +84,7 @@ describe("gamejournal agent stream and gamejournal token, as commands, against a
     });
     expect(await tokenProc.exited).toBe(0);
     const token = (await new Response(tokenProc.stdout).text()).trim();
-    expect(await server.services.auth.verify(token)).toEqual({ sub: "cli-agent" });
+    expect(await server.services.auth.verify(token)).toMatchObject({ sub: "cli-agent", scopes: ["ingest"], via: "token" });
     const claims = JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString()) as { iat: number; exp: number };
     expect(claims.exp - claims.iat).toBe(600);
 

@@ -4,6 +4,7 @@ import { Hono } from "hono";
 import { cuttableStream } from "./http/cuttable-stream.ts";
 import { httpMetrics } from "./http/metrics-middleware.ts";
 import { errorResponse } from "./http/respond.ts";
+import type { Access } from "./auth/access.ts";
 import type { Logger } from "./log.ts";
 import type { Metrics } from "./metrics/index.ts";
 import type { HealthReport } from "./health/index.ts";
@@ -11,6 +12,8 @@ import type { AppRouter, CreateContext } from "./trpc/index.ts";
 
 export interface AppDeps {
   health: { report(): Promise<HealthReport> };
+  /** Identifies every request's caller once (`c.get("identity")`); routes then `need` a scope. */
+  access: Access;
   metrics: Metrics;
   logger: Logger;
   router: AppRouter;
@@ -24,9 +27,13 @@ export interface AppDeps {
  * (batched queries and mutations, SSE subscriptions), and the domains' REST
  * routes. WebSocket upgrades are handled before this app (see server.ts).
  */
-export function createApp({ health, metrics, logger, router, createContext, routes = [] }: AppDeps): Hono {
+export function createApp({ health, metrics, logger, access, router, createContext, routes = [] }: AppDeps): Hono {
   const app = new Hono();
   app.use(httpMetrics(metrics));
+  app.use(async function identifyCaller(c, next) {
+    c.set("identity", await access.identify(c.req.raw));
+    await next();
+  });
 
   app.get("/health", async (c) => c.json(await health.report()));
 
@@ -43,7 +50,7 @@ export function createApp({ health, metrics, logger, router, createContext, rout
       req: c.req.raw,
       router,
       createContext: ({ req, info }) =>
-        createContext({ req, connectionParams: info.connectionParams, transport: "http", disconnect: (reason) => cut?.(reason) }),
+        createContext({ req, connectionParams: info.connectionParams, transport: "http", disconnect: (reason) => cut?.(reason), ...(info.connectionParams?.token ? {} : { identity: c.get("identity") }) }),
       onError({ error, path }) {
         if (error.code === "INTERNAL_SERVER_ERROR") logger.error({ err: error.cause ?? error, path }, "trpc procedure failed");
       },

@@ -66,8 +66,12 @@ const envSchema = z.object({
   VRML_REDIS_URI: url(["redis:", "rediss:"]).optional(),
   /** Where the embedded databases, the spool and the generated JWT secret live. */
   DATA_DIR: z.string().min(1).default("./data"),
-  /** HS256 secret for `/v3/stream` tokens; unset: generated once and kept in DATA_DIR. */
+  /** HS256 secret for tokens; unset: generated once and kept in DATA_DIR. */
   JWT_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+  /** `token`: every write and non-public read needs a credential with the right scope; `open`: no scopes (a private network). */
+  AUTH_MODE: z.enum(["token", "open"], { error: 'must be "token" or "open"' }).default("token"),
+  /** Longest lifetime a token may have, in seconds; longer tokens are refused. */
+  TOKEN_MAX_TTL_SECONDS: positiveInt.default(30 * 86_400),
   /** pino log level. */
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
   /** Seconds a graceful shutdown may take before connections are dropped. */
@@ -107,6 +111,7 @@ export interface Config {
   redisUri: string | undefined;
   dataDir: string;
   jwtSecret: string | undefined;
+  auth: { mode: "token" | "open"; maxTokenTtlSeconds: number };
   logLevel: LogLevel;
   shutdownTimeoutMs: number;
   journal: { idempotencyWindowMs: number; maxEventBytes: number; maxBatch: number };
@@ -147,6 +152,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     redisUri: e.JOURNAL_REDIS_URI ?? e.VRML_REDIS_URI,
     dataDir: e.DATA_DIR,
     jwtSecret: e.JWT_SECRET,
+    auth: { mode: e.AUTH_MODE, maxTokenTtlSeconds: e.TOKEN_MAX_TTL_SECONDS },
     logLevel: e.LOG_LEVEL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,
     journal: {
@@ -175,6 +181,8 @@ export const CONFIG_VARIABLES: ReadonlyArray<[string, string]> = [
   ["JOURNAL_REDIS_URI", "Redis URI for the journal and fanout (falls back to VRML_REDIS_URI; unset: embedded SQLite)"],
   ["DATA_DIR", "directory for embedded data, the spool and the generated JWT secret (default ./data)"],
   ["JWT_SECRET", "HS256 secret for tokens (unset: generated once, kept in DATA_DIR)"],
+  ["AUTH_MODE", "token (default): credentials with scopes on every write and non-public read; open: none (private network)"],
+  ["TOKEN_MAX_TTL_SECONDS", "longest lifetime a token may have; longer ones are refused (default 2592000, 30 days)"],
   ["LOG_LEVEL", "trace, debug, info, warn, error, fatal or silent (default info)"],
   ["SHUTDOWN_TIMEOUT_SECONDS", "how long a graceful shutdown may take (default 4)"],
   ["JOURNAL_IDEMPOTENCY_WINDOW_SECONDS", "how long an idempotency key is remembered (default 86400)"],

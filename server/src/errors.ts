@@ -49,6 +49,13 @@ export class UnauthenticatedError extends GameJournalError {
   }
 }
 
+/** A credential that may not do what was asked (it lacks the scope, or it is another player's seat). */
+export class ForbiddenError extends GameJournalError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("FORBIDDEN", message, options);
+  }
+}
+
 export class TooLargeError extends GameJournalError {
   constructor(message: string, options?: { cause?: unknown }) {
     super("TOO_LARGE", message, options);

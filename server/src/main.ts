@@ -1,7 +1,7 @@
 #!/usr/bin/env bun
 import { Command, CommanderError } from "commander";
 import { agentCommand } from "./agent/index.ts";
-import { tokenCommand } from "./auth/index.ts";
+import { keyCommand, tokenCommand } from "./auth/index.ts";
 import { CONFIG_VARIABLES, ConfigError, loadConfig } from "./config.ts";
 import { createLogger } from "./log.ts";
 import { startServer } from "./server.ts";
@@ -28,6 +28,7 @@ export function buildCli(): Command {
 
   program.addCommand(agentCommand());
   program.addCommand(tokenCommand());
+  program.addCommand(keyCommand());
 
   return program;
 }
@@ -45,6 +46,13 @@ async function serve(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   const server = await startServer({ config, logger });
+  if (server.firstStartAdminToken) {
+    process.stderr.write(
+      `\ngamejournal: first start, with a new secret in ${config.dataDir}/jwt-secret. Writes and reads need a token (AUTH_MODE=token).\n` +
+        `An admin token, valid ${Math.round(config.auth.maxTokenTtlSeconds / 86_400)} days, shown this once (more: gamejournal token --scope admin|ingest|read):\n\n` +
+        `${server.firstStartAdminToken}\n\n`,
+    );
+  }
   const onSignal = (signal: string) => {
     logger.info({ signal }, "signal received");
     void server.stop().then(
@@ -60,11 +68,19 @@ async function serve(): Promise<void> {
 }
 
 export async function main(argv: string[]): Promise<void> {
-  const program = buildCli().exitOverride();
+  const program = buildCli();
+  // Every command, however deep, throws instead of exiting, so the exit code is decided below.
+  const override = (command: Command): void => {
+    command.exitOverride();
+    command.commands.forEach(override);
+  };
+  override(program);
   try {
     await program.parseAsync(argv);
   } catch (error) {
-    if (error instanceof CommanderError) process.exit(error.exitCode);
+    // Usage errors (a bad or missing flag or argument) exit 2, as a bad configuration does; a command's
+    // own failure keeps the code it chose; --help and --version exit 0.
+    if (error instanceof CommanderError) process.exit(error.code === "commander.error" || error.exitCode === 0 ? error.exitCode : 2);
     throw error;
   }
 }

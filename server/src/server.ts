@@ -1,11 +1,14 @@
 import type { Server } from "bun";
 import { createApp } from "./app.ts";
-import { createAuth, resolveSecret, type Auth } from "./auth/index.ts";
+import { Access } from "./auth/access.ts";
+import { createAuth, secretOf, type Auth } from "./auth/index.ts";
+import { openServerKeyStore } from "./auth/server-keys-open.ts";
 import { openBackends, redisReady } from "./backends/index.ts";
 import type { Config } from "./config.ts";
 import { createGraphQL, graphqlRoutes } from "./graphql/index.ts";
 import { Health } from "./health/index.ts";
 import { EventJournal, JournalMetrics, openJournal, type JournalingApi } from "./journal/index.ts";
+import { openAdmin } from "./admin/module.ts";
 import { openJournalEdges } from "./journal/module.ts";
 import type { Logger } from "./log.ts";
 import { openLobby } from "./lobby/module.ts";
@@ -26,6 +29,8 @@ import { WorkerRunner } from "./workers/index.ts";
 /** What the running server lends in-process callers and tests: the domains' APIs. */
 export interface Services {
   readonly auth: Auth;
+  /** Identifies requests and manages server keys. */
+  readonly access: Access;
   readonly clock: Clock;
   /** Seed 000's journaling API; `.journal` is the journal port itself. */
   readonly journal: JournalingApi;
@@ -38,8 +43,15 @@ export interface Services {
 export interface RunningServer {
   /** `http://host:port`, with the port actually bound. */
   readonly url: string;
+  /**
+   * On the first start in AUTH_MODE=token (the secret was just generated in
+   * DATA_DIR): an admin token, for the operator to see once.
+   */
+  readonly firstStartAdminToken?: string;
   readonly port: number;
   readonly services: Services;
+  /** Every REST route the app serves (method and path pattern), and every WebSocket endpoint's paths. */
+  readonly surface: { routes: ReadonlyArray<{ method: string; path: string }>; sockets: readonly string[]; procedures: readonly string[] };
   /**
    * Graceful shutdown: stops accepting, ends live feeds, closes WebSockets
    * (1001), waits for in-flight requests up to the configured timeout, then
@@ -82,25 +94,33 @@ export async function startServer({ config, logger, clock = systemClock }: Start
 
   const health = new Health(backends.kind, VERSION, clock);
   for (const check of backends.checks) health.register(check.name === "redis" && opened.check ? opened.check : check);
-  const auth = createAuth(resolveSecret(config.jwtSecret, config.dataDir), clock);
-  const platform: PlatformDeps = { backends, config, journal, feeds, auth, clock, logger, metrics, shutdown: shutdown.signal };
+  const secret = secretOf(config.jwtSecret, config.dataDir);
+  const auth = createAuth(secret.secret, { clock, maxTtlSeconds: config.auth.maxTokenTtlSeconds });
+  const keys = openServerKeyStore(backends);
+  await keys.init().catch((error: Error) => logger.warn({ err: error.message }, "server keys unavailable at start-up; key credentials are refused until the store is back"));
+  const access = new Access({ mode: config.auth.mode, auth, keys, clock });
+  const platform: PlatformDeps = { backends, config, journal, feeds, auth, access, clock, logger, metrics, shutdown: shutdown.signal };
 
   const telemetry = openTelemetry(platform);
+  // Filled once the modules are open: their workers' groups are off limits to API clients.
+  const reservedGroups = new Set<string>();
   const modules: DomainModule[] = [
     openSystem({ health, clock, shutdown: shutdown.signal }),
-    openJournalEdges(platform),
+    openJournalEdges(platform, { reservedGroups: () => reservedGroups }),
     telemetry,
     openMatches(platform),
     await openSessions({ ...platform, subscriptions: telemetry.api.registry }),
+    openAdmin(platform, { reservedGroups: () => reservedGroups }),
     openLobby(platform),
   ];
 
   for (const module of modules) for (const check of module.checks ?? []) health.register(check);
-  const createContext = createContextFactory(auth);
+  for (const module of modules) for (const worker of module.workers ?? []) reservedGroups.add(worker.group);
+  const createContext = createContextFactory(access);
   const appRouter = composeRouter(modules);
   const graphql = createGraphQL({ health, logger, modules: modules.flatMap((m) => (m.graphql ? [m.graphql] : [])) });
   const routes = [...modules.flatMap((m) => m.routes ?? []), graphqlRoutes(graphql)];
-  const app = createApp({ health, metrics, logger, router: appRouter, createContext, routes });
+  const app = createApp({ health, metrics, logger, access, router: appRouter, createContext, routes });
   const endpoints: SocketEndpoint<unknown>[] = [createTrpcWsHandler({ router: appRouter, createContext, logger }), ...modules.flatMap((m) => m.sockets ?? [])];
   const endpointByPath = new Map(endpoints.flatMap((endpoint) => endpoint.paths.map((path) => [path, endpoint] as const)));
   const workers = new WorkerRunner({ journal: opened.journal, logger, clock });
@@ -159,15 +179,27 @@ export async function startServer({ config, logger, clock = systemClock }: Start
 
   const services: Services = {
     auth,
+    access,
     clock,
     journal,
     telemetry: telemetry.api,
     domains: new Map(modules.map((m) => [m.name, m.api])),
   };
 
+  const firstStartAdminToken =
+    secret.generated && config.auth.mode === "token"
+      ? await auth.sign("admin", { scopes: ["admin"], ttlSeconds: config.auth.maxTokenTtlSeconds })
+      : undefined;
+
   let stopping: Promise<void> | undefined;
   return {
     url,
+    ...(firstStartAdminToken ? { firstStartAdminToken } : {}),
+    surface: {
+      routes: app.routes.filter((r) => r.method !== "ALL").map((r) => ({ method: r.method, path: r.path })),
+      sockets: [...endpointByPath.keys()],
+      procedures: Object.keys(appRouter._def.procedures),
+    },
     port: server.port!,
     services,
     stop() {

@@ -13,11 +13,28 @@ const key = z.string().min(1).max(256).optional();
 /** When it happened, epoch ms; defaults to the time the server accepts it. */
 const ts = z.number().int().nonnegative().optional();
 
+/**
+ * Event types only the server writes: frames come through the frame ingest
+ * paths (validated, from an authenticated sender), and a match ends through
+ * `matches.end` or its frames; the generic append APIs refuse them, so no
+ * client can end someone else's match or pass off a frame.
+ */
+export const RESERVED_EVENT_TYPES = ["frame", "match_ended", "match_end"] as const;
+
+const eventType = (field: string) =>
+  z
+    .string({ error: `${field} is required` })
+    .min(1)
+    .max(128)
+    .refine((value) => !(RESERVED_EVENT_TYPES as readonly string[]).includes(value), {
+      message: `${field} must not be one of ${RESERVED_EVENT_TYPES.join(", ")}: those are written by the server (frames through the frame routes, match ends through matches.end)`,
+    });
+
 export const PlayerActionInputSchema = z.object({
   user_id: id("user_id"),
   session_id: id("session_id"),
   match_id: id("match_id"),
-  action: z.string({ error: "action is required" }).min(1).max(128),
+  action: eventType("action"),
   data: z.unknown().optional(),
   key,
   ts,
@@ -62,7 +79,7 @@ export interface BatchEvent {
 
 export const BatchEventSchema: z.ZodType<BatchEvent> = z.object({
   stream: JournalStreamSchema,
-  type: z.string().min(1).max(128),
+  type: eventType("type"),
   user_id: z.string().max(256).optional(),
   session_id: z.string().max(256).optional(),
   match_id: z.string().max(256).optional(),

@@ -249,6 +249,25 @@ export function journalContract(name: string, open: JournalFactory) {
         ]);
       });
 
+      test("a deleted group is gone with its pending entries; the stream and other groups stay", async () => {
+        await using journal = await open();
+        const stream = uniqueName("events");
+        await appendMany(journal, stream, 3);
+        await journal.createGroup(stream, "doomed", "0");
+        await journal.createGroup(stream, "kept", "0");
+        await journal.readGroup(stream, "doomed", "c", { count: 2 });
+        expect(await journal.deleteGroup(stream, "doomed")).toBe(true);
+        expect(await journal.deleteGroup(stream, "doomed")).toBe(false);
+        expect(await journal.deleteGroup(uniqueName("no-such-stream"), "doomed")).toBe(false);
+        const info = (await journal.info(stream))!;
+        expect(info.length).toBe(3);
+        expect(info.groups.map((g) => g.name)).toEqual(["kept"]);
+        // Created again, it starts afresh: nothing pending from before.
+        await journal.createGroup(stream, "doomed", "0");
+        expect((await journal.pending(stream, "doomed")).count).toBe(0);
+        expect(await journal.readGroup(stream, "doomed", "c", { count: 10 })).toHaveLength(3);
+      });
+
       test("reading one's own pending history returns it again and counts a delivery", async () => {
         await using journal = await open();
         const stream = uniqueName("events");

@@ -62,7 +62,7 @@ function foldedFromScratch(matchId: string, frames: Array<Record<string, unknown
 
 function startProcess(port: number, env: Record<string, string>): Subprocess {
   return Bun.spawn(["bun", "server/src/main.ts", "serve"], {
-    env: { ...process.env, ...env, SERVER_ADDRESS: `127.0.0.1:${port}`, LOG_LEVEL: "error", MATCH_INACTIVITY_TIMEOUT_SECONDS: "3600" },
+    env: { ...process.env, AUTH_MODE: "open", ...env, SERVER_ADDRESS: `127.0.0.1:${port}`, LOG_LEVEL: "error", MATCH_INACTIVITY_TIMEOUT_SECONDS: "3600" },
     stdout: "ignore",
     stderr: "inherit",
   });

@@ -15,6 +15,7 @@ import {
 } from "../../server/src/sessions/index.ts";
 import { eventOf, frameOf, LOBBY_A, LOBBY_B } from "./fixtures.ts";
 import { STORE_FIXTURES } from "./stores.ts";
+import { ANONYMOUS } from "../../server/src/platform/auth-user.ts";
 
 const NOW = Date.parse("2025-03-01T15:00:00.000Z");
 const clock = { now: () => NOW };
@@ -57,7 +58,8 @@ function graphqlApp(store: SessionEventStore, { ingestFrame, healthy = true }: O
     ],
   });
   const app = new Hono();
-  app.on(["GET", "POST"], [...GRAPHQL_PATHS], (c) => graphql(c.req.raw));
+  // The resolvers see the caller of AUTH_MODE=open: these tests are about the schema, not access.
+  app.on(["GET", "POST"], [...GRAPHQL_PATHS], (c) => graphql(c.req.raw, { user: ANONYMOUS, mode: "open" }));
   const query = async (source: string, variables: Record<string, unknown> = {}, { path = "/graphql", headers = {} }: { path?: string; headers?: Record<string, string> } = {}) => {
     const res = await app.request(path, {
       method: "POST",

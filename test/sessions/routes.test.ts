@@ -2,13 +2,14 @@ import { describe, expect, test } from "bun:test";
 import { Hono } from "hono";
 import { toMatchId } from "@gamejournal/shared";
 import { cursorOf, sessionRoutes } from "../../server/src/sessions/index.ts";
+import { asIdentity } from "../support/open-access.ts";
 import { eventOf, LOBBY_A, LOBBY_B } from "./fixtures.ts";
 import { STORE_FIXTURES } from "./stores.ts";
 
 /** The routes mounted at the root of an app, as the server mounts them, over a real store. */
 async function routesOver(open: (typeof STORE_FIXTURES)[keyof typeof STORE_FIXTURES]) {
   const fixture = await open();
-  const app = new Hono().route("/", sessionRoutes({ store: fixture.store }));
+  const app = new Hono().use(asIdentity()).route("/", sessionRoutes({ store: fixture.store }));
   const get = async (path: string) => {
     const res = await app.request(path);
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };

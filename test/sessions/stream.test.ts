@@ -27,7 +27,7 @@ for (const backend of Object.keys(BACKENDS) as Backend[]) {
       });
 
       test("an expired token: 401 saying so", async () => {
-        const expired = await createAuth(await secretOf(server), { now: () => Date.now() - 2 * 3600_000 }).sign("agent-user", { ttlSeconds: 60 });
+        const expired = await createAuth(await secretOf(server), { clock: { now: () => Date.now() - 2 * 3600_000 } }).sign("agent-user", { ttlSeconds: 60 });
         expect(await attemptUpgrade(server.url, { token: expired })).toEqual({ status: 401, body: { success: false, error: "token expired", code: "UNAUTHENTICATED" } });
       });
 
@@ -201,7 +201,7 @@ for (const backend of Object.keys(BACKENDS) as Backend[]) {
     test("tRPC sessions.ingestFrames needs a token and goes through the same pipeline", async () => {
       const session = newSession();
       const anonymous = createClient({ url: server.url });
-      await expect(anonymous.sessions.ingestFrames.mutate({ frames: [agentFrame(session, 0)] })).rejects.toThrow("a valid token is required");
+      await expect(anonymous.sessions.ingestFrames.mutate({ frames: [agentFrame(session, 0)] })).rejects.toThrow("a token is required");
       const client = createClient({ url: server.url, token });
       await expect(client.sessions.ingestFrames.mutate({ frames: [agentFrame(session, 0), { session: {} }] })).rejects.toThrow("frames[1].session.session_id: ");
       const result = await client.sessions.ingestFrames.mutate({ frames: [agentFrame(session, 0), camelFrame(session, 1)], node_id: "t" });

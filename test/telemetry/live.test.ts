@@ -168,7 +168,7 @@ describe("live lobby telemetry across restarts and instances", () => {
     await using subscriberSide = await startTestServer({ JOURNAL_REDIS_URI: redisUrl });
     const port = freePort();
     const other = Bun.spawn(["bun", "server/src/main.ts", "serve"], {
-      env: { ...process.env, JOURNAL_REDIS_URI: redisUrl, SERVER_ADDRESS: `127.0.0.1:${port}`, DATA_DIR: `${subscriberSide.dataDir}/other`, LOG_LEVEL: "warn" },
+      env: { ...process.env, AUTH_MODE: "open", JOURNAL_REDIS_URI: redisUrl, SERVER_ADDRESS: `127.0.0.1:${port}`, DATA_DIR: `${subscriberSide.dataDir}/other`, LOG_LEVEL: "warn" },
       stdout: "ignore",
       stderr: "inherit",
     });

@@ -1,46 +1,75 @@
 import { errors, jwtVerify, SignJWT } from "jose";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { UnauthenticatedError } from "../errors.ts";
-import type { AuthUser } from "../platform/auth-user.ts";
+import { UnauthenticatedError, ValidationError } from "../errors.ts";
+import { scopesOf, type AuthUser, type Scope } from "../platform/auth-user.ts";
 import { systemClock, type Clock } from "../platform/clock.ts";
 
 /**
  * HS256 tokens, signed and verified with jose. `verify` rejects with an
  * UnauthenticatedError that says why (expired, bad signature, malformed,
- * no subject), which the edges answer as 401.
+ * no subject, no expiry, a lifetime over the maximum), which the edges
+ * answer as 401. A token's scopes are its `scope` claim (space-separated).
  */
 export interface Auth {
   verify(token: string): Promise<AuthUser>;
-  /** A token for `subject`, valid `ttlSeconds` (default 24 h), carrying `claims` beside the registered ones. */
-  sign(subject: string, opts?: { ttlSeconds?: number; claims?: Record<string, unknown> }): Promise<string>;
+  /**
+   * A token for `subject` with `scopes`, valid `ttlSeconds` (default 24 h,
+   * at most the maximum lifetime), carrying `claims` beside the registered ones.
+   */
+  sign(subject: string, opts?: { ttlSeconds?: number; scopes?: readonly Scope[]; claims?: Record<string, unknown> }): Promise<string>;
+  /** The longest lifetime a token may have, in seconds. */
+  readonly maxTtlSeconds: number;
 }
 
-/** Claims JWT registers; everything else in a payload is the token's own. */
-const REGISTERED = new Set(["iss", "sub", "aud", "exp", "nbf", "iat", "jti"]);
+/** Claims JWT registers, and `scope`; everything else in a payload is the token's own. */
+const REGISTERED = new Set(["iss", "sub", "aud", "exp", "nbf", "iat", "jti", "scope"]);
 
-export function createAuth(secret: string, clock: Clock = systemClock): Auth {
+/** Default longest token lifetime: 30 days. */
+export const DEFAULT_MAX_TOKEN_TTL_SECONDS = 30 * 86_400;
+
+export interface AuthOptions {
+  clock?: Clock;
+  /** Tokens living longer than this (from `iat`, or from now without one) are refused (default 30 days). */
+  maxTtlSeconds?: number;
+}
+
+export function createAuth(secret: string, { clock = systemClock, maxTtlSeconds = DEFAULT_MAX_TOKEN_TTL_SECONDS }: AuthOptions = {}): Auth {
   const key = new TextEncoder().encode(secret);
   return {
+    maxTtlSeconds,
     async verify(token) {
       try {
+        const now = clock.now();
         const { payload } = await jwtVerify(token, key, {
           algorithms: ["HS256"],
-          currentDate: new Date(clock.now()),
+          currentDate: new Date(now),
+          requiredClaims: ["exp"],
         });
         if (typeof payload.sub !== "string" || payload.sub === "") {
           throw new UnauthenticatedError("token has no subject (sub)");
         }
+        const from = typeof payload.iat === "number" ? payload.iat : Math.floor(now / 1000);
+        if (payload.exp! - from > maxTtlSeconds) {
+          throw new UnauthenticatedError(`token lives longer than the maximum of ${maxTtlSeconds} seconds (TOKEN_MAX_TTL_SECONDS)`);
+        }
         const claims = Object.fromEntries(Object.entries(payload).filter(([name]) => !REGISTERED.has(name)));
-        return Object.keys(claims).length > 0 ? { sub: payload.sub, claims } : { sub: payload.sub };
+        return {
+          sub: payload.sub,
+          scopes: scopesOf(payload.scope),
+          via: "token" as const,
+          expiresAt: payload.exp! * 1000,
+          ...(Object.keys(claims).length > 0 ? { claims } : {}),
+        };
       } catch (error) {
         if (error instanceof UnauthenticatedError) throw error;
         throw new UnauthenticatedError(reasonOf(error), { cause: error });
       }
     },
-    async sign(subject, { ttlSeconds = 24 * 3600, claims = {} } = {}) {
+    async sign(subject, { ttlSeconds = 24 * 3600, scopes = [], claims = {} } = {}) {
+      if (ttlSeconds > maxTtlSeconds) throw new ValidationError(`a token lives at most ${maxTtlSeconds} seconds (TOKEN_MAX_TTL_SECONDS), asked for ${ttlSeconds}`, "ttl");
       const issuedAt = Math.floor(clock.now() / 1000);
-      return new SignJWT({ ...claims })
+      return new SignJWT({ ...claims, ...(scopes.length > 0 ? { scope: scopes.join(" ") } : {}) })
         .setProtectedHeader({ alg: "HS256", typ: "JWT" })
         .setSubject(subject)
         .setIssuedAt(issuedAt)
@@ -53,7 +82,9 @@ export function createAuth(secret: string, clock: Clock = systemClock): Auth {
 function reasonOf(error: unknown): string {
   if (error instanceof errors.JWTExpired) return "token expired";
   if (error instanceof errors.JWSSignatureVerificationFailed) return "token signature is invalid";
-  if (error instanceof errors.JWTClaimValidationFailed) return `token claim ${error.claim} is invalid: ${error.reason}`;
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    return error.claim === "exp" && error.reason === "missing" ? "token has no expiry (exp)" : `token claim ${error.claim} is invalid: ${error.reason}`;
+  }
   if (error instanceof errors.JOSEAlgNotAllowed) return "token algorithm is not HS256";
   return "token is malformed";
 }
@@ -63,13 +94,18 @@ function reasonOf(error: unknown): string {
  * `DATA_DIR/jwt-secret` (mode 0600), so the embedded default is never open.
  */
 export function resolveSecret(configured: string | undefined, dataDir: string): string {
-  if (configured) return configured;
+  return secretOf(configured, dataDir).secret;
+}
+
+/** As `resolveSecret`, saying whether the secret was generated by this call (a first start). */
+export function secretOf(configured: string | undefined, dataDir: string): { secret: string; generated: boolean } {
+  if (configured) return { secret: configured, generated: false };
   const file = join(dataDir, "jwt-secret");
-  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  if (existsSync(file)) return { secret: readFileSync(file, "utf8").trim(), generated: false };
   mkdirSync(dataDir, { recursive: true });
   const secret = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64url");
   writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: "wx" });
-  return secret;
+  return { secret, generated: true };
 }
 
 /** The token in an `Authorization: Bearer <token>` header, if any. */

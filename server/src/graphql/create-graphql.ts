@@ -2,6 +2,7 @@ import { GraphQLError } from "graphql";
 import { createGraphQLError, createSchema, createYoga, type YogaLogger } from "graphql-yoga";
 import { describeError } from "../http/errors.ts";
 import type { Logger } from "../log.ts";
+import type { Identity } from "../platform/auth-user.ts";
 import { coreModule, type CoreModuleDeps } from "./core-module.ts";
 import type { GraphQLModule } from "./graphql-module.ts";
 
@@ -29,7 +30,7 @@ export interface CreateGraphQLDeps extends CoreModuleDeps {
  * here, once: a module whose resolvers do not match its types fails now,
  * not on the first request.
  */
-export function createGraphQL({ modules, logger, graphiql = true, ...core }: CreateGraphQLDeps): (req: Request) => Promise<Response> {
+export function createGraphQL({ modules, logger, graphiql = true, ...core }: CreateGraphQLDeps): (req: Request, identity: Identity) => Promise<Response> {
   const all = [coreModule(core), ...modules];
   const yoga = createYoga({
     schema: createSchema({
@@ -42,8 +43,8 @@ export function createGraphQL({ modules, logger, graphiql = true, ...core }: Cre
     logging: yogaLogger(logger),
     maskedErrors: { maskError: domainErrorMasker(logger) },
   });
-  return async function handleGraphQL(req) {
-    return yoga.fetch(req);
+  return async function handleGraphQL(req, identity) {
+    return yoga.fetch(req, { identity });
   };
 }
 

@@ -1,7 +1,8 @@
 import type { YogaInitialContext } from "graphql-yoga";
+import type { Identity } from "../platform/auth-user.ts";
 
-/** What every resolver receives as its context: the HTTP request (headers such as X-Node-ID). */
-export type GraphQLContext = YogaInitialContext;
+/** What every resolver receives as its context: the HTTP request (headers such as X-Node-ID) and the caller's identity. */
+export type GraphQLContext = YogaInitialContext & { identity: Identity };
 
 /**
  * One domain's part of the GraphQL schema. Modules are merged by name: each

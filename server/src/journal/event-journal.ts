@@ -37,10 +37,29 @@ export interface EventJournalOptions {
   metrics?: JournalMetrics;
 }
 
-export interface AppendOptions {
+/** Who appends: idempotency keys are scoped to it (see `scopedKey`). Unset: the unscoped namespace (AUTH_MODE=open, and the server's own writes). */
+export interface CallerOptions {
+  principal?: string;
+}
+
+export interface AppendOptions extends CallerOptions {
   key?: string;
   /** Epoch ms; defaults to now. */
   ts?: number;
+}
+
+export interface WriteOptions extends CallerOptions {
+  /** Overrides the event size limit for this call (telemetry frames have their own). */
+  maxEventBytes?: number;
+}
+
+/**
+ * An idempotency key in its caller's namespace, `<caller>/<key>` (the caller
+ * URI-encoded, so the first `/` splits them), as stored in the entry's `key`:
+ * a caller can neither pre-empt nor answer with another caller's key.
+ */
+export function scopedKey(principal: string | undefined, key: string): string {
+  return principal === undefined ? key : `${encodeURIComponent(principal)}/${key}`;
 }
 
 /** What the edges (tRPC, REST) and other domains use of the journal; EventJournal implements it. */
@@ -52,11 +71,10 @@ export interface JournalingApi {
   journalPlayerAction(userId: string, sessionId: string, matchId: string, action: string, data: unknown, opts?: AppendOptions): Promise<AppendAnswer>;
   journalPurchase(userId: string, sessionId: string, purchase: unknown, opts?: AppendOptions): Promise<AppendAnswer>;
   journalTelemetry(userId: string, sessionId: string, lobbyId: string, data: unknown, opts?: AppendOptions): Promise<AppendAnswer>;
-  appendBatch(events: readonly BatchEvent[]): Promise<AppendAnswer>;
-  /** `maxEventBytes` overrides the limit for this call (telemetry frames have their own). */
-  append(writes: readonly AppendWrite[], opts?: { maxEventBytes?: number }): Promise<AppendAnswer>;
+  appendBatch(events: readonly BatchEvent[], opts?: CallerOptions): Promise<AppendAnswer>;
+  append(writes: readonly AppendWrite[], opts?: WriteOptions): Promise<AppendAnswer>;
   /** As `append`, also answering the ids of the derived writes (a broadcast answers its lobby stream id). */
-  appendDetailed(writes: readonly AppendWrite[], opts?: { maxEventBytes?: number }): Promise<DetailedAppendAnswer>;
+  appendDetailed(writes: readonly AppendWrite[], opts?: WriteOptions): Promise<DetailedAppendAnswer>;
 }
 
 /**
@@ -104,30 +122,32 @@ export class EventJournal implements JournalingApi {
   }
 
   /** Appends up to `maxBatch` events to the journal streams in one round trip. */
-  async appendBatch(events: readonly BatchEvent[]): Promise<AppendAnswer> {
+  async appendBatch(events: readonly BatchEvent[], opts: CallerOptions = {}): Promise<AppendAnswer> {
     const now = this.opts.clock.now();
     return this.append(
       events.map(({ stream, ts, key, ...rest }) => ({
         stream,
         event: { ...rest, data: rest.data ?? null, ts: ts ?? now, ...(key ? { key } : {}), ...(stream === RTAPI_STREAM ? { mode: StreamModeLobbySessionTelemetry } : {}) },
       })),
+      opts,
     );
   }
 
   /** Appends prepared writes after checking the limits; the answer lists ids in input order. */
-  async append(writes: readonly AppendWrite[], opts: { maxEventBytes?: number } = {}): Promise<AppendAnswer> {
+  async append(writes: readonly AppendWrite[], opts: WriteOptions = {}): Promise<AppendAnswer> {
     return (await this.appendDetailed(writes, opts)).answer;
   }
 
-  async appendDetailed(writes: readonly AppendWrite[], { maxEventBytes = this.maxEventBytes }: { maxEventBytes?: number } = {}): Promise<DetailedAppendAnswer> {
+  async appendDetailed(writes: readonly AppendWrite[], { maxEventBytes = this.maxEventBytes, principal }: WriteOptions = {}): Promise<DetailedAppendAnswer> {
     if (writes.length > this.maxBatch) {
       throw new TooLargeError(`a batch holds at most ${this.maxBatch} events, got ${writes.length}`);
     }
     // Each event's data is serialised once: to measure it here, and as the text the adapter stores.
     const measured = writes.map((write, i) => {
       const dataJson = write.dataJson ?? dataText(write.event);
-      this.checkSize(write.event, dataJson, maxEventBytes, writes.length > 1 ? i : undefined);
-      return { ...write, dataJson };
+      const event = principal !== undefined && write.event.key !== undefined ? { ...write.event, key: scopedKey(principal, write.event.key) } : write.event;
+      this.checkSize(event, dataJson, maxEventBytes, writes.length > 1 ? i : undefined);
+      return { ...write, event, dataJson };
     });
     // Each given write, then the writes derived from it: results come back in this order.
     const groups = measured.map((write) => [write, ...(this.opts.derive?.(write) ?? [])]);
@@ -145,8 +165,8 @@ export class EventJournal implements JournalingApi {
     return { answer: answerOf(own), derived };
   }
 
-  private async one(stream: string, event: Omit<JournalEvent, "ts">, { key, ts }: AppendOptions) {
-    return this.append([{ stream, event: { ...event, data: event.data ?? null, ts: ts ?? this.opts.clock.now(), ...(key ? { key } : {}) } }]);
+  private async one(stream: string, event: Omit<JournalEvent, "ts">, { key, ts, principal }: AppendOptions) {
+    return this.append([{ stream, event: { ...event, data: event.data ?? null, ts: ts ?? this.opts.clock.now(), ...(key ? { key } : {}) } }], { principal });
   }
 
   /** The event's size: its data's JSON and its other attributes, about what the journal stores. */

@@ -161,6 +161,8 @@ export interface Journal {
 
   /** Creates a consumer group reading from `startId` (`0`: everything, `$`: only new). False if it existed. */
   createGroup(stream: string, group: string, startId?: string): Promise<boolean>;
+  /** Deletes a consumer group with its consumers and pending entries (XGROUP DESTROY). False if it did not exist. */
+  deleteGroup(stream: string, group: string): Promise<boolean>;
   readGroup(stream: string, group: string, consumer: string, opts: ReadGroupOptions): Promise<DeliveredEntry[]>;
   ack(stream: string, group: string, ids: readonly string[]): Promise<number>;
   /** Moves the given pending entries to `consumer` (XCLAIM), counting a delivery each; unknown ids are skipped. */

@@ -5,8 +5,11 @@ import { journalRouter } from "./router.ts";
 import { journalRoutes } from "./routes.ts";
 
 /** The journal's edges: seed 000's journaling calls, reads, live follow and consumer groups over tRPC and REST. */
-export function openJournalEdges({ journal, feeds, metrics }: PlatformDeps): DomainModule<"journal", JournalingApi> {
+export function openJournalEdges(
+  { journal, feeds, metrics }: PlatformDeps,
+  { reservedGroups }: { reservedGroups?: () => ReadonlySet<string> } = {},
+): DomainModule<"journal", JournalingApi> {
   const followMetrics = prometheusFeedMetrics(metrics.registry, "journal_follow", "journal stream");
-  const deps = { journal, feeds, followMetrics };
+  const deps = { journal, feeds, followMetrics, ...(reservedGroups ? { reservedGroups } : {}) };
   return { name: "journal", api: journal, router: journalRouter(deps), routes: [journalRoutes(deps)] };
 }

@@ -173,6 +173,11 @@ export class RedisJournal implements Journal {
     }
   }
 
+  async deleteGroup(stream: string, group: string): Promise<boolean> {
+    if (!(await this.client.exists(stream))) return false;
+    return Number(await this.client.xGroupDestroy(stream, group)) === 1;
+  }
+
   async readGroup(stream: string, group: string, consumer: string, opts: ReadGroupOptions): Promise<DeliveredEntry[]> {
     const id = opts.id ?? ">";
     const blocking = id === ">" && (opts.blockMs ?? 0) > 0;

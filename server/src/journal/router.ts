@@ -1,7 +1,9 @@
 import { JOURNAL_STREAMS, PlayerActionInputSchema, PurchaseInputSchema, TelemetryInputSchema } from "@gamejournal/shared";
 import { z } from "zod";
 import type { FeedMetrics, LiveFeeds } from "../platform/live-feed/index.ts";
-import { publicProcedure, router } from "../platform/rpc.ts";
+import { assertActsAs, principalOf, type AuthUser, type Identity } from "../platform/auth-user.ts";
+import { adminProcedure, readProcedure, router, scopedProcedure } from "../platform/rpc.ts";
+import { assertOpenGroup, assertRoomForGroup } from "./groups.ts";
 import type { JournalingApi } from "./event-journal.ts";
 import { isStreamId } from "./ids.ts";
 import {
@@ -19,28 +21,49 @@ export interface JournalRouterDeps {
   feeds: LiveFeeds;
   /** Metrics of `journal.follow` feeds. */
   followMetrics?: FeedMetrics;
+  /** The built-in workers' consumer groups: never read, acked or claimed through the API. */
+  reservedGroups?: () => ReadonlySet<string>;
+}
+
+/** Appends need a credential; without `ingest`, only as oneself (see `assertActsAs`). */
+const appendProcedure = scopedProcedure("any");
+
+/** Checks an append's user against its caller (see `assertActsAs`). */
+function actingAs(ctx: { identity: Identity; user: AuthUser }, userId: string): void {
+  assertActsAs(ctx.identity, ctx.user, [userId]);
 }
 
 /** The journal over tRPC: seed 000's three journaling calls, a batch append, reads, live follow and consumer groups. */
-export const journalRouter = ({ journal, feeds, followMetrics }: JournalRouterDeps) =>
+export const journalRouter = ({ journal, feeds, followMetrics, reservedGroups = () => new Set() }: JournalRouterDeps) =>
   router({
-    playerAction: publicProcedure
-      .input(PlayerActionInputSchema)
-      .mutation(({ input: i }) => journal.journalPlayerAction(i.user_id, i.session_id, i.match_id, i.action, i.data, { key: i.key, ts: i.ts })),
+    playerAction: appendProcedure.input(PlayerActionInputSchema).mutation(({ ctx, input: i }) => {
+      actingAs(ctx, i.user_id);
+      return journal.journalPlayerAction(i.user_id, i.session_id, i.match_id, i.action, i.data, { key: i.key, ts: i.ts, principal: principalOf(ctx.user) });
+    }),
 
-    purchase: publicProcedure
-      .input(PurchaseInputSchema)
-      .mutation(({ input: i }) => journal.journalPurchase(i.user_id, i.session_id, i.purchase, { key: i.key, ts: i.ts })),
+    purchase: appendProcedure.input(PurchaseInputSchema).mutation(({ ctx, input: i }) => {
+      actingAs(ctx, i.user_id);
+      return journal.journalPurchase(i.user_id, i.session_id, i.purchase, { key: i.key, ts: i.ts, principal: principalOf(ctx.user) });
+    }),
 
-    telemetry: publicProcedure
-      .input(TelemetryInputSchema)
-      .mutation(({ input: i }) => journal.journalTelemetry(i.user_id, i.session_id, i.lobby_id, i.data, { key: i.key, ts: i.ts })),
+    telemetry: appendProcedure.input(TelemetryInputSchema).mutation(({ ctx, input: i }) => {
+      actingAs(ctx, i.user_id);
+      return journal.journalTelemetry(i.user_id, i.session_id, i.lobby_id, i.data, { key: i.key, ts: i.ts, principal: principalOf(ctx.user) });
+    }),
 
     /** Up to 1,000 events in one call and one round trip to Redis. */
-    appendBatch: publicProcedure.input(AppendBatchInputSchema).mutation(({ input }) => journal.appendBatch(input.events)),
+    appendBatch: appendProcedure.input(AppendBatchInputSchema).mutation(({ ctx, input }) => {
+      assertActsAs(
+        ctx.identity,
+        ctx.user,
+        input.events.map((e) => e.user_id),
+        "user_id",
+      );
+      return journal.appendBatch(input.events, { principal: principalOf(ctx.user) });
+    }),
 
     /** Entries in id order: `from` inclusive, or `after` exclusive to resume. */
-    read: publicProcedure.input(ReadInputSchema).query(async ({ input }) => ({
+    read: readProcedure.input(ReadInputSchema).query(async ({ input }) => ({
       stream: input.stream,
       events: await journal.journal.read(input.stream, input),
     })),
@@ -51,7 +74,7 @@ export const journalRouter = ({ journal, feeds, followMetrics }: JournalRouterDe
      * kept first, then live ones, with no gap and no duplicate; without it,
      * entries appended from now on. `events_lost` first when the id was trimmed.
      */
-    follow: publicProcedure
+    follow: readProcedure
       .input(
         z.object({
           stream: ReadableStreamNameSchema,
@@ -70,28 +93,38 @@ export const journalRouter = ({ journal, feeds, followMetrics }: JournalRouterDe
       ),
 
     /** Per journal stream: length, first and last id, and each consumer group's pending count and lag. */
-    streams: publicProcedure.query(async () => {
+    streams: readProcedure.query(async () => {
       const infos = await Promise.all(JOURNAL_STREAMS.map((s) => journal.journal.info(s)));
       return JOURNAL_STREAMS.map((stream, i) => infos[i] ?? { stream, length: 0, first_id: null, last_id: null, max_deleted_id: "0-0", groups: [] });
     }),
 
-    /** Consumer groups for remote consumers (XGROUP CREATE, XREADGROUP, XACK, XPENDING). */
+    /**
+     * Consumer groups for remote consumers (XGROUP CREATE, XREADGROUP, XACK,
+     * XPENDING): reading and listing pending need `read`, creating and
+     * acking `admin`; the built-in workers' groups are off limits, and a
+     * stream holds at most MAX_GROUPS_PER_STREAM groups.
+     */
     groups: router({
-      create: publicProcedure.input(CreateGroupInputSchema).mutation(async ({ input }) => ({
-        created: await journal.journal.createGroup(input.stream, input.group, input.start_id),
-      })),
-      read: publicProcedure.input(GroupReadInputSchema).mutation(async ({ input, signal }) => ({
-        events: await journal.journal.readGroup(input.stream, input.group, input.consumer, {
+      create: adminProcedure.input(CreateGroupInputSchema).mutation(async ({ input }) => {
+        assertOpenGroup(input.group, reservedGroups());
+        await assertRoomForGroup(journal.journal, input.stream, input.group);
+        return { created: await journal.journal.createGroup(input.stream, input.group, input.start_id) };
+      }),
+      read: readProcedure.input(GroupReadInputSchema).mutation(async ({ input, signal }) => {
+        assertOpenGroup(input.group, reservedGroups());
+        const events = await journal.journal.readGroup(input.stream, input.group, input.consumer, {
           count: input.count,
           blockMs: input.block_ms,
           id: input.id,
           ...(signal ? { signal } : {}),
-        }),
-      })),
-      ack: publicProcedure.input(AckInputSchema).mutation(async ({ input }) => ({
-        acked: await journal.journal.ack(input.stream, input.group, input.ids),
-      })),
-      pending: publicProcedure.input(GroupRefSchema).query(({ input }) => journal.journal.pending(input.stream, input.group)),
+        });
+        return { events };
+      }),
+      ack: adminProcedure.input(AckInputSchema).mutation(async ({ input }) => {
+        assertOpenGroup(input.group, reservedGroups());
+        return { acked: await journal.journal.ack(input.stream, input.group, input.ids) };
+      }),
+      pending: readProcedure.input(GroupRefSchema).query(({ input }) => journal.journal.pending(input.stream, input.group)),
     }),
   });
 

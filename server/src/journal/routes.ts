@@ -2,7 +2,9 @@ import { PlayerActionInputSchema, PurchaseInputSchema, TelemetryInputSchema } fr
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { TooLargeError, ValidationError } from "../errors.ts";
+import { identityOf, need } from "../http/access.ts";
 import { jsonBody, parseOneOrMany, parseWith } from "../http/validate.ts";
+import { assertActsAs, principalOf } from "../platform/auth-user.ts";
 import { feedSse, type FeedMetrics, type LiveFeeds } from "../platform/live-feed/index.ts";
 import type { JournalingApi } from "./event-journal.ts";
 import { isStreamId } from "./ids.ts";
@@ -30,34 +32,40 @@ export function journalRoutes({ journal, feeds, followMetrics }: JournalRoutesDe
     },
   });
 
-  app.post("/v1/journal/player-actions", limit, async (c) => {
+  app.post("/v1/journal/player-actions", need("any"), limit, async (c) => {
     const actions = parseOneOrMany(PlayerActionInputSchema, await jsonBody(c));
+    assertActsAs(identityOf(c), c.get("user"), actions.map((a) => a.user_id));
     return c.json(
       await journal.appendBatch(
         actions.map((a) => ({ stream: "events:player_actions", type: a.action, user_id: a.user_id, session_id: a.session_id, match_id: a.match_id, data: a.data, key: a.key, ts: a.ts })),
+        { principal: principalOf(c.get("user")) },
       ),
     );
   });
 
-  app.post("/v1/journal/purchases", limit, async (c) => {
+  app.post("/v1/journal/purchases", need("any"), limit, async (c) => {
     const purchases = parseOneOrMany(PurchaseInputSchema, await jsonBody(c));
+    assertActsAs(identityOf(c), c.get("user"), purchases.map((p) => p.user_id));
     return c.json(
       await journal.appendBatch(
         purchases.map((p) => ({ stream: "events:purchases", type: "purchase", user_id: p.user_id, session_id: p.session_id, data: p.purchase, key: p.key, ts: p.ts })),
+        { principal: principalOf(c.get("user")) },
       ),
     );
   });
 
-  app.post("/v1/journal/telemetry", limit, async (c) => {
+  app.post("/v1/journal/telemetry", need("any"), limit, async (c) => {
     const items = parseOneOrMany(TelemetryInputSchema, await jsonBody(c));
+    assertActsAs(identityOf(c), c.get("user"), items.map((t) => t.user_id));
     return c.json(
       await journal.appendBatch(
         items.map((t) => ({ stream: "events:rtapi", type: "telemetry", user_id: t.user_id, session_id: t.session_id, lobby_id: t.lobby_id, data: t.data, key: t.key, ts: t.ts })),
+        { principal: principalOf(c.get("user")) },
       ),
     );
   });
 
-  app.get("/v1/journal/:stream", async (c) => {
+  app.get("/v1/journal/:stream", need("read"), async (c) => {
     const stream = assertReadableStream(c.req.param("stream"));
     const query = c.req.query();
     const input = parseWith(ReadInputSchema, { ...query, stream });
@@ -71,7 +79,7 @@ export function journalRoutes({ journal, feeds, followMetrics }: JournalRoutesDe
    * or `?lastEventId=`, every later entry still kept first; without, entries
    * appended from now on.
    */
-  app.get("/v1/journal/:stream/live", async (c) => {
+  app.get("/v1/journal/:stream/live", need("read"), async (c) => {
     const stream = assertReadableStream(c.req.param("stream"));
     const lastEventId = c.req.header("Last-Event-ID")?.trim() || c.req.query("lastEventId") || null;
     if (lastEventId !== null && !isStreamId(lastEventId)) {

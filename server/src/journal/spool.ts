@@ -155,6 +155,7 @@ export class SpoolingJournal implements Journal {
   info: Journal["info"] = (...args) => this.guard(() => this.inner.info(...args));
   streams: Journal["streams"] = (...args) => this.guard(() => this.inner.streams(...args));
   createGroup: Journal["createGroup"] = (...args) => this.guard(() => this.inner.createGroup(...args));
+  deleteGroup: Journal["deleteGroup"] = (...args) => this.guard(() => this.inner.deleteGroup(...args));
   readGroup: Journal["readGroup"] = (...args) => this.guard(() => this.inner.readGroup(...args));
   ack: Journal["ack"] = (...args) => this.guard(() => this.inner.ack(...args));
   claim: Journal["claim"] = (...args) => this.guard(() => this.inner.claim(...args));

@@ -194,6 +194,14 @@ export class SqliteJournal implements Journal {
     return this.q.createGroup.run(stream, group, start.ms, start.seq).changes > 0;
   }
 
+  async deleteGroup(stream: string, group: string): Promise<boolean> {
+    return this.db.transaction(() => {
+      this.db.query("DELETE FROM journal_pending WHERE stream = ? AND grp = ?").run(stream, group);
+      this.db.query("DELETE FROM journal_consumers WHERE stream = ? AND grp = ?").run(stream, group);
+      return this.db.query("DELETE FROM journal_groups WHERE stream = ? AND name = ?").run(stream, group).changes > 0;
+    })();
+  }
+
   async readGroup(stream: string, group: string, consumer: string, opts: ReadGroupOptions): Promise<DeliveredEntry[]> {
     const deadline = this.clock.now() + (opts.blockMs ?? 0);
     for (;;) {

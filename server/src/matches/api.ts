@@ -16,7 +16,7 @@ export interface MatchesApi {
    * frames still waiting to be folded). The event is keyed by match, so the
    * summary is written once however often this is called.
    */
-  end(matchId: string, by: string): Promise<{ match_id: string; id: string | null; spooled?: true }>;
+  end(matchId: string, by: string, opts?: { principal?: string }): Promise<{ match_id: string; id: string | null; spooled?: true }>;
 }
 
 export function matchesApi(summaries: MatchSummaryStore, journal: JournalingApi, clock: Clock): MatchesApi {
@@ -27,13 +27,13 @@ export function matchesApi(summaries: MatchSummaryStore, journal: JournalingApi,
       return summary;
     },
     list: (options) => summaries.list(options),
-    async end(matchId, by) {
+    async end(matchId, by, { principal } = {}) {
       const answer = await journal.append([
         {
           stream: RTAPI_STREAM,
           event: { type: "match_ended", user_id: by, match_id: matchId, ts: clock.now(), data: { reason: "explicit", by }, key: `match-end:${matchId}` },
         },
-      ]);
+      ], { principal });
       return { match_id: matchId, id: answer.ids[0] ?? null, ...(answer.spooled ? { spooled: true as const } : {}) };
     },
   };

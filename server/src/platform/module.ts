@@ -1,6 +1,7 @@
 import type { AnyTRPCRouter } from "@trpc/server";
 import type { Server, ServerWebSocket } from "bun";
 import type { Hono } from "hono";
+import type { Access } from "../auth/access.ts";
 import type { Auth } from "../auth/auth.ts";
 import type { Backends } from "../backends/index.ts";
 import type { Config } from "../config.ts";
@@ -21,7 +22,10 @@ export interface PlatformDeps {
   journal: JournalingApi;
   /** Follows any journal stream live, for any transport. */
   feeds: LiveFeeds;
+  /** Signs tokens (e.g. a game seat's). */
   auth: Auth;
+  /** Who sends a request (tokens, server keys, AUTH_MODE); `authorize` (auth-user.ts) says what they may do. */
+  access: Access;
   clock: Clock;
   logger: Logger;
   metrics: Metrics;

@@ -1,7 +1,7 @@
-import { initTRPC, TRPCError } from "@trpc/server";
+import { initTRPC } from "@trpc/server";
 import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 import { describeError } from "../http/errors.ts";
-import type { AuthUser } from "./auth-user.ts";
+import { authorize, type AuthUser, type Identity, type Scope } from "./auth-user.ts";
 
 /**
  * What every procedure sees, built per HTTP request and per WebSocket
@@ -9,6 +9,9 @@ import type { AuthUser } from "./auth-user.ts";
  * their own dependencies as arguments of their router factory, not from here.
  */
 export interface Context {
+  /** Who sent the call and under which rules (see `authorize`). */
+  readonly identity: Identity;
+  /** `identity.user`, for procedures that take an optional credential (e.g. a game seat's view). */
   readonly user: AuthUser | null;
   /** How the call arrived: HTTP (queries, mutations, SSE subscriptions) or a WebSocket. */
   readonly transport: "http" | "ws";
@@ -58,10 +61,23 @@ export const createCallerFactory = t.createCallerFactory;
 /** Open to anyone. */
 export const publicProcedure = t.procedure;
 
-/** Requires a verified token; `ctx.user` is set. */
-export const authedProcedure = t.procedure.use(function requireUser({ ctx, next }) {
-  if (!ctx.user) {
-    throw new TRPCError({ code: "UNAUTHORIZED", message: "a valid token is required (Authorization: Bearer <jwt>)" });
-  }
-  return next({ ctx: { ...ctx, user: ctx.user } });
-});
+/**
+ * Procedures that need a credential: the caller must hold `scope` (`any`:
+ * any valid credential) under the server's AUTH_MODE, else UNAUTHORIZED
+ * (401) or FORBIDDEN (403) saying why; `ctx.user` is then set. With
+ * `credential`, a real credential is needed even in AUTH_MODE=open.
+ */
+export function scopedProcedure(scope: Scope | "any", opts: { credential?: boolean } = {}) {
+  return t.procedure.use(function requireScope({ ctx, next }) {
+    return next({ ctx: { ...ctx, user: authorize(ctx.identity, scope, opts) } });
+  });
+}
+
+/** Needs a valid credential of any scope, even in AUTH_MODE=open (what `/v3/stream` always took). */
+export const authedProcedure = scopedProcedure("any", { credential: true });
+/** Appends events and frames (on behalf of any user; see `assertActsAs` for callers without it). */
+export const ingestProcedure = scopedProcedure("ingest");
+/** Reads streams, summaries, session events and records. */
+export const readProcedure = scopedProcedure("read");
+/** Consumer groups, dead letters, keys, replays. */
+export const adminProcedure = scopedProcedure("admin");

@@ -3,6 +3,7 @@ import { ValidationError } from "../errors.ts";
 import type { GraphQLContext, GraphQLModule } from "../graphql/graphql-module.ts";
 import { describeError } from "../http/errors.ts";
 import type { Logger } from "../log.ts";
+import { assertActsAs, authorize, principalOf } from "../platform/auth-user.ts";
 import type { Clock } from "../platform/clock.ts";
 import { frameFromInput } from "./frame-input.ts";
 import { nodeIdOf, toSessionEvent, type SessionEvent } from "./session-event.ts";
@@ -15,7 +16,7 @@ import { SESSIONS_TYPE_DEFS } from "./graphql-schema.ts";
  * Resolves with the journal ids (null for a frame spooled while Redis is
  * away); rejects with ValidationError for a frame it refuses.
  */
-export type IngestFrame = (frame: Frame, meta: { userId: string; node: string }) => Promise<{ ids: Array<string | null> }>;
+export type IngestFrame = (frame: Frame, meta: { userId: string; node: string; principal?: string }) => Promise<{ ids: Array<string | null> }>;
 
 /** A live telemetry subscription to a lobby (seed 000's StreamModeLobbySessionTelemetry). */
 export interface LobbySubscription {
@@ -118,10 +119,13 @@ export function sessionsGraphQL(deps: SessionsGraphQLDeps): GraphQLModule {
         async storeSessionEvent(_: unknown, { input }: { input: StoreSessionEventInput }, context: GraphQLContext) {
           try {
             const node = nodeIdOf(context.request.headers.get("x-node-id"));
-            const userId = input.userId ?? "";
+            const caller = authorize(context.identity, "any");
+            const userId = input.userId ?? (caller.via === "open" ? "" : caller.sub);
+            assertActsAs(context.identity, caller, [userId], "userId");
+            const principal = principalOf(caller);
             const receivedAt = clock.now();
             const frame = frameFromInput(input.lobbySessionId, input.frameData, receivedAt);
-            await ingestFrame(frame, { userId, node });
+            await ingestFrame(frame, { userId, node, ...(principal ? { principal } : {}) });
             return { success: true, event: toNode(toSessionEvent(frame, { userId, node, receivedAt, now: receivedAt })), error: null };
           } catch (error) {
             const described = describeError(error);

@@ -1,8 +1,8 @@
 import { isUuid, sessionIdOf } from "@gamejournal/shared";
 import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import type { Auth } from "../auth/index.ts";
 import { TooLargeError, ValidationError } from "../errors.ts";
+import { identityOf } from "../http/access.ts";
 import { errorResponse } from "../http/respond.ts";
 import { jsonBody } from "../http/validate.ts";
 import type { Logger } from "../log.ts";
@@ -12,7 +12,6 @@ import { senderOf } from "./sender.ts";
 
 export interface IngestRoutesDeps {
   ingest: FrameIngestApi;
-  auth: Auth;
   /** Largest accepted body in bytes (the journal's event size); 413 above. */
   maxBodyBytes: number;
   logger?: Logger;
@@ -28,15 +27,14 @@ export interface IngestRoutesDeps {
  *   name the frame's session) → `{"success": true, "lobby_session_id": "<uuid>"}`.
  *
  * The body is a LobbySessionStateFrame in protobuf-JSON (either naming).
- * Headers: `X-Node-ID` (default `default-node`), `X-User-ID`; a token is
- * optional, but one that is sent must be valid (its subject is the user when
- * `X-User-ID` is absent). Errors: `{"success": false, "error", "code",
+ * Headers: `X-Node-ID` (default `default-node`), `X-User-ID`; a credential
+ * is needed in AUTH_MODE=token (see `senderOf`), and one that is sent must be
+ * valid (its subject is the user when `X-User-ID` is absent). Errors: `{"success": false, "error", "code",
  * "field"?}` with 400 (not JSON, a field that fails the schema, named), 401
  * (bad token), 413 (too large).
  */
-export function ingestRoutes({ ingest, auth, maxBodyBytes, logger }: IngestRoutesDeps): Hono {
+export function ingestRoutes({ ingest, maxBodyBytes, logger }: IngestRoutesDeps): Hono {
   if (!ingest) throw new Error("ingest routes: no frame ingest");
-  if (!auth) throw new Error("ingest routes: no auth");
   const app = new Hono();
   const limit = bodyLimit({
     maxSize: maxBodyBytes,
@@ -46,7 +44,7 @@ export function ingestRoutes({ ingest, auth, maxBodyBytes, logger }: IngestRoute
   /** Validates the sender and the body (whose session must be `named`, when given) and journals the frame. */
   async function receive(c: Context, named?: string) {
     if (named !== undefined && !isUuid(named)) throw new ValidationError("lobby_session_id: must be a session UUID", "lobby_session_id");
-    const sender = await senderOf(c.req.raw, { auth, requireToken: false });
+    const sender = senderOf(c.req.raw, identityOf(c), { requireToken: false });
     const frame = parseFrame(await jsonBody(c));
     const lobby_session_id = sessionIdOf(frame);
     if (named !== undefined && named.toLowerCase() !== lobby_session_id) {

@@ -9,6 +9,8 @@ import { sessionEventId } from "./session-event.ts";
 export interface FrameSender {
   userId: string;
   node: string;
+  /** The caller's key namespace (see `scopedKey`); unset in AUTH_MODE=open. */
+  principal?: string;
 }
 
 export interface IngestResult {
@@ -74,7 +76,10 @@ export class FrameIngest implements FrameIngestApi, UncheckedFrameIngest {
     if (frames.length === 0) return { ids: [], match_ids: [] };
     const now = this.deps.clock.now();
     const writes = frames.map((frame) => frameWrite(frame, sender, now));
-    const answer = await this.deps.journal.append(writes, this.deps.frameMaxBytes ? { maxEventBytes: this.deps.frameMaxBytes } : {});
+    const answer = await this.deps.journal.append(writes, {
+      ...(this.deps.frameMaxBytes ? { maxEventBytes: this.deps.frameMaxBytes } : {}),
+      ...(sender.principal ? { principal: sender.principal } : {}),
+    });
     return {
       ids: answer.ids,
       match_ids: frames.map((frame) => toMatchId(sessionIdOf(frame), sender.node)),

@@ -33,7 +33,7 @@ export async function openSessions({
   backends,
   config,
   journal,
-  auth,
+  access,
   clock,
   logger,
   subscriptions,
@@ -48,9 +48,9 @@ export async function openSessions({
     name: "sessions",
     api: { store, ingest },
     router: sessionsRouter({ store, ingest }),
-    routes: [sessionRoutes({ store, logger: log }), ingestRoutes({ ingest, auth, maxBodyBytes: config.frameMaxBytes, logger: log })],
+    routes: [sessionRoutes({ store, logger: log }), ingestRoutes({ ingest, maxBodyBytes: config.frameMaxBytes, logger: log })],
     graphql: sessionsGraphQL({ store, ingestFrame: ingest.ingestFrame, subscriptions, clock, logger: log }),
-    sockets: [createStreamEndpoint({ ingest, auth, logger: log })],
+    sockets: [createStreamEndpoint({ ingest, access, logger: log })],
     workers: [sessionEventsWorker({ store, clock, logger: log })],
   };
 }

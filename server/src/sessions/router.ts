@@ -1,6 +1,7 @@
 import { DEFAULT_NODE, isNodeId, isUuid, parseMatchId, toMatchId } from "@gamejournal/shared";
 import { z } from "zod";
-import { authedProcedure, publicProcedure, router } from "../platform/rpc.ts";
+import { assertActsAs, principalOf } from "../platform/auth-user.ts";
+import { authedProcedure, readProcedure, router } from "../platform/rpc.ts";
 import type { UncheckedFrameIngest } from "./ingest.ts";
 import type { SessionEvent } from "./session-event.ts";
 import { MAX_PAGE_LIMIT, type SessionEventPage, type SessionEventStore } from "./session-event-store.ts";
@@ -48,19 +49,19 @@ function pageJson(page: SessionEventPage) {
 export const sessionsRouter = ({ store, ingest }: { store: SessionEventStore; ingest: UncheckedFrameIngest }) =>
   router({
     /** A lobby session's events (every node's); an unknown session has none. */
-    getSessionEvents: publicProcedure.input(z.object({ lobby_session_id: lobbySessionId, ...page })).query(async ({ input }) => ({
+    getSessionEvents: readProcedure.input(z.object({ lobby_session_id: lobbySessionId, ...page })).query(async ({ input }) => ({
       lobby_session_id: input.lobby_session_id,
       ...pageJson(await store.byLobbySession(input.lobby_session_id, { limit: input.limit, after: input.after })),
     })),
 
     /** A match's events (`<session uuid>.<node>`: one node's view of a lobby session). */
-    getMatchEvents: publicProcedure.input(z.object({ match_id: matchId, ...page })).query(async ({ input }) => ({
+    getMatchEvents: readProcedure.input(z.object({ match_id: matchId, ...page })).query(async ({ input }) => ({
       match_id: input.match_id,
       ...pageJson(await store.byMatch(input.match_id, { limit: input.limit, after: input.after })),
     })),
 
     /** How many events a lobby session has and when its first and last were stored; null when it has none. */
-    getLobbySession: publicProcedure.input(z.object({ lobby_session_id: lobbySessionId })).query(async ({ input }) => {
+    getLobbySession: readProcedure.input(z.object({ lobby_session_id: lobbySessionId })).query(async ({ input }) => {
       const info = await store.lobbySessionInfo(input.lobby_session_id);
       return info ? { ...info, created_at: info.created_at.toISOString(), updated_at: info.updated_at.toISOString() } : null;
     }),
@@ -79,7 +80,12 @@ export const sessionsRouter = ({ store, ingest }: { store: SessionEventStore; in
           user_id: z.string().min(1).max(256).optional(),
         }),
       )
-      .mutation(({ ctx, input }) => ingest.parseAndIngest(input.frames, { node: input.node_id ?? DEFAULT_NODE, userId: input.user_id ?? ctx.user.sub })),
+      .mutation(({ ctx, input }) => {
+        const userId = input.user_id ?? ctx.user.sub;
+        assertActsAs(ctx.identity, ctx.user, [userId]);
+        const principal = principalOf(ctx.user);
+        return ingest.parseAndIngest(input.frames, { node: input.node_id ?? DEFAULT_NODE, userId, ...(principal ? { principal } : {}) });
+      }),
   });
 
 export type SessionsRouter = ReturnType<typeof sessionsRouter>;

@@ -2,6 +2,7 @@ import { isUuid, parseMatchId, toMatchId } from "@gamejournal/shared";
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { ValidationError } from "../errors.ts";
+import { need } from "../http/access.ts";
 import { errorResponse } from "../http/respond.ts";
 import type { Logger } from "../log.ts";
 import type { SessionEvent } from "./session-event.ts";
@@ -36,7 +37,7 @@ export function sessionRoutes({ store, logger }: SessionRoutesDeps): Hono {
   if (!store) throw new Error("session routes: no session event store");
   const app = new Hono();
 
-  app.get("/session-events/:match_id", async function getSessionEvents(c) {
+  app.get("/session-events/:match_id", need("read"), async function getSessionEvents(c) {
     try {
       const raw = c.req.param("match_id");
       const parsed = parseMatchId(raw);
@@ -62,7 +63,7 @@ export function sessionRoutes({ store, logger }: SessionRoutesDeps): Hono {
       return errorResponse(c, error, logger);
     }
   }
-  for (const prefix of ["", "/v1", "/v3"]) app.get(`${prefix}/lobby-session-events/:lobby_session_id`, getLobbySessionEvents);
+  for (const prefix of ["", "/v1", "/v3"]) app.get(`${prefix}/lobby-session-events/:lobby_session_id`, need("read"), getLobbySessionEvents);
 
   return app;
 }

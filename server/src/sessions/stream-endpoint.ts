@@ -1,4 +1,4 @@
-import type { Auth } from "../auth/index.ts";
+import type { Access } from "../auth/access.ts";
 import { GameJournalError, TooLargeError, ValidationError } from "../errors.ts";
 import { describeError } from "../http/errors.ts";
 import type { Logger } from "../log.ts";
@@ -29,7 +29,7 @@ export type StreamAnswer =
 
 export interface StreamEndpointDeps {
   ingest: FrameIngestApi;
-  auth: Auth;
+  access: Access;
   logger: Logger;
   /** Largest message in bytes; a larger one is answered with a TOO_LARGE error (default 10 MiB, as nevr-agent). */
   maxMessageBytes?: number;
@@ -57,9 +57,9 @@ export interface StreamEndpointDeps {
  *    connection is closed with 1011, so the client resends what is
  *    unanswered (ingest is idempotent) instead of dropping it as rejected.
  */
-export function createStreamEndpoint({ ingest, auth, logger, maxMessageBytes = 10 * 1024 * 1024, maxUnanswered = 1024 }: StreamEndpointDeps): SocketEndpoint<StreamSocketState> {
+export function createStreamEndpoint({ ingest, access, logger, maxMessageBytes = 10 * 1024 * 1024, maxUnanswered = 1024 }: StreamEndpointDeps): SocketEndpoint<StreamSocketState> {
   if (!ingest) throw new Error("stream endpoint: no frame ingest");
-  if (!auth) throw new Error("stream endpoint: no auth");
+  if (!access) throw new Error("stream endpoint: no access");
 
   async function answer(sender: FrameSender, raw: string | Buffer): Promise<StreamAnswer> {
     try {
@@ -81,7 +81,7 @@ export function createStreamEndpoint({ ingest, auth, logger, maxMessageBytes = 1
     /** Checks an upgrade request: the new socket's state, or the Response (401, 400) to answer instead of upgrading. */
     async accept(req: Request): Promise<StreamSocketState | Response> {
       try {
-        const sender = await senderOf(req, { auth, requireToken: true });
+        const sender = senderOf(req, await access.identify(req), { requireToken: true });
         return { sender, unanswered: 0, tail: Promise.resolve(), closed: false };
       } catch (error) {
         const described = describeError(error);

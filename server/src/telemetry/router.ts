@@ -1,7 +1,11 @@
 import { z } from "zod";
-import { publicProcedure, router } from "../platform/rpc.ts";
+import { ingestProcedure, readProcedure, router } from "../platform/rpc.ts";
 import { SUBSCRIPTION_STREAM_MODE } from "./registry.ts";
 import type { TelemetryApi } from "./telemetry.ts";
+import { principalOf, type AuthUser } from "../platform/auth-user.ts";
+
+/** A credential's subject; none for the anonymous caller of AUTH_MODE=open. */
+const subjectOf = (user: AuthUser): string | undefined => (user.via === "open" ? undefined : user.sub);
 
 const lobbyId = z.string().min(1, "lobbyId must not be empty").max(256);
 
@@ -9,7 +13,7 @@ const lobbyId = z.string().min(1, "lobbyId must not be empty").max(256);
 export const telemetryRouter = (telemetry: TelemetryApi) =>
   router({
     /** Seed 000's BroadcastTelemetry: journals the event, then every subscriber of the lobby gets it. */
-    broadcast: publicProcedure
+    broadcast: ingestProcedure
       .input(
         z.object({
           lobbyId,
@@ -19,11 +23,12 @@ export const telemetryRouter = (telemetry: TelemetryApi) =>
           key: z.string().min(1).max(256).optional(),
         }),
       )
-      .mutation(({ input }) =>
+      .mutation(({ ctx, input }) =>
         telemetry.broadcast(input.lobbyId, input.data, {
           ...(input.userId ? { userId: input.userId } : {}),
           ...(input.sessionId ? { sessionId: input.sessionId } : {}),
           ...(input.key ? { key: input.key } : {}),
+          principal: principalOf(ctx.user),
         }),
       ),
 
@@ -33,7 +38,7 @@ export const telemetryRouter = (telemetry: TelemetryApi) =>
      * replays every later event still kept. With `sessionId`, the session is
      * registered and kept active while the feed runs.
      */
-    lobby: publicProcedure
+    lobby: readProcedure
       .input(
         z.object({
           lobbyId,
@@ -53,12 +58,12 @@ export const telemetryRouter = (telemetry: TelemetryApi) =>
           transport: ctx.transport === "ws" ? "ws" : "sse",
           disconnect: ctx.disconnect,
           ...(input.sessionId ? { sessionId: input.sessionId } : {}),
-          ...((input.userId ?? ctx.user?.sub) ? { userId: input.userId ?? ctx.user?.sub } : {}),
+          ...((input.userId ?? subjectOf(ctx.user)) ? { userId: input.userId ?? subjectOf(ctx.user) } : {}),
         }),
       ),
 
     /** The lobby's registered subscriptions (as `GET /rtapi/subscriptions`), with the stream mode. */
-    subscriptions: publicProcedure.input(z.object({ lobbyId })).query(async ({ input }) => {
+    subscriptions: readProcedure.input(z.object({ lobbyId })).query(async ({ input }) => {
       const subscriptions = await telemetry.registry.list(input.lobbyId);
       return { lobby_id: input.lobbyId, stream_mode: SUBSCRIPTION_STREAM_MODE, subscriptions, count: subscriptions.length };
     }),

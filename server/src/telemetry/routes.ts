@@ -1,7 +1,9 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { NotFoundError, UnauthenticatedError } from "../errors.ts";
+import { identityOf, need } from "../http/access.ts";
 import { jsonBody, parseWith } from "../http/validate.ts";
+import { assertActsAs, principalOf } from "../platform/auth-user.ts";
 import type { TelemetryApi } from "./telemetry.ts";
 
 const LobbyBodySchema = z.object({ lobby_id: z.string({ error: "lobby_id is required" }).min(1, "lobby_id must not be empty").max(256) });
@@ -21,15 +23,17 @@ function sessionOf(c: Context): { sessionId: string; userId: string } {
 export function telemetryRoutes(telemetry: TelemetryApi): Hono {
   const app = new Hono();
 
-  app.post("/rtapi/subscribe", async (c) => {
+  app.post("/rtapi/subscribe", need("any"), async (c) => {
     const { sessionId, userId } = sessionOf(c);
+    assertActsAs(identityOf(c), c.get("user"), [userId], "X-User-ID");
     const { lobby_id } = parseWith(LobbyBodySchema, await jsonBody(c));
     await telemetry.registry.subscribe(lobby_id, sessionId, userId);
     return c.json({ success: true, message: "Successfully subscribed to lobby rtapi", lobby_id, session_id: sessionId });
   });
 
-  app.post("/rtapi/unsubscribe", async (c) => {
-    const { sessionId } = sessionOf(c);
+  app.post("/rtapi/unsubscribe", need("any"), async (c) => {
+    const { sessionId, userId } = sessionOf(c);
+    assertActsAs(identityOf(c), c.get("user"), [userId], "X-User-ID");
     const { lobby_id } = parseWith(LobbyBodySchema, await jsonBody(c));
     if (!(await telemetry.registry.unsubscribe(lobby_id, sessionId))) {
       throw new NotFoundError(`session ${sessionId} has no subscription to lobby ${lobby_id}`);
@@ -37,20 +41,23 @@ export function telemetryRoutes(telemetry: TelemetryApi): Hono {
     return c.json({ success: true, message: "Successfully unsubscribed from lobby rtapi", lobby_id, session_id: sessionId });
   });
 
-  app.get("/rtapi/subscriptions", async (c) => {
+  app.get("/rtapi/subscriptions", need("read"), async (c) => {
     const { lobby_id } = parseWith(LobbyBodySchema, { lobby_id: c.req.query("lobby_id") });
     const subscriptions = await telemetry.registry.list(lobby_id);
     return c.json({ lobby_id, subscriptions, count: subscriptions.length });
   });
 
   /** Body: the telemetry data (any JSON). Optional headers: X-User-ID, X-Session-ID, Idempotency-Key. */
-  app.post("/v1/lobbies/:lobby_id/telemetry", async (c) => {
+  app.post("/v1/lobbies/:lobby_id/telemetry", need("ingest"), async (c) => {
     const { lobby_id } = parseWith(LobbyBodySchema, { lobby_id: c.req.param("lobby_id") });
     const data = await jsonBody(c);
     const userId = c.req.header("X-User-ID")?.trim();
     const sessionId = c.req.header("X-Session-ID")?.trim();
     const key = c.req.header("Idempotency-Key")?.trim();
-    return c.json(await telemetry.broadcast(lobby_id, data, { ...(userId ? { userId } : {}), ...(sessionId ? { sessionId } : {}), ...(key ? { key } : {}) }));
+    const principal = principalOf(c.get("user"));
+    return c.json(
+      await telemetry.broadcast(lobby_id, data, { ...(userId ? { userId } : {}), ...(sessionId ? { sessionId } : {}), ...(key ? { key } : {}), ...(principal ? { principal } : {}) }),
+    );
   });
 
   return app;

@@ -40,7 +40,8 @@ export interface FeedOptions {
 /** What the edges use of telemetry; TelemetryService implements it. */
 export interface TelemetryApi {
   readonly registry: SubscriptionRegistry;
-  broadcast(lobbyId: string, data: unknown, opts?: { userId?: string; sessionId?: string; key?: string }): Promise<BroadcastAnswer>;
+  /** `principal` scopes `key` to the caller (see `scopedKey`). */
+  broadcast(lobbyId: string, data: unknown, opts?: { userId?: string; sessionId?: string; key?: string; principal?: string }): Promise<BroadcastAnswer>;
   /**
    * Fixes the feed's starting point (so an event broadcast after this
    * resolves is always delivered), then returns the feed.
@@ -96,7 +97,7 @@ export class TelemetryService implements TelemetryApi {
   async broadcast(
     lobbyId: string,
     data: unknown,
-    { userId, sessionId, key }: { userId?: string; sessionId?: string; key?: string } = {},
+    { userId, sessionId, key, principal }: { userId?: string; sessionId?: string; key?: string; principal?: string } = {},
   ): Promise<BroadcastAnswer> {
     const event = {
       type: "telemetry",
@@ -108,7 +109,7 @@ export class TelemetryService implements TelemetryApi {
       mode: StreamModeLobbySessionTelemetry,
       ...(key ? { key } : {}),
     };
-    const { answer, derived } = await this.opts.journal.appendDetailed([{ stream: RTAPI_STREAM, event }]);
+    const { answer, derived } = await this.opts.journal.appendDetailed([{ stream: RTAPI_STREAM, event }], { principal });
     const lobby = derived[0]?.find((r) => r.stream === toLobbyStream(lobbyId));
     return { lobby_id: lobbyId, id: lobby?.id ?? null, journal_id: answer.ids[0] ?? null, ...(answer.spooled ? { spooled: true as const } : {}) };
   }

@@ -1,4 +1,5 @@
-import { requestToken, type Auth } from "../auth/auth.ts";
+import type { Access } from "../auth/access.ts";
+import type { Identity } from "../platform/auth-user.ts";
 import type { Context } from "../platform/rpc.ts";
 
 export type { Context } from "../platform/rpc.ts";
@@ -10,20 +11,21 @@ export interface ContextSource {
   connectionParams?: Record<string, string | undefined> | null;
   transport: "http" | "ws";
   disconnect?: (reason: string) => void;
+  /** Already determined by the HTTP app for this request. */
+  identity?: Identity;
 }
 
 export type CreateContext = (source: ContextSource) => Promise<Context>;
 
 /**
- * A context factory. The token is read from `Authorization: Bearer`, the
- * `token` query parameter or, over WebSocket, the `token` connection
- * parameter; a bad token leaves `user` null and authenticated procedures
- * answer UNAUTHORIZED with the reason.
+ * A context factory. The credential is read from `Authorization: Bearer`,
+ * the `token` query parameter or, over WebSocket, the `token` connection
+ * parameter (see Access); a refused one leaves `user` null, and procedures
+ * that need a credential answer UNAUTHORIZED with the reason.
  */
-export function createContextFactory(auth: Auth): CreateContext {
-  return async function createContext({ req, connectionParams, transport, disconnect = () => {} }) {
-    const token = requestToken(req, connectionParams);
-    const user = token ? await auth.verify(token).catch(() => null) : null;
-    return { user, transport, disconnect };
+export function createContextFactory(access: Access): CreateContext {
+  return async function createContext({ req, connectionParams, transport, disconnect = () => {}, identity }) {
+    const who = identity ?? (await access.identify(req, connectionParams));
+    return { identity: who, user: who.user, transport, disconnect };
   };
 }

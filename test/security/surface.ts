@@ -1,0 +1,99 @@
+import type { Scope } from "../../server/src/platform/auth-user.ts";
+
+/**
+ * What every route and procedure needs in AUTH_MODE=token, with a request
+ * that passes the credential check (it may still be refused for its input:
+ * the matrix only asks whether access was granted).
+ *
+ * `any`: any valid credential; without `ingest` only acting as itself, so
+ * its "wrong" credential is a `read` token acting as another user.
+ */
+export type Need = "public" | "any" | Exclude<Scope, "player">;
+
+export interface RestCase {
+  method: string;
+  /** The route's pattern as the app lists it. */
+  pattern: string;
+  /** A concrete path for it. */
+  path: string;
+  need: Need;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** A streaming answer: read the status, then drop the connection. */
+  stream?: true;
+}
+
+const LOBBY = "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b";
+const MATCH = `${LOBBY}.node-1`;
+/** Appends name a user other than the caller: only `ingest` may do that. */
+const OTHER = "someone-else";
+const frame = { frame_index: 1, timestamp: "2025-03-01T12:00:00Z", session: { session_id: LOBBY } };
+
+export const REST_CASES: RestCase[] = [
+  { method: "GET", pattern: "/health", path: "/health", need: "public" },
+  { method: "GET", pattern: "/metrics", path: "/metrics", need: "public" },
+  { method: "POST", pattern: "/v1/journal/player-actions", path: "/v1/journal/player-actions", need: "any", body: { user_id: OTHER, session_id: "s", match_id: "m", action: "moved" } },
+  { method: "POST", pattern: "/v1/journal/purchases", path: "/v1/journal/purchases", need: "any", body: { user_id: OTHER, session_id: "s", purchase: { sku: "x" } } },
+  { method: "POST", pattern: "/v1/journal/telemetry", path: "/v1/journal/telemetry", need: "any", body: { user_id: OTHER, session_id: "s", lobby_id: "l", data: {} } },
+  { method: "GET", pattern: "/v1/journal/:stream", path: "/v1/journal/events:player_actions", need: "read" },
+  { method: "GET", pattern: "/v1/journal/:stream/live", path: "/v1/journal/events:player_actions/live", need: "read", stream: true },
+  { method: "POST", pattern: "/rtapi/subscribe", path: "/rtapi/subscribe", need: "any", body: { lobby_id: "l" }, headers: { "X-Session-ID": "s", "X-User-ID": OTHER } },
+  { method: "POST", pattern: "/rtapi/unsubscribe", path: "/rtapi/unsubscribe", need: "any", body: { lobby_id: "l" }, headers: { "X-Session-ID": "s", "X-User-ID": OTHER } },
+  { method: "GET", pattern: "/rtapi/subscriptions", path: "/rtapi/subscriptions?lobby_id=l", need: "read" },
+  { method: "POST", pattern: "/v1/lobbies/:lobby_id/telemetry", path: "/v1/lobbies/l/telemetry", need: "ingest", body: { n: 1 } },
+  { method: "GET", pattern: "/v1/matches/:match_id", path: `/v1/matches/${MATCH}`, need: "read" },
+  { method: "GET", pattern: "/v1/matches", path: "/v1/matches", need: "read" },
+  { method: "GET", pattern: "/session-events/:match_id", path: `/session-events/${MATCH}`, need: "read" },
+  ...["", "/v1", "/v3"].map((prefix): RestCase => ({ method: "GET", pattern: `${prefix}/lobby-session-events/:lobby_session_id`, path: `${prefix}/lobby-session-events/${LOBBY}`, need: "read" })),
+  { method: "POST", pattern: "/session-events", path: "/session-events", need: "any", body: frame, headers: { "X-User-ID": OTHER } },
+  ...["", "/v1", "/v3"].flatMap((prefix): RestCase[] => [
+    { method: "POST", pattern: `${prefix}/lobby-session-events`, path: `${prefix}/lobby-session-events`, need: "any", body: frame, headers: { "X-User-ID": OTHER } },
+    { method: "POST", pattern: `${prefix}/lobby-session-events/:lobby_session_id`, path: `${prefix}/lobby-session-events/${LOBBY}`, need: "any", body: frame, headers: { "X-User-ID": OTHER } },
+  ]),
+  { method: "POST", pattern: "/v1/admin/keys", path: "/v1/admin/keys", need: "admin", body: { name: "matrix", scopes: ["read"] } },
+  { method: "GET", pattern: "/v1/admin/keys", path: "/v1/admin/keys", need: "admin" },
+  { method: "DELETE", pattern: "/v1/admin/keys/:id", path: "/v1/admin/keys/aaaaaaaaaaaa", need: "admin" },
+  { method: "DELETE", pattern: "/v1/admin/groups/:stream/:group", path: "/v1/admin/groups/events:purchases/nobody", need: "admin" },
+  // GraphiQL's page is public; operations need `read`.
+  ...["/graphql", "/v3/graphql", "/v3/query"].flatMap((path): RestCase[] => [
+    { method: "GET", pattern: path, path: `${path}?query=${encodeURIComponent("{ health { status } }")}`, need: "read" },
+    { method: "POST", pattern: path, path, need: "read", body: { query: "{ health { status } }" } },
+  ]),
+];
+
+export interface ProcedureCase {
+  path: string;
+  type: "query" | "mutation" | "subscription";
+  need: Need;
+  input?: unknown;
+}
+
+export const PROCEDURE_CASES: ProcedureCase[] = [
+  { path: "system.health", type: "query", need: "public" },
+  { path: "system.clock", type: "subscription", need: "public" },
+  { path: "journal.playerAction", type: "mutation", need: "any", input: { user_id: OTHER, session_id: "s", match_id: "m", action: "moved" } },
+  { path: "journal.purchase", type: "mutation", need: "any", input: { user_id: OTHER, session_id: "s", purchase: { sku: "x" } } },
+  { path: "journal.telemetry", type: "mutation", need: "any", input: { user_id: OTHER, session_id: "s", lobby_id: "l", data: {} } },
+  { path: "journal.appendBatch", type: "mutation", need: "any", input: { events: [{ stream: "events:purchases", type: "purchase", user_id: OTHER }] } },
+  { path: "journal.read", type: "query", need: "read", input: { stream: "events:purchases", count: 1 } },
+  { path: "journal.follow", type: "subscription", need: "read", input: { stream: "events:purchases" } },
+  { path: "journal.streams", type: "query", need: "read" },
+  { path: "journal.groups.create", type: "mutation", need: "admin", input: { stream: "events:purchases", group: "matrix" } },
+  { path: "journal.groups.read", type: "mutation", need: "read", input: { stream: "events:purchases", group: "matrix", consumer: "c", count: 1 } },
+  { path: "journal.groups.ack", type: "mutation", need: "admin", input: { stream: "events:purchases", group: "matrix", ids: ["1-0"] } },
+  { path: "journal.groups.pending", type: "query", need: "read", input: { stream: "events:purchases", group: "matrix" } },
+  { path: "telemetry.broadcast", type: "mutation", need: "ingest", input: { lobbyId: "l", data: {} } },
+  { path: "telemetry.lobby", type: "subscription", need: "read", input: { lobbyId: "l" } },
+  { path: "telemetry.subscriptions", type: "query", need: "read", input: { lobbyId: "l" } },
+  { path: "matches.get", type: "query", need: "read", input: { matchId: MATCH } },
+  { path: "matches.list", type: "query", need: "read", input: {} },
+  { path: "matches.end", type: "mutation", need: "ingest", input: { matchId: MATCH } },
+  { path: "sessions.getSessionEvents", type: "query", need: "read", input: { lobby_session_id: LOBBY } },
+  { path: "sessions.getMatchEvents", type: "query", need: "read", input: { match_id: MATCH } },
+  { path: "sessions.getLobbySession", type: "query", need: "read", input: { lobby_session_id: LOBBY } },
+  { path: "sessions.ingestFrames", type: "mutation", need: "any", input: { frames: [frame], user_id: OTHER } },
+  { path: "admin.keys.create", type: "mutation", need: "admin", input: { name: "matrix", scopes: ["read"] } },
+  { path: "admin.keys.list", type: "query", need: "admin" },
+  { path: "admin.keys.revoke", type: "mutation", need: "admin", input: { id: "aaaaaaaaaaaa" } },
+  { path: "admin.groups.delete", type: "mutation", need: "admin", input: { stream: "events:purchases", group: "nobody" } },
+];
