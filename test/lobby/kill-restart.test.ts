@@ -13,6 +13,7 @@ import { RedisJournal } from "../../server/src/journal/redis-journal.ts";
 import { SqliteJournal } from "../../server/src/journal/sqlite-journal.ts";
 import type { LobbyApi } from "../../server/src/lobby/index.ts";
 import { silentLogger } from "../../server/src/log.ts";
+import type { AuthUser } from "../../server/src/platform/auth-user.ts";
 import { freePort, startRedis, waitFor, type ServiceHandle } from "../harness/index.ts";
 import { killPlan, SENTINEL_GAME, SENTINEL_TURN, TOTAL, type KillPlan } from "./kill-plan.ts";
 import { startLobbyServer, type LobbyServer } from "./server-fixtures.ts";
@@ -34,6 +35,8 @@ import { startLobbyServer, type LobbyServer } from "./server-fixtures.ts";
  */
 
 const SECRET = "kill-restart-test-secret-0123456789";
+/** The clean pass's in-process caller of the Lobby API. */
+const GAME_MASTER: AuthUser = { sub: "game-master", scopes: ["ingest"], via: "token" };
 /** Each kill costs a restart (about a second, and the lease's TTL with Redis): enough to land at many points, few enough for about 20 s a run. */
 const MAX_KILLS = 8;
 
@@ -122,7 +125,7 @@ beforeAll(async () => {
   const call = caller(cleanServer.url, cleanServer.token);
   await setUpGames(call, plan);
   const api = cleanServer.server.services.domains.get("lobby") as LobbyApi;
-  for (const [i, { fields }] of plan.entries.entries()) await api.appendGmEvent({ sub: "game-master" }, fields, { key: `e${i}` });
+  for (const [i, { fields }] of plan.entries.entries()) await api.appendGmEvent(GAME_MASTER, fields, { key: `e${i}` });
   await cleanServer.waitForGame(SENTINEL_GAME, (g) => g.runtime_snapshot?.current_turn === SENTINEL_TURN, 60_000);
   clean = await outcome(call, cleanServer.server.services.journal.journal, plan);
 }, 120_000);
@@ -192,7 +195,7 @@ describe.each(deployments)("10,000 gm events on %s, the server killed with SIGKI
       redis = createClient({ url: redisServer.url }) as RedisClient;
       await redis.connect();
     }
-    const token = await createAuth(SECRET).sign("game-master");
+    const token = await createAuth(SECRET).sign("game-master", { scopes: ["admin"] });
     const call = caller(url, token);
     let server = spawnServer(port, env);
     let consumed = false;

@@ -1,18 +1,29 @@
-import { UnauthenticatedError } from "../errors.ts";
-import type { AuthUser } from "../platform/auth-user.ts";
+import type { Scope } from "../platform/auth-user.ts";
 
-/** The lobby's writes, by what they change. */
-export type LobbyWrite = "create_game" | "add_member" | "remove_member" | "transition" | "append_gm_event";
+/** The lobby's operations, as the edges authorise them. */
+export type LobbyOperation = "read" | "create_game" | "add_member" | "remove_member" | "transition" | "append_gm_event";
+
+export interface LobbyNeed {
+  /** The scope the caller must hold under AUTH_MODE=token (`admin` holds every scope). */
+  scope: Scope;
+  /** A real credential even under AUTH_MODE=open: the lobby's writes always take a token. */
+  credential: boolean;
+}
 
 /**
- * Who may make a lobby write: the one place every edge (REST, tRPC) goes
- * through, via the Lobby API. Today any verified token may make any write;
- * scopes per write (and per game, e.g. its owner) belong here when they come
- * (issue 14). Reads are open.
- *
- * Rejects with UnauthenticatedError (401) when there is no verified user.
+ * What each lobby operation needs: the one table every edge applies (REST
+ * routes with `need`, tRPC procedures with `scopedProcedure`; GraphQL, read
+ * only, needs `read` for any operation). Reads of records, stats,
+ * capabilities and the live feed need `read`; the writes that stand in for
+ * the services driving a game before it runs (creation, members,
+ * transitions) need `admin`; the Game Master's entries, appended embedded,
+ * need `ingest`. Every write needs a token even in AUTH_MODE=open.
  */
-export function authorizeLobbyWrite(user: AuthUser | null | undefined, write: LobbyWrite): AuthUser {
-  if (!user) throw new UnauthenticatedError(`a valid token is required to ${write.replaceAll("_", " ")} (Authorization: Bearer <jwt>)`);
-  return user;
-}
+export const LOBBY_ACCESS: Readonly<Record<LobbyOperation, LobbyNeed>> = Object.freeze({
+  read: { scope: "read", credential: false },
+  create_game: { scope: "admin", credential: true },
+  add_member: { scope: "admin", credential: true },
+  remove_member: { scope: "admin", credential: true },
+  transition: { scope: "admin", credential: true },
+  append_gm_event: { scope: "ingest", credential: true },
+});

@@ -10,13 +10,12 @@ import {
 } from "@gamejournal/shared";
 import { GameJournalError, NotFoundError, ValidationError } from "../errors.ts";
 import { parseWith } from "../http/validate.ts";
-import type { JournalingApi } from "../journal/event-journal.ts";
+import { scopedKey, type JournalingApi } from "../journal/event-journal.ts";
 import { isStreamId } from "../journal/ids.ts";
 import type { Logger } from "../log.ts";
-import type { AuthUser } from "../platform/auth-user.ts";
+import { principalOf, type AuthUser } from "../platform/auth-user.ts";
 import type { Clock } from "../platform/clock.ts";
 import type { FeedMetrics, LiveFeed, LiveFeeds } from "../platform/live-feed/index.ts";
-import { authorizeLobbyWrite } from "./access.ts";
 import { ConflictError } from "./errors.ts";
 import { appendGmEvent } from "./gm-event-source-journal.ts";
 import { toGameId, toUserId } from "./ids.ts";
@@ -41,26 +40,30 @@ export interface GameUpdatesOptions {
   disconnect?: ((reason: string) => void) | undefined;
 }
 
-/** What the edges (tRPC, REST, GraphQL) and in-process callers use of the lobby. */
+/**
+ * What the edges (tRPC, REST, GraphQL) and in-process callers use of the
+ * lobby. The edges authorise each call first (access.ts: LOBBY_ACCESS);
+ * a write names its caller `by`, for the log and its idempotency keys.
+ */
 export interface LobbyApi {
   /** A new game in `draft`; ConflictError (409) when `game_id` is taken. */
-  createGame(by: AuthUser | null, input: unknown): Promise<GameRecord>;
+  createGame(by: AuthUser, input: unknown): Promise<GameRecord>;
   /** NotFoundError (404) for an unknown game. */
   getGame(gameId: unknown): Promise<GameRecord>;
   listGames(query: unknown): Promise<GameRecordPage>;
   /** Adds a member (idempotent) while the game has not started and is not full; the record after. */
-  addMember(by: AuthUser | null, gameId: unknown, userId: unknown): Promise<GameRecord>;
+  addMember(by: AuthUser, gameId: unknown, userId: unknown): Promise<GameRecord>;
   /** Removes a member (idempotent) while the game has not started; the record after. */
-  removeMember(by: AuthUser | null, gameId: unknown, userId: unknown): Promise<GameRecord>;
+  removeMember(by: AuthUser, gameId: unknown, userId: unknown): Promise<GameRecord>;
   /** Compare-and-set `{from, to, trigger}`; ConflictError / InvalidTransitionError (409); the record after. */
-  transition(by: AuthUser | null, gameId: unknown, body: unknown): Promise<GameRecord>;
+  transition(by: AuthUser, gameId: unknown, body: unknown): Promise<GameRecord>;
   stats(gameId: unknown): Promise<GameStats>;
   /** NotFoundError (404) until the game's capabilities were evaluated. */
   capabilities(gameId: unknown): Promise<CapabilityEvaluation>;
   /** The game's record changes live, resumable after `lastEventId` (see record-feed.ts). */
   gameUpdates(options: GameUpdatesOptions): Promise<LiveFeed>;
-  /** Embedded: appends one Game Master entry (flat string fields) to the stream the worker reads. */
-  appendGmEvent(by: AuthUser | null, fields: unknown, opts?: { key?: string | undefined }): Promise<{ stream: string; id: string | null; duplicate: boolean }>;
+  /** Embedded: appends one Game Master entry (flat string fields) to the stream the worker reads; `key` is in the caller's namespace. */
+  appendGmEvent(by: AuthUser, fields: unknown, opts?: { key?: string | undefined }): Promise<{ stream: string; id: string | null; duplicate: boolean }>;
   readonly gmEvents: GmEventsTarget;
 }
 
@@ -79,9 +82,9 @@ export interface LobbyApiDeps {
 }
 
 /**
- * The Lobby API over the lobby's stores. Every write is authorised first
- * (access.ts), then validated (a ValidationError naming the field, 400),
- * and changes nothing when it is refused. Transitions taken here count in
+ * The Lobby API over the lobby's stores. Every input is validated (a
+ * ValidationError naming the field, 400) before anything is written, and a
+ * refused call changes nothing. Transitions taken here count in
  * `lobby_game_transitions_total` like the worker's.
  */
 export function lobbyApi(deps: LobbyApiDeps): LobbyApi {
@@ -105,10 +108,9 @@ export function lobbyApi(deps: LobbyApiDeps): LobbyApi {
     gmEvents: deps.gmEvents,
 
     async createGame(by, input) {
-      const user = authorizeLobbyWrite(by, "create_game");
       await ready();
       const record = await games.create(input as CreateGameInput);
-      log.info({ game_id: record.game_id, by: user.sub }, "game created");
+      log.info({ game_id: record.game_id, by: by.sub }, "game created");
       return record;
     },
 
@@ -125,7 +127,6 @@ export function lobbyApi(deps: LobbyApiDeps): LobbyApi {
     },
 
     async addMember(by, gameId, userId) {
-      authorizeLobbyWrite(by, "add_member");
       const [id, user] = [toGameId(gameId), toUserId(userId)];
       await ready();
       const before = await mustGet(id);
@@ -144,7 +145,6 @@ export function lobbyApi(deps: LobbyApiDeps): LobbyApi {
     },
 
     async removeMember(by, gameId, userId) {
-      authorizeLobbyWrite(by, "remove_member");
       const [id, user] = [toGameId(gameId), toUserId(userId)];
       await ready();
       const before = await mustGet(id);
@@ -155,7 +155,6 @@ export function lobbyApi(deps: LobbyApiDeps): LobbyApi {
     },
 
     async transition(by, gameId, body) {
-      const user = authorizeLobbyWrite(by, "transition");
       const id = toGameId(gameId);
       const { from, to, trigger = "command" } = parseWith(TransitionBodySchema, body);
       if (trigger === "runtime_event") {
@@ -164,7 +163,7 @@ export function lobbyApi(deps: LobbyApiDeps): LobbyApi {
       await ready();
       await games.updateStatus({ gameId: id, expectedFrom: from, to, trigger, at: clock.now() });
       metrics.transition(from, to, trigger);
-      log.info({ game_id: id, from_status: from, to_status: to, trigger, by: user.sub }, "game status changed");
+      log.info({ game_id: id, from_status: from, to_status: to, trigger, by: by.sub }, "game status changed");
       return mustGet(id);
     },
 
@@ -203,7 +202,6 @@ export function lobbyApi(deps: LobbyApiDeps): LobbyApi {
     },
 
     async appendGmEvent(by, fields, { key } = {}) {
-      authorizeLobbyWrite(by, "append_gm_event");
       const { stream, via } = deps.gmEvents;
       if (via !== "journal") {
         throw new GameJournalError(
@@ -214,7 +212,8 @@ export function lobbyApi(deps: LobbyApiDeps): LobbyApi {
       if (key !== undefined && (typeof key !== "string" || key.length < 1 || key.length > 256)) {
         throw new ValidationError("Idempotency-Key: expected 1 to 256 characters", "Idempotency-Key");
       }
-      const result = await appendGmEvent(deps.journal.journal, fields, { clock, key, stream, maxBytes: deps.journal.maxEventBytes });
+      const scoped = key === undefined ? undefined : scopedKey(principalOf(by), key);
+      const result = await appendGmEvent(deps.journal.journal, fields, { clock, key: scoped, stream, maxBytes: deps.journal.maxEventBytes });
       return { stream, id: result.id, duplicate: result.duplicate };
     },
   };

@@ -40,7 +40,7 @@ export const toGmEventsLeaseKey = (stream: string) => `workers:lease:lobby-gm-ev
  * - the metrics `lobby_game_transitions_total` (worker and API) and
  *   `lobby_gm_events_lag_entries`.
  */
-export function openLobby({ backends, config, journal, feeds, auth, clock, logger, metrics, shutdown }: PlatformDeps): DomainModule<"lobby", LobbyApi> {
+export function openLobby({ backends, config, journal, feeds, clock, logger, metrics, shutdown }: PlatformDeps): DomainModule<"lobby", LobbyApi> {
   const log = logger.child({ domain: "lobby" });
   const plain = backends.mongo ? mongoLobbyStores(backends.mongo.db, { clock }) : sqliteLobbyStores(backends.sqlite("documents"), { clock });
   const ready = lobbyStoresReady(plain);
@@ -80,7 +80,7 @@ export function openLobby({ backends, config, journal, feeds, auth, clock, logge
     name: "lobby",
     api,
     router: lobbyRouter(api),
-    routes: [lobbyRoutes({ lobby: api, auth, maxBodyBytes: journal.maxEventBytes })],
+    routes: [lobbyRoutes({ lobby: api, maxBodyBytes: journal.maxEventBytes })],
     graphql: lobbyGraphQL(api),
     start() {
       running = supervisor.run(anySignal(stopping.signal, shutdown));
