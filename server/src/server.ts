@@ -4,6 +4,7 @@ import { createAuth, resolveSecret, type Auth } from "./auth/index.ts";
 import { openBackends, redisReady } from "./backends/index.ts";
 import type { Config } from "./config.ts";
 import { createGraphQL, graphqlRoutes } from "./graphql/index.ts";
+import { openGames } from "./games/module.ts";
 import { Health } from "./health/index.ts";
 import { EventJournal, JournalMetrics, openJournal, type JournalingApi } from "./journal/index.ts";
 import { openJournalEdges } from "./journal/module.ts";
@@ -91,6 +92,7 @@ export async function startServer({ config, logger, clock = systemClock }: Start
     telemetry,
     openMatches(platform),
     await openSessions({ ...platform, subscriptions: telemetry.api.registry }),
+    openGames(platform),
   ];
 
   for (const module of modules) for (const check of module.checks ?? []) health.register(check);

@@ -1,4 +1,5 @@
 import type { AnyTRPCRouter } from "@trpc/server";
+import type { GamesRouter } from "../games/router.ts";
 import type { JournalRouter } from "../journal/router.ts";
 import type { MatchesRouter } from "../matches/router.ts";
 import type { DomainModule } from "../platform/module.ts";
@@ -18,6 +19,7 @@ export type AppRouterRecord = {
   telemetry: TelemetryRouter;
   matches: MatchesRouter;
   sessions: SessionsRouter;
+  games: GamesRouter;
 };
 
 export type AppRouter = ReturnType<typeof router<AppRouterRecord>>;
@@ -26,7 +28,7 @@ export type AppRouter = ReturnType<typeof router<AppRouterRecord>>;
 export function composeRouter(modules: readonly DomainModule[]): AppRouter {
   const record: Record<string, AnyTRPCRouter> = {};
   for (const module of modules) if (module.router) record[module.name] = module.router;
-  const expected: Record<keyof AppRouterRecord, true> = { system: true, journal: true, telemetry: true, matches: true, sessions: true };
+  const expected: Record<keyof AppRouterRecord, true> = { system: true, journal: true, telemetry: true, matches: true, sessions: true, games: true };
   const missing = Object.keys(expected).filter((name) => !record[name]);
   if (missing.length > 0) throw new Error(`compose router: no module provides ${missing.join(", ")}`);
   return router(record) as unknown as AppRouter;
