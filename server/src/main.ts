@@ -3,6 +3,8 @@ import { Command, CommanderError } from "commander";
 import { agentCommand } from "./agent/index.ts";
 import { tokenCommand } from "./auth/index.ts";
 import { CONFIG_VARIABLES, ConfigError, loadConfig } from "./config.ts";
+import { botCommand } from "./games/bot/index.ts";
+import { replayCommand } from "./games/replay-command.ts";
 import { createLogger } from "./log.ts";
 import { startServer } from "./server.ts";
 import { VERSION } from "./version.ts";
@@ -28,6 +30,8 @@ export function buildCli(): Command {
 
   program.addCommand(agentCommand());
   program.addCommand(tokenCommand());
+  program.addCommand(replayCommand());
+  program.addCommand(botCommand());
 
   return program;
 }
