@@ -1,6 +1,7 @@
 import { createAuth, type Auth } from "../../server/src/auth/auth.ts";
 import { GameService } from "../../server/src/games/service.ts";
-import { DEFAULT_GAME_SETTINGS, randomCommand, type GameSettings, type Random } from "../../server/src/games/rules/index.ts";
+import type { GameCommand } from "@gamejournal/shared";
+import { DEFAULT_GAME_SETTINGS, randomCommand, type GameSettings, type GameState, type Random } from "../../server/src/games/rules/index.ts";
 import type { GameEventStore } from "../../server/src/games/store/index.ts";
 import { silentLogger } from "../../server/src/log.ts";
 import type { AuthUser } from "../../server/src/platform/auth-user.ts";
@@ -67,14 +68,21 @@ export async function openServiceFixture(
  * current player's random legal command (chosen on the state the service
  * holds), to the end or for `commands` commands. Returns the number sent.
  */
-export async function playToTheEnd(service: GameService, gameId: string, users: Map<number, AuthUser>, random: Random, stopAfter = Infinity): Promise<number> {
+export async function playToTheEnd(
+  service: GameService,
+  gameId: string,
+  users: Map<number, AuthUser>,
+  random: Random,
+  stopAfter = Infinity,
+  choose: (state: GameState, seat: number, random: Random) => GameCommand | null = randomCommand,
+): Promise<number> {
   let commands = 0;
   for (;;) {
     const { state } = await service.rooms.cached(gameId);
     if (state.status !== "playing" || commands >= stopAfter) return commands;
     if (commands++ >= 5_000) throw new Error(`${gameId}: not finished after 5,000 commands`);
     const seat = state.currentPlayer!;
-    const command = randomCommand(state, seat, random);
+    const command = choose(state, seat, random);
     if (!command) throw new Error(`${gameId}: no command for player ${seat}`);
     const reply = await service.command(gameId, users.get(seat), command);
     if (!reply.success) throw new Error(`${gameId}: ${command.type} refused: ${reply.code}: ${reply.error}`);
