@@ -84,6 +84,15 @@ describe("the game rooms' REST API", () => {
     expect(replayed).toMatchObject({ status: 200, body: { gameId: "test-game-1", version: 6, events: 6, status: "playing", snapshot: null, digest: expect.stringMatching(/^[0-9a-f]{64}$/) } });
     expect(await rest(url, "POST", "/api/games/test-game-1/leave", undefined, bob.body.token)).toMatchObject({ status: 200, body: { success: true } });
     expect((await rest(url, "GET", "/api/games/test-game-1")).body).toMatchObject({ status: "finished", winner: 1 });
+
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toMatch(/^gamejournal_games_open 0$/m);
+    expect(metrics).toMatch(/^gamejournal_game_commands_total\{type="playCard",result="accepted"\} 1$/m);
+    expect(metrics).toMatch(/^gamejournal_game_commands_total\{type="playCard",result="duplicate"\} 1$/m);
+    expect(metrics).toMatch(/^gamejournal_game_command_rejections_total\{code="NOT_YOUR_TURN"\} 1$/m);
+    expect(metrics).toMatch(/^gamejournal_game_command_duration_seconds_count\{type="playCard"\} \d+$/m);
+    expect(metrics).toMatch(/^gamejournal_game_replay_events_total 6$/m);
+    expect(metrics).toMatch(/^gamejournal_game_replay_events_per_second \d/m);
   });
 });
 
