@@ -8,7 +8,9 @@ import { systemClock, type Clock } from "../platform/clock.ts";
 /**
  * HS256 tokens, signed and verified with jose. `verify` rejects with an
  * UnauthenticatedError that says why (expired, bad signature, malformed,
- * no subject), which the edges answer as 401.
+ * no subject), which the edges answer as 401. A token that verified is
+ * remembered for up to a minute (never past its expiry), so repeated
+ * requests with one token check its signature once.
  */
 export interface Auth {
   verify(token: string): Promise<AuthUser>;
@@ -19,10 +21,20 @@ export interface Auth {
 /** Claims JWT registers; everything else in a payload is the token's own. */
 const REGISTERED = new Set(["iss", "sub", "aud", "exp", "nbf", "iat", "jti"]);
 
+/** Tokens remembered as verified (a player sends the same token with every command). */
+const VERIFIED_CACHE_SIZE = 10_000;
+/** A remembered token is verified again after this long, and never used past its expiry. */
+const VERIFIED_CACHE_MS = 60_000;
+
 export function createAuth(secret: string, clock: Clock = systemClock): Auth {
   const key = new TextEncoder().encode(secret);
+  // Checking an HS256 signature is most of the cost of a small authenticated request; the result for the
+  // same token text only changes at its expiry, so a verified token is remembered (bounded, for a minute).
+  const verified = new Map<string, { user: AuthUser; until: number }>();
   return {
     async verify(token) {
+      const known = verified.get(token);
+      if (known && known.until > clock.now()) return known.user;
       try {
         const { payload } = await jwtVerify(token, key, {
           algorithms: ["HS256"],
@@ -32,7 +44,11 @@ export function createAuth(secret: string, clock: Clock = systemClock): Auth {
           throw new UnauthenticatedError("token has no subject (sub)");
         }
         const claims = Object.fromEntries(Object.entries(payload).filter(([name]) => !REGISTERED.has(name)));
-        return Object.keys(claims).length > 0 ? { sub: payload.sub, claims } : { sub: payload.sub };
+        const user: AuthUser = Object.keys(claims).length > 0 ? { sub: payload.sub, claims } : { sub: payload.sub };
+        const until = Math.min(clock.now() + VERIFIED_CACHE_MS, typeof payload.exp === "number" ? payload.exp * 1000 : Infinity);
+        if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value!);
+        verified.set(token, { user, until });
+        return user;
       } catch (error) {
         if (error instanceof UnauthenticatedError) throw error;
         throw new UnauthenticatedError(reasonOf(error), { cause: error });
