@@ -1,5 +1,5 @@
 import { Database } from "bun:sqlite";
-import type { CommandReply, GameCommand } from "@gamejournal/shared";
+import type { CommandReply, GameCommand, GameSocketMessage } from "@gamejournal/shared";
 import { join as joinPath } from "node:path";
 import { createAuth } from "../../server/src/auth/auth.ts";
 import { foldRoom } from "../../server/src/games/room.ts";
@@ -32,8 +32,9 @@ import { JWT_SECRET } from "../lib/services.ts";
  *    p50/p99. The bench knows each next legal command without asking: it
  *    plays the same game locally with the rules engine (same seed, so the
  *    same deal), so only commands go over the wire.
- * 2. 1,000 games at once, one command in flight per game, as above.
- *    Baseline for both: the same stored events written straight into a
+ * 2. 1,000 games at once, one command in flight per game, as above; then
+ *    the same over the plain WebSocket `/ws` (a socket per player, which
+ *    also receives every event of its game). Baseline for all three: the same stored events written straight into a
  *    copy of the store's SQLite table with bun:sqlite, one transaction per
  *    command (the storage floor the service stands on).
  * 3. Replay of a 10,000-event game (`POST /api/games/{id}/replay`: read the
@@ -67,6 +68,18 @@ export async function gamesScenario(ctx: BenchContext): Promise<Row[]> {
       scenario: "games",
       case: `${many.toLocaleString("en-US")} concurrent games: commands over REST, 1 in flight per game${ctx.quick ? " (quick: full runs 1,000)" : ""}`,
       figures: concurrent.figures,
+      baselines: [{ name: "bun:sqlite: the same events stored raw, 1 command/transaction", figures: floor }],
+      compare: "commands_per_s",
+    }),
+  );
+
+  ctx.log(`games: ${many} games at once over /ws, one command in flight each`);
+  const overSockets = await commandLoad(ctx, base, { games: many, seconds: ctx.seconds, prefix: `bench-ws-${Date.now()}`, transport: "ws" });
+  rows.push(
+    row({
+      scenario: "games",
+      case: `${many.toLocaleString("en-US")} concurrent games: commands over /ws (a socket per player, each also receiving the game's events), 1 in flight per game`,
+      figures: overSockets.figures,
       baselines: [{ name: "bun:sqlite: the same events stored raw, 1 command/transaction", figures: floor }],
       compare: "commands_per_s",
     }),
@@ -148,8 +161,9 @@ async function setUp(base: string, prefix: string, count: number): Promise<Shado
  * last is answered) for `seconds` after a one-second warm-up. The games
  * never end (nobody claims), so the load is even throughout.
  */
-async function commandLoad(ctx: BenchContext, base: string, { games, seconds, prefix }: { games: number; seconds: number; prefix: string }) {
+async function commandLoad(ctx: BenchContext, base: string, { games, seconds, prefix, transport = "http" }: { games: number; seconds: number; prefix: string; transport?: "http" | "ws" }) {
   const shadows = await setUp(base, prefix, games);
+  const sockets = transport === "ws" ? await openSockets(base, shadows) : null;
   const hist = new Histogram();
   let commands = 0;
   let events = 0;
@@ -163,7 +177,9 @@ async function commandLoad(ctx: BenchContext, base: string, { games, seconds, pr
         if (t0 >= endAt) return;
         const next = game.next();
         if (!next) return;
-        const reply = (await post(`${base}/api/games/${game.gameId}/commands`, next.command, game.tokens.get(next.seat))) as CommandReply;
+        const reply = sockets
+          ? await sockets.get(`${game.gameId}:${next.seat}`)!.command(next.command)
+          : ((await post(`${base}/api/games/${game.gameId}/commands`, next.command, game.tokens.get(next.seat))) as CommandReply);
         const t1 = performance.now();
         if (!reply.success) {
           rejected++;
@@ -179,6 +195,7 @@ async function commandLoad(ctx: BenchContext, base: string, { games, seconds, pr
       }
     }),
   );
+  for (const socket of sockets?.values() ?? []) socket.close();
   ctx.log(`games: ${commands} commands from ${games} games in ${seconds} s`);
   const figures: Figures = {
     commands_per_s: Math.round(commands / seconds),
@@ -189,6 +206,42 @@ async function commandLoad(ctx: BenchContext, base: string, { games, seconds, pr
   };
   // A sample of what the server stored for these commands, for the raw-write baseline.
   return { figures, sample: shadows[0]!.gameId };
+}
+
+/** A player's `/ws` socket: sends a command, resolves with the `command_result` carrying its id. */
+interface PlayerSocket {
+  command(command: GameCommand): Promise<CommandReply>;
+  close(): void;
+}
+
+/** One socket per seat of each game (`<gameId>:<seat>`), each open and past its first state message. */
+async function openSockets(base: string, games: ShadowGame[]): Promise<Map<string, PlayerSocket>> {
+  const sockets = new Map<string, PlayerSocket>();
+  const open = (game: ShadowGame, seat: number) =>
+    new Promise<void>((resolve, reject) => {
+      const ws = new WebSocket(`${base.replace(/^http/, "ws")}/ws?gameId=${game.gameId}&token=${game.tokens.get(seat)}`);
+      const waiting = new Map<string, (reply: CommandReply) => void>();
+      ws.onmessage = (event) => {
+        const message = JSON.parse(String(event.data)) as GameSocketMessage;
+        if (message.type === "state") resolve();
+        else if (message.type === "command_result" && message.commandId) {
+          const { type: _t, commandId, ...reply } = message;
+          waiting.get(commandId)?.(reply as CommandReply);
+          waiting.delete(commandId);
+        }
+      };
+      ws.onerror = () => reject(new Error(`${game.gameId}: /ws refused`));
+      sockets.set(`${game.gameId}:${seat}`, {
+        command: (command) =>
+          new Promise<CommandReply>((done) => {
+            waiting.set(command.commandId, done);
+            ws.send(JSON.stringify(command));
+          }),
+        close: () => ws.close(),
+      });
+    });
+  for (let i = 0; i < games.length; i += 100) await Promise.all(games.slice(i, i + 100).flatMap((game) => [open(game, 1), open(game, 2)]));
+  return sockets;
 }
 
 /**
