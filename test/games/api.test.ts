@@ -105,6 +105,8 @@ describe("the game socket /ws", () => {
     expect(await attemptGameUpgrade(server.url, { gameId: "g", token: "garbage" })).toMatchObject({ status: 401, body: { code: "UNAUTHENTICATED" } });
     expect(await attemptGameUpgrade(server.url, { gameId: "g", token: "garbage", tokenIn: "header" })).toMatchObject({ status: 401 });
     expect(await attemptGameUpgrade(server.url, { gameId: "g", lastEventId: -1 })).toMatchObject({ status: 400 });
+    expect(await attemptGameUpgrade(server.url, { gameId: "g", lastEventId: 5 })).toMatchObject({ status: 400, body: { error: expect.stringContaining("beyond") } });
+    expect((await attemptGameUpgrade(server.url, { gameId: "g", lastEventId: 4 })).status).toBe(101);
     expect((await attemptGameUpgrade(server.url, { gameId: "g" })).status).toBe(101);
   });
 

@@ -1,4 +1,5 @@
 import { toGameStream, type GameEventRecord, type GameView } from "@gamejournal/shared";
+import { ValidationError } from "../errors.ts";
 import type { LiveFeeds } from "../platform/live-feed/index.ts";
 import type { GameNotification } from "./notifier.ts";
 import { toRecord } from "./records.ts";
@@ -69,13 +70,15 @@ export async function* gameFeed(deps: GameFeedDeps, opts: GameFeedOptions): Asyn
     ...(opts.disconnect ? { disconnect: opts.disconnect } : {}),
     describe: `game ${gameId}`,
   });
+  const room = await rooms.current(gameId);
+  if (room.state.status === "none") throw new GameNotFoundError(gameId);
   let last: number;
   if (opts.lastEventId === null) {
-    const room = await rooms.current(gameId);
-    if (room.state.status === "none") throw new GameNotFoundError(gameId);
     last = room.state.version;
     yield { kind: "state", version: last, state: playerView(room.state, viewer) };
   } else {
+    // An id beyond the log would silently skip the events up to it.
+    if (opts.lastEventId > room.state.version) throw new ValidationError(`lastEventId ${opts.lastEventId} is beyond game ${gameId}'s last event ${room.state.version}`, "lastEventId");
     last = opts.lastEventId;
   }
 

@@ -30,7 +30,8 @@ type Socket = EndpointSocket<GameSocketState>;
  * tRPC. JSON text both ways.
  *
  * 1. The upgrade is checked first (`accept`): `gameId` must name a game
- *    (404), `lastEventId` must be a whole number (400), a token
+ *    (404), `lastEventId` must be a whole number no greater than the
+ *    game's last event id (400), a token
  *    (`Authorization: Bearer` or `?token=`) must be valid when given (401).
  *    With a seat token for this game the socket gets that player's view,
  *    without one the public view, and may send no commands.
@@ -88,6 +89,9 @@ export function createGameSocketEndpoint({ games, auth, logger }: { games: GameS
         const token = requestToken(req);
         const user = token ? await auth.verify(token) : null;
         const viewer = await games.viewerOf(gameId, user);
+        if (after !== null && after !== "" && Number(after) > (await games.rooms.current(gameId)).state.version) {
+          return refuse(400, `lastEventId ${after} is beyond the game's last event`, "INVALID_COMMAND");
+        }
         return { gameId, user, viewer, lastEventId: after === null || after === "" ? null : Number(after), pipe: null, abort: new AbortController(), tail: Promise.resolve() };
       } catch (error) {
         if (error instanceof GameNotFoundError) return refuse(404, error.message, error.gameCode);
