@@ -144,7 +144,7 @@ describe("the game socket /ws", () => {
 });
 
 describe("the typed client", () => {
-  test("plays a whole game end to end, and no player's state, history or live feed reveals a secret", async () => {
+  test("plays a whole game end to end, and no player's state, history or live feed reveals a secret", { timeout: 60_000 }, async () => {
     await using server = await startTestServer();
     const anonymous = createClient({ url: server.url });
     const seed = "typed-client-secret-seed";
