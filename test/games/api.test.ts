@@ -144,7 +144,7 @@ describe("the game socket /ws", () => {
 });
 
 describe("the typed client", () => {
-  test("plays a whole game end to end, and no player's state, history or live feed reveals a secret", { timeout: 60_000 }, async () => {
+  test("plays a whole game end to end, and no player's state, history or live feed reveals a secret", async () => {
     await using server = await startTestServer();
     const anonymous = createClient({ url: server.url });
     const seed = "typed-client-secret-seed";
@@ -194,5 +194,5 @@ describe("the typed client", () => {
       for (const feed of [...feeds.values(), spectator]) feed.unsubscribe();
       await Promise.all([...players.values(), anonymous].map((c) => closeClient(c)));
     }
-  });
+  }, 60_000);
 });
