@@ -12,7 +12,6 @@ import { eagerCommand } from "./eager-bot.ts";
 import { playToTheEnd } from "./service-fixture.ts";
 
 const GAMES = 100;
-const OPERATOR: AuthUser = { sub: "operator" };
 
 /**
  * Plays game `n` (2, 3, 4 or 5 seats in turn) to the end through a server's

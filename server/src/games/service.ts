@@ -14,21 +14,20 @@ import {
   type ReplayReport,
 } from "@gamejournal/shared";
 import type { Auth } from "../auth/auth.ts";
-import { GameJournalError } from "../errors.ts";
 import { describeIssues } from "../http/errors.ts";
 import type { Logger } from "../log.ts";
 import type { AuthUser } from "../platform/auth-user.ts";
 import type { Clock } from "../platform/clock.ts";
 import type { LiveFeeds } from "../platform/live-feed/index.ts";
 import { requireOperator, requireUser, seatClaimsOf, seatOf, seatSubject } from "./access.ts";
+import { Appender, type Applied } from "./appender.ts";
 import { gameFeed, type GameFeedOptions, type GameFeedStep } from "./feed.ts";
-import { KeyedLock } from "./keyed-lock.ts";
 import { noGameMetrics, type GameMetrics } from "./metrics.ts";
 import type { Notify } from "./notifier.ts";
 import { toRecord } from "./records.ts";
 import { fromRules, GameNotFoundError, rejection } from "./rejections.ts";
 import { replayGame, type ReplayOptions } from "./replay.ts";
-import { foldRoom, summaryOf, type Room } from "./room.ts";
+import { foldRoom, summaryOf } from "./room.ts";
 import { Rooms } from "./rooms.ts";
 import { create, decide, fold, initialState, join, leave, playerView, type Decision, type GameSettings } from "./rules/index.ts";
 import { ConcurrencyError, type AppendResult, type GameEventStore } from "./store/index.ts";
@@ -55,45 +54,27 @@ export interface GameServiceDeps {
   feedPollMs?: number;
 }
 
-/** Attempts at one command when other writers keep getting there first. */
-const MAX_ATTEMPTS = 8;
-
-type Applied = { ok: true; result: AppendResult } | { ok: false; rejected: GameRejection };
-
 /**
  * The game rooms: commands decided by the rules against the authoritative
  * state, appended to the per-game event store, answered, and announced to
  * live readers. Any instance serves any game.
  *
- * 1. Only accepted commands append: a rejection appends nothing and
- *    answers `{success: false, error, code}`.
- * 2. A command is decided on the game's state at version v and appended
- *    with `expectedVersion = v`. When another writer (this instance or
- *    another) got there first the append fails with a ConcurrencyError, the
- *    room reads the events it missed and the command is decided again
- *    (bounded: MAX_ATTEMPTS). So of commands racing at one version exactly
- *    one is appended, and each is decided on the state it is appended to.
- * 3. Deciding starts from this instance's cached room without reading the
- *    store first. Deviation from "validate the cache before deciding", on
- *    purpose: the compare-and-set append is that validation for an accepted
- *    command, and saves a read per command (three round trips on FerretDB).
- *    A rejection is only answered after reading the events after the cached
- *    version (and deciding again if there were any), so nothing is refused
- *    on a stale state.
- * 4. A player's command id is stored as `p<seat>.<joined_event>:<commandId>`
- *    (per seat occupant: two players may use the same ids). A command id
- *    applied before returns the first result (`duplicate: true`), also when
- *    the retry would now be refused (then `findCommand` finds it).
- * 5. After each append (and each duplicate, in case the first one's notice
- *    was lost in a crash) one notification goes to the game's journal
- *    stream; live feeds read the events from the store (feed.ts).
- * 6. Everything a caller reads passes through the rules' views: a player
+ * 1. Deciding and appending (one winner per version, retries on conflict,
+ *    idempotent command ids, refusals only on a current state, notices to
+ *    live readers) is the Appender's (appender.ts).
+ * 2. A refusal appends nothing and answers `{success: false, error, code}`.
+ * 3. A player's command id is stored as `p<seat>.<joined_event>:<commandId>`
+ *    (per seat occupant: two players may use the same ids); a join's as
+ *    `join:<commandId>`, a leave's as `leave:<seat>.<joined_event>`.
+ * 4. Live feeds read the events from the store, woken by the notices
+ *    (feed.ts).
+ * 5. Everything a caller reads passes through the rules' views: a player
  *    sees their own hand, nobody the seed or the decks' order.
  */
 export class GameService {
   readonly store: GameEventStore;
   readonly rooms: Rooms;
-  private readonly lock = new KeyedLock();
+  private readonly appender: Appender;
   private readonly metrics: GameMetrics;
   private readonly tokenTtlSeconds: number;
 
@@ -108,6 +89,7 @@ export class GameService {
     this.metrics = deps.metrics ?? noGameMetrics;
     this.tokenTtlSeconds = deps.tokenTtlSeconds ?? 7 * 24 * 3600;
     this.rooms = new Rooms({ store: deps.store, logger: deps.logger, snapshotEvery: deps.snapshotEvery, maxCached: deps.maxCached });
+    this.appender = new Appender({ store: deps.store, rooms: this.rooms, notify: deps.notify, metrics: this.metrics });
   }
 
   /** Creates a game (`GameCreated`); `gameId` defaults to a random one, `seed` to a random secret. */
@@ -144,7 +126,7 @@ export class GameService {
       const parsed = JoinGameBodySchema.safeParse(body ?? {});
       if (!parsed.success) return invalid(parsed.error.issues);
       const { name, commandId } = parsed.data;
-      const applied = await this.apply(gameId, commandId ? `join:${commandId}` : null, (room) => join(room.state, { name }));
+      const applied = await this.appender.apply(gameId, commandId ? `join:${commandId}` : null, (room) => join(room.state, { name }));
       if (!applied.ok) return applied.rejected;
       const joined = applied.result.events.find((e) => e.type === "PlayerJoined");
       if (!joined || joined.playerId === null) throw new Error(`join ${gameId}: the command ${commandId} applied no PlayerJoined`);
@@ -162,7 +144,7 @@ export class GameService {
     return this.timed("leave", async () => {
       const claims = seatClaimsOf(user, gameId);
       if (!claims) return rejection("NOT_A_PLAYER", `this token holds no seat in game ${gameId}`);
-      const applied = await this.apply(gameId, `leave:${claims.player_id}.${claims.joined_event}`, (room) => {
+      const applied = await this.appender.apply(gameId, `leave:${claims.player_id}.${claims.joined_event}`, (room) => {
         const seat = seatOf(user, gameId, room);
         return seat === null ? notASeat(gameId, claims.player_id) : leave(room.state, seat);
       });
@@ -180,7 +162,7 @@ export class GameService {
       const commandId = CommandIdSchema.safeParse((body as { commandId?: unknown } | null)?.commandId);
       if (!commandId.success) return rejection("INVALID_COMMAND", commandId.error.issues[0]?.message ?? "commandId is required", "commandId");
       const key = `p${claims.player_id}.${claims.joined_event}:${commandId.data}`;
-      const applied = await this.apply(gameId, key, (room) => {
+      const applied = await this.appender.apply(gameId, key, (room) => {
         const seat = seatOf(user, gameId, room);
         return seat === null ? notASeat(gameId, claims.player_id) : decide(room.state, body, { playerId: seat });
       });
@@ -248,54 +230,6 @@ export class GameService {
     const { report } = await replayGame(this.store, gameId, opts);
     this.metrics.replayed(report.events, report.seconds);
     return report;
-  }
-
-  /**
-   * Decides with `decideOn` and appends, per point 2–5 of the class comment.
-   * `key` is the stored command id (null: never deduplicated).
-   */
-  private apply(gameId: string, key: string | null, decideOn: (room: Room) => Decision): Promise<Applied> {
-    return this.lock.run(gameId, async () => {
-      let room = await this.rooms.cached(gameId);
-      let fresh = false;
-      for (let attempt = 1; ; attempt++) {
-        const decision = decideOn(room);
-        if (!decision.ok) {
-          if (!fresh) {
-            fresh = true;
-            const caught = await this.rooms.catchUp(gameId, room);
-            if (caught.state.version !== room.state.version) {
-              room = caught;
-              continue;
-            }
-          }
-          const first = key ? await this.store.findCommand(gameId, key) : null;
-          if (first) return this.announced(gameId, first);
-          return { ok: false, rejected: fromRules(decision) };
-        }
-        if (attempt > MAX_ATTEMPTS) throw new GameJournalError("CONFLICT", `game ${gameId}: other writers got there first ${MAX_ATTEMPTS} times; send the command again`);
-        let result: AppendResult;
-        try {
-          result = await this.store.append(gameId, room.state.version, decision.events, key, { summary: summaryOf(fold(decision.events, room.state)) });
-        } catch (error) {
-          if (!(error instanceof ConcurrencyError)) throw error;
-          this.metrics.conflict();
-          room = await this.rooms.catchUp(gameId, room);
-          fresh = true;
-          continue;
-        }
-        if (result.duplicate) return this.announced(gameId, result);
-        const next = this.rooms.remember(gameId, foldRoom(result.events, room));
-        this.rooms.maybeSnapshot(gameId, room.state.version, next);
-        return this.announced(gameId, result);
-      }
-    });
-  }
-
-  private async announced(gameId: string, result: AppendResult): Promise<Applied> {
-    const first = result.events[0]?.eventId;
-    if (first !== undefined) await this.deps.notify(gameId, first, result.version);
-    return { ok: true, result };
   }
 
   private reply(gameId: string, applied: Applied, viewer: number): CommandReply {
