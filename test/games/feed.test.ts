@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { toGameStream } from "@gamejournal/shared";
+import { toGameStream, type JoinGameReply } from "@gamejournal/shared";
 import type { GameFeedStep } from "../../server/src/games/feed.ts";
 import { DEFAULT_GAME_SETTINGS, randomCommand, seededRandom } from "../../server/src/games/rules/index.ts";
 import { GameService } from "../../server/src/games/service.ts";
@@ -87,5 +87,36 @@ describe("a game's live feed", () => {
     const version = await fx.play(fx.silent);
     await fx.until(version);
     expect(fx.delivered()).toEqual(Array.from({ length: version - 4 }, (_, i) => i + 5));
+  });
+
+  test("a player who leaves before the start stops being that seat: its next occupant's hand never reaches them, live or on another instance", async () => {
+    await using server = await startTestServer();
+    const games = server.services.domains.get("games") as GameService;
+    const verify = async (reply: JoinGameReply) => server.services.auth.verify((reply as { token: string }).token);
+    await games.create({ gameId: "w", numPlayers: 2 });
+    const ann = await verify(await games.join("w", { name: "ann" }));
+    // Another instance that cached the game while ann held seat 1.
+    const other = new GameService({ store: games.store, settings: DEFAULT_GAME_SETTINGS, auth: server.services.auth, clock: systemClock, logger: silentLogger(), notify: async () => {} });
+    expect(await other.viewerOf("w", ann)).toBe(1);
+    const abort = new AbortController();
+    const steps: GameFeedStep[] = [];
+    const feed = (async () => {
+      for await (const step of games.feed({ gameId: "w", viewer: 1, lastEventId: null, signal: abort.signal, transport: "test" })) steps.push(step);
+    })();
+    try {
+      await waitFor("the state", () => steps.some((s) => s.kind === "caught_up"));
+      expect(await games.leave("w", ann)).toMatchObject({ success: true });
+      const bob = await verify(await games.join("w", { name: "bob" }));
+      await games.join("w", { name: "cy" });
+      await waitFor("the deal", () => steps.some((s) => s.kind === "event" && s.event.type === "GameStarted"));
+      const started = steps.find((s) => s.kind === "event" && s.event.type === "GameStarted") as Extract<GameFeedStep, { kind: "event" }>;
+      expect((started.event.data as { seats: Array<{ hand?: unknown }> }).seats.map((seat) => seat.hand)).toEqual([undefined, undefined]);
+      expect(await other.viewerOf("w", ann)).toBeNull();
+      expect((await other.state("w", ann)).players.map((p) => p.hand)).toEqual([undefined, undefined]);
+      expect((await other.state("w", bob)).players[0]!.hand).toHaveLength(2);
+    } finally {
+      abort.abort();
+      await feed;
+    }
   });
 });

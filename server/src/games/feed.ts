@@ -58,10 +58,14 @@ const PAGE = 500;
  *    notice) is made up by the next one or by the poll every `pollMs`.
  * 4. Event ids are consecutive, and the feed only yields the event right
  *    after the last one it yielded: no gap, no duplicate.
+ * 5. Every event is filtered for the viewer; once the viewer's seat is freed
+ *    before the start (`PlayerLeft` while waiting), the feed goes on as a
+ *    spectator's, so its next occupant's hand is never shown to the leaver.
  */
 export async function* gameFeed(deps: GameFeedDeps, opts: GameFeedOptions): AsyncGenerator<GameFeedStep> {
   const { store, rooms, feeds, pollMs = 15_000 } = deps;
-  const { gameId, viewer, signal } = opts;
+  const { gameId, signal } = opts;
+  let viewer = opts.viewer;
   const notifications = await feeds.follow({
     stream: toGameStream(gameId),
     lastEventId: null,
@@ -89,6 +93,8 @@ export async function* gameFeed(deps: GameFeedDeps, opts: GameFeedOptions): Asyn
         if (event.eventId !== last + 1) return; // cannot happen (reads are gapless); stop rather than skip
         last = event.eventId;
         yield { kind: "event", event: toRecord(event, viewer) };
+        // The viewer's seat was freed before the start: whoever takes it next is someone else.
+        if (viewer !== null && event.type === "PlayerLeft" && event.playerId === viewer && (event.data as { during?: string }).during === "waiting") viewer = null;
       }
       if (page.length < PAGE || signal.aborted) return;
     }

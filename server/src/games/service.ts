@@ -187,14 +187,17 @@ export class GameService {
 
   /**
    * The seat `user` holds in the game (null: a spectator); throws
-   * GameNotFoundError for a game that does not exist. Reads the store only
-   * when the game is not cached or the token is newer than the cached room.
+   * GameNotFoundError for a game that does not exist. Seats only change
+   * before the start, so a cached room that has started answers alone; one
+   * still waiting (a seat may have been freed and taken again elsewhere) or
+   * older than the token is read up to date first.
    */
   async viewerOf(gameId: string, user: AuthUser | null | undefined): Promise<number | null> {
     checkGameId(gameId);
     let room = await this.rooms.cached(gameId);
     const claims = seatClaimsOf(user, gameId);
-    if (room.state.status === "none" || (claims && claims.joined_event > room.state.version)) room = await this.rooms.catchUp(gameId, room);
+    const seatsMayHaveChanged = room.state.status === "none" || room.state.status === "waiting";
+    if (seatsMayHaveChanged || (claims && claims.joined_event > room.state.version)) room = await this.rooms.catchUp(gameId, room);
     if (room.state.status === "none") throw new GameNotFoundError(gameId);
     return seatOf(user, gameId, room);
   }
