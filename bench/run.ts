@@ -15,6 +15,7 @@ import { BINARY, describeMachine, ROOT, startRedis, startServer } from "./lib/se
 import { connectionsScenario } from "./scenarios/connections.ts";
 import { embeddedScenario } from "./scenarios/embedded.ts";
 import { fanoutScenario } from "./scenarios/fanout.ts";
+import { gamesScenario } from "./scenarios/games.ts";
 import { ingestScenario } from "./scenarios/ingest.ts";
 import { replayScenario } from "./scenarios/replay.ts";
 import { storageScenario } from "./scenarios/storage.ts";
@@ -26,6 +27,7 @@ const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<Row[]>> = {
   replay: replayScenario,
   connections: connectionsScenario,
   storage: storageScenario,
+  games: gamesScenario,
 };
 
 const args = process.argv.slice(2);

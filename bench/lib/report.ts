@@ -8,7 +8,7 @@ export interface Baseline {
 }
 
 export interface Row {
-  /** ingest, embedded, fanout, replay, connections, storage. */
+  /** ingest, embedded, fanout, replay, connections, storage, games. */
   scenario: string;
   /** The measured case, e.g. "tRPC journal.playerAction, 50 clients". */
   case: string;
@@ -45,7 +45,9 @@ export function round(n: number, digits = 1): number {
 }
 
 const UNITS: Record<string, string> = {
+  commands_per_s: "cmd/s",
   events_per_s: "ev/s",
+  server_events_per_s: "ev/s in the server",
   p50_ms: "p50 ms",
   p99_ms: "p99 ms",
   max_ms: "max ms",

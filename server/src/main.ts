@@ -3,6 +3,8 @@ import { Command, CommanderError } from "commander";
 import { agentCommand } from "./agent/index.ts";
 import { keyCommand, tokenCommand } from "./auth/index.ts";
 import { CONFIG_VARIABLES, ConfigError, loadConfig } from "./config.ts";
+import { botCommand } from "./games/bot/index.ts";
+import { replayCommand } from "./games/replay-command.ts";
 import { createLogger } from "./log.ts";
 import { rebuildCommand } from "./matches/index.ts";
 import { startServer } from "./server.ts";
@@ -31,6 +33,8 @@ export function buildCli(): Command {
   program.addCommand(tokenCommand());
   program.addCommand(keyCommand());
   program.addCommand(rebuildCommand());
+  program.addCommand(replayCommand());
+  program.addCommand(botCommand());
 
   return program;
 }

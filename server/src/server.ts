@@ -6,6 +6,7 @@ import { openServerKeyStore } from "./auth/server-keys-open.ts";
 import { openBackends, redisReady } from "./backends/index.ts";
 import type { Config } from "./config.ts";
 import { createGraphQL, graphqlRoutes } from "./graphql/index.ts";
+import { openGames } from "./games/module.ts";
 import { Health } from "./health/index.ts";
 import { EventJournal, JournalMetrics, openJournal, type JournalingApi } from "./journal/index.ts";
 import { openAdmin } from "./admin/module.ts";
@@ -112,6 +113,7 @@ export async function startServer({ config, logger, clock = systemClock }: Start
     await openSessions({ ...platform, subscriptions: telemetry.api.registry }),
     openAdmin(platform, { reservedGroups: () => reservedGroups }),
     openLobby(platform),
+    openGames(platform),
   ];
 
   for (const module of modules) for (const check of module.checks ?? []) health.register(check);

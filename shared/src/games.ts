@@ -27,11 +27,21 @@ export const SpicesSchema = z.strictObject({
   green: count.optional(),
   brown: count.optional(),
 });
-export type Spices = z.infer<typeof SpicesSchema>;
+export interface Spices {
+  yellow?: number;
+  red?: number;
+  green?: number;
+  brown?: number;
+}
 
 /** A full spice count: every colour present (a caravan, deposits on a card). */
 export const CaravanSchema = z.strictObject({ yellow: count, red: count, green: count, brown: count });
-export type Caravan = z.infer<typeof CaravanSchema>;
+export interface Caravan {
+  yellow: number;
+  red: number;
+  green: number;
+  brown: number;
+}
 
 // ---------------------------------------------------------------- cards
 
@@ -49,7 +59,13 @@ export const MerchantCardSchema = z.object({
   cost: SpicesSchema.optional(),
   steps: z.number().int().positive().optional(),
 });
-export type MerchantCard = z.infer<typeof MerchantCardSchema>;
+export interface MerchantCard {
+  id: string;
+  kind: MerchantKind;
+  gain?: Spices;
+  cost?: Spices;
+  steps?: number;
+}
 
 /** A point card: pay `cost` to claim it for `points`. */
 export const PointCardSchema = z.object({
@@ -57,13 +73,20 @@ export const PointCardSchema = z.object({
   points: z.number().int().positive(),
   cost: SpicesSchema,
 });
-export type PointCard = z.infer<typeof PointCardSchema>;
+export interface PointCard {
+  id: string;
+  points: number;
+  cost: Spices;
+}
 
 export const COINS = ["gold", "silver"] as const;
 export type Coin = (typeof COINS)[number];
 export const CoinSchema = z.enum(COINS);
 export const CoinCountSchema = z.object({ gold: count, silver: count });
-export type CoinCount = z.infer<typeof CoinCountSchema>;
+export interface CoinCount {
+  gold: number;
+  silver: number;
+}
 
 // ---------------------------------------------------------------- commands
 
@@ -120,13 +143,38 @@ export const GameCommandSchema = z.discriminatedUnion(
   [PlayCardCommandSchema, AcquireCommandSchema, RestCommandSchema, ClaimCommandSchema, DiscardCommandSchema, EndTurnCommandSchema],
   { error: "type must be one of playCard, acquire, rest, claim, discard, endTurn" },
 );
-export type PlayCardCommand = z.infer<typeof PlayCardCommandSchema>;
-export type AcquireCommand = z.infer<typeof AcquireCommandSchema>;
-export type RestCommand = z.infer<typeof RestCommandSchema>;
-export type ClaimCommand = z.infer<typeof ClaimCommandSchema>;
-export type DiscardCommand = z.infer<typeof DiscardCommandSchema>;
-export type EndTurnCommand = z.infer<typeof EndTurnCommandSchema>;
-export type GameCommand = z.infer<typeof GameCommandSchema>;
+export interface PlayCardCommand {
+  commandId: string;
+  type: "playCard";
+  cardId: string;
+  multiplier?: number;
+  upgrades?: Spice[];
+}
+export interface AcquireCommand {
+  commandId: string;
+  type: "acquire";
+  index: number;
+  deposits?: Spice[];
+}
+export interface RestCommand {
+  commandId: string;
+  type: "rest";
+}
+export interface ClaimCommand {
+  commandId: string;
+  type: "claim";
+  index: number;
+}
+export interface DiscardCommand {
+  commandId: string;
+  type: "discard";
+  spices: Spices;
+}
+export interface EndTurnCommand {
+  commandId: string;
+  type: "endTurn";
+}
+export type GameCommand = PlayCardCommand | AcquireCommand | RestCommand | ClaimCommand | DiscardCommand | EndTurnCommand;
 export type GameCommandType = GameCommand["type"];
 /** A command without its `commandId` (what a client decides before numbering it). */
 export type GameCommandBody = GameCommand extends infer C ? (C extends unknown ? Omit<C, "commandId"> : never) : never;
@@ -152,7 +200,13 @@ export const GameRulesSettingsSchema = z.object({
   goldCoinPoints: count,
   silverCoinPoints: count,
 });
-export type GameRulesSettings = z.infer<typeof GameRulesSettingsSchema>;
+export interface GameRulesSettings {
+  maxPlayers: number;
+  caravanCapacity: number;
+  pointCardsToEnd: number;
+  goldCoinPoints: number;
+  silverCoinPoints: number;
+}
 
 // ---------------------------------------------------------------- events
 
@@ -264,7 +318,16 @@ export const PlayerScoreSchema = z.object({
   pointCards: count,
   left: z.boolean(),
 });
-export type PlayerScore = z.infer<typeof PlayerScoreSchema>;
+export interface PlayerScore {
+  playerId: number;
+  score: number;
+  cardPoints: number;
+  gold: number;
+  silver: number;
+  spicePoints: number;
+  pointCards: number;
+  left: boolean;
+}
 
 export const GameFinishedDataSchema = z.object({
   reason: z.enum(["pointCards", "pointRowEmpty", "playersLeft"]),
@@ -290,7 +353,18 @@ export const GameEventSchema = z.discriminatedUnion("type", [
   event("GameFinished", GameFinishedDataSchema),
 ]);
 export type GameEvent = z.infer<typeof GameEventSchema>;
-export type GameEventType = GameEvent["type"];
+export type GameEventType =
+  | "GameCreated"
+  | "PlayerJoined"
+  | "PlayerLeft"
+  | "GameStarted"
+  | "CardPlayed"
+  | "ItemAcquired"
+  | "PlayerRested"
+  | "ClaimCompleted"
+  | "SpicesDiscarded"
+  | "TurnEnded"
+  | "GameFinished";
 export type GameEventOf<T extends GameEventType> = Extract<GameEvent, { type: T }>;
 export const GAME_EVENT_TYPES = GameEventSchema.options.map((o) => o.shape.type.value) as GameEventType[];
 
@@ -315,7 +389,18 @@ export const PlayerViewSchema = z.object({
   /** Once the game is finished. */
   score: z.number().int().optional(),
 });
-export type PlayerView = z.infer<typeof PlayerViewSchema>;
+export interface PlayerView {
+  playerId: number;
+  name: string;
+  caravan: Caravan;
+  hand?: MerchantCard[];
+  handCount: number;
+  played: MerchantCard[];
+  pointCards: PointCard[];
+  coins: CoinCount;
+  left: boolean;
+  score?: number;
+}
 
 export const GameViewSchema = z.object({
   gameId: z.string(),
@@ -338,7 +423,41 @@ export const GameViewSchema = z.object({
   coins: CoinCountSchema,
   winner: nullablePlayer.optional(),
 });
-export type GameView = z.infer<typeof GameViewSchema>;
+export interface GameView {
+  gameId: string;
+  status: RoomStatus;
+  version: number;
+  numPlayers: number;
+  settings: GameRulesSettings | null;
+  round: number;
+  currentPlayer: number | null;
+  phase: "action" | "discard" | null;
+  players: PlayerView[];
+  merchants: Array<{ card: MerchantCard; deposits: Caravan }>;
+  merchantDeckCount: number;
+  pointRow: Array<{ card: PointCard; coin?: Coin }>;
+  pointDeckCount: number;
+  coins: CoinCount;
+  winner?: number | null;
+}
+
+// The types a client sees are plain interfaces, so the client's published declarations do not depend on
+// zod; each is checked here to be exactly what its schema accepts.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const _sameTypes: [
+  Same<Spices, z.infer<typeof SpicesSchema>>,
+  Same<Caravan, z.infer<typeof CaravanSchema>>,
+  Same<MerchantCard, z.infer<typeof MerchantCardSchema>>,
+  Same<PointCard, z.infer<typeof PointCardSchema>>,
+  Same<CoinCount, z.infer<typeof CoinCountSchema>>,
+  Same<GameCommand, z.infer<typeof GameCommandSchema>>,
+  Same<GameRulesSettings, z.infer<typeof GameRulesSettingsSchema>>,
+  Same<GameEventType, GameEvent["type"]>,
+  Same<PlayerView, z.infer<typeof PlayerViewSchema>>,
+  Same<GameView, z.infer<typeof GameViewSchema>>,
+  Same<PlayerScore, z.infer<typeof PlayerScoreSchema>>,
+] = [true, true, true, true, true, true, true, true, true, true, true];
+void _sameTypes;
 
 // ---------------------------------------------------------------- rejections
 

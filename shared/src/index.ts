@@ -6,3 +6,4 @@ export * from "./ids.ts";
 export * from "./frame-entry.ts";
 export * from "./games.ts";
 export * from "./lobby.ts";
+export * from "./game-rooms.ts";

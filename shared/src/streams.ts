@@ -21,3 +21,13 @@ export const StreamModeLobbySessionTelemetry = 0x16;
 export function toLobbyStream(lobbyId: string): string {
   return `lobby:{${lobbyId}}:events`;
 }
+
+/**
+ * Per-game notification stream of the game rooms: one small entry
+ * `{game_id, from, to}` per append to the game's event store. Live readers
+ * follow it only to learn that events `from..to` exist; the events
+ * themselves are read from the game's event store.
+ */
+export function toGameStream(gameId: string): string {
+  return `game:{${gameId}}:events`;
+}

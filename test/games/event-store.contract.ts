@@ -159,6 +159,25 @@ export function gameEventStoreContract(name: string, makeFixture: () => Promise<
       expect(ids(await a.read("g"))).toEqual([1, 2, 3]);
     });
 
+    test("findCommand answers a command's first result without appending, from any instance, and null for one never applied", async () => {
+      await using fx = await makeFixture();
+      const [a, b] = [await fx.open(), await fx.open()];
+      const created = await a.append("g", 0, [ev("GameCreated")], "create");
+      const moved = await a.append("g", 1, [ev("Move"), ev("TurnEnded")], "move");
+      expect(await b.findCommand("g", "create")).toEqual({ ...created, duplicate: true });
+      // The game's latest command too.
+      expect(await b.findCommand("g", "move")).toEqual({ ...moved, duplicate: true });
+      expect(await b.findCommand("g", "never")).toBeNull();
+      expect(await b.findCommand("other", "move")).toBeNull();
+      expect(ids(await b.read("g"))).toEqual([1, 2, 3]);
+      // A command an append killed between its writes left committed is found as well (on SQLite nothing was committed).
+      await fx.tornAppend("g", 3, [ev("CardPlayed"), ev("TurnEnded")], "torn");
+      const restarted = await fx.open();
+      const found = await restarted.findCommand("g", "torn");
+      expect(found === null ? 3 : found.version).toBe(await restarted.version("g"));
+      expect(await failure(restarted.findCommand("g", ""))).toMatchObject({ code: "VALIDATION" });
+    });
+
     test("command ids are per game, and a null command id is never deduplicated", async () => {
       await using fx = await makeFixture();
       const store = await fx.open();

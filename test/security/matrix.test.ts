@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createAuth } from "../../server/src/auth/auth.ts";
 import type { Scope } from "../../server/src/platform/auth-user.ts";
 import { startTestServer, type TestServer } from "../support/server.ts";
-import { PROCEDURE_CASES, REST_CASES, type Need, type ProcedureCase, type RestCase } from "./surface.ts";
+import { MATRIX_GAME, PROCEDURE_CASES, REST_CASES, type Need, type ProcedureCase, type RestCase } from "./surface.ts";
 
 /**
  * The authorisation matrix, in AUTH_MODE=token: every REST route and tRPC
@@ -21,14 +21,15 @@ let server: TestServer;
 let adminToken: string;
 const keys = new Map<string, string>();
 let revokedKey: string;
+let seatToken: string;
 
 function rightScopes(need: Need): Scope[] {
-  return need === "any" ? ["ingest"] : need === "public" ? ["read"] : [need];
+  return need === "any" ? ["ingest"] : need === "public" || need === "optional" || need === "credential" ? ["read"] : [need];
 }
 
 function wrongScopes(need: Need): Scope[] {
   // `any` routes: a read token acting as another user; others: every scope but the one needed.
-  if (need === "any" || need === "ingest") return ["read"];
+  if (need === "any" || need === "ingest" || need === "player") return ["read"];
   if (need === "read") return ["ingest"];
   return ["ingest", "read"];
 }
@@ -51,15 +52,18 @@ async function credential(kind: Kind, need: Need): Promise<string | undefined> {
     case "wrong-scope":
       return auth.sign("matrix", { scopes: wrongScopes(need) });
     case "right-scope":
-      return auth.sign("matrix", { scopes: rightScopes(need) });
+      return need === "player" ? seatToken : auth.sign("matrix", { scopes: rightScopes(need) });
     case "right-key":
-      return keys.get(rightScopes(need).join(","));
+      // A server key is never a seat: a seat's routes take the seat token.
+      return need === "player" ? seatToken : keys.get(rightScopes(need).join(","));
   }
 }
 
 /** What the answer must be: public routes always pass; otherwise 401, 403, or access granted. */
 function expectation(kind: Kind, need: Need): "granted" | 401 | 403 {
   if (need === "public") return "granted";
+  if (need === "optional") return ["none", "wrong-scope", "right-scope", "right-key"].includes(kind) ? "granted" : 401;
+  if (need === "credential" && kind === "wrong-scope") return "granted";
   if (kind === "wrong-scope") return 403;
   if (kind === "right-scope" || kind === "right-key") return "granted";
   return 401;
@@ -142,6 +146,23 @@ beforeAll(async () => {
   const revoke = await fetch(`${server.url}/v1/admin/keys/${doomed.info.id}`, { method: "DELETE", headers: { Authorization: `Bearer ${adminToken}` } });
   expect(revoke.status).toBe(200);
   revokedKey = doomed.key;
+  const ingest = await auth.sign("matrix-host", { scopes: ["ingest"] });
+  const created = await fetch(`${server.url}/api/games`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${ingest}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ gameId: MATRIX_GAME, numPlayers: 2 }),
+  });
+  expect(created.status).toBe(201);
+  const seats: string[] = [];
+  for (const name of ["ann", "bob"]) {
+    const joined = await fetch(`${server.url}/api/games/${MATRIX_GAME}/join`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${ingest}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ name }),
+    });
+    seats.push(((await joined.json()) as { token: string }).token);
+  }
+  seatToken = seats[0]!;
 });
 
 afterAll(async () => {

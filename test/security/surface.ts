@@ -7,8 +7,15 @@ import type { Scope } from "../../server/src/platform/auth-user.ts";
  *
  * `any`: any valid credential; without `ingest` only acting as itself, so
  * its "wrong" credential is a `read` token acting as another user.
+ * `credential`: any valid credential, whatever its scope (joining a game).
+ * `optional`: open, but a credential that is sent must be good (a game's
+ * reads: a seat token shows that player's view). `player`: a game seat's
+ * token (the matrix joins `MATRIX_GAME` to get one).
  */
-export type Need = "public" | "any" | Exclude<Scope, "player">;
+
+/** The game room the matrix plays in: created and joined (two seats) before it runs. */
+export const MATRIX_GAME = "matrix-game";
+export type Need = "public" | "optional" | "credential" | "any" | Scope;
 
 export interface RestCase {
   method: string;
@@ -70,6 +77,15 @@ export const REST_CASES: RestCase[] = [
   { method: "GET", pattern: "/v1/admin/keys", path: "/v1/admin/keys", need: "admin" },
   { method: "DELETE", pattern: "/v1/admin/keys/:id", path: "/v1/admin/keys/aaaaaaaaaaaa", need: "admin" },
   { method: "DELETE", pattern: "/v1/admin/groups/:stream/:group", path: "/v1/admin/groups/events:purchases/nobody", need: "admin" },
+  // Game rooms (seed 003): reads are open (a seat token shows that seat's view), writes scoped.
+  { method: "GET", pattern: "/api/games", path: "/api/games", need: "public" },
+  { method: "GET", pattern: "/api/games/:gameId", path: `/api/games/${MATRIX_GAME}`, need: "optional" },
+  { method: "GET", pattern: "/api/games/:gameId/events", path: `/api/games/${MATRIX_GAME}/events`, need: "optional" },
+  { method: "POST", pattern: "/api/games", path: "/api/games", need: "ingest", body: { numPlayers: 2 } },
+  { method: "POST", pattern: "/api/games/:gameId/join", path: "/api/games/no-such-game/join", need: "credential", body: { name: "matrix" } },
+  { method: "POST", pattern: "/api/games/:gameId/commands", path: `/api/games/${MATRIX_GAME}/commands`, need: "player", body: { commandId: "matrix-rest", type: "rest" } },
+  { method: "POST", pattern: "/api/games/:gameId/replay", path: `/api/games/${MATRIX_GAME}/replay`, need: "admin" },
+  { method: "POST", pattern: "/api/games/:gameId/leave", path: `/api/games/${MATRIX_GAME}/leave`, need: "player" },
   // GraphiQL's page is public; operations need `read`.
   ...["/graphql", "/v3/graphql", "/v3/query"].flatMap((path): RestCase[] => [
     { method: "GET", pattern: path, path: `${path}?query=${encodeURIComponent("{ health { status } }")}`, need: "read" },
@@ -122,6 +138,15 @@ export const PROCEDURE_CASES: ProcedureCase[] = [
   { path: "lobby.capabilities", type: "query", need: "read", input: { gameId: GAME } },
   { path: "lobby.gameUpdates", type: "subscription", need: "read", input: { gameId: GAME } },
   { path: "lobby.appendGmEvent", type: "mutation", need: "ingest", input: { fields: { kind: "runtime_snapshot_update", game_id: GAME } } },
+  { path: "games.create", type: "mutation", need: "ingest", input: { numPlayers: 2 } },
+  { path: "games.join", type: "mutation", need: "credential", input: { gameId: "no-such-game", name: "matrix" } },
+  { path: "games.leave", type: "mutation", need: "player", input: { gameId: MATRIX_GAME } },
+  { path: "games.command", type: "mutation", need: "player", input: { gameId: MATRIX_GAME, command: { commandId: "matrix-rest-2", type: "rest" } } },
+  { path: "games.state", type: "query", need: "optional", input: { gameId: MATRIX_GAME } },
+  { path: "games.history", type: "query", need: "optional", input: { gameId: MATRIX_GAME } },
+  { path: "games.list", type: "query", need: "public" },
+  { path: "games.replay", type: "mutation", need: "admin", input: { gameId: MATRIX_GAME } },
+  { path: "games.events", type: "subscription", need: "optional", input: { gameId: MATRIX_GAME } },
   { path: "admin.keys.create", type: "mutation", need: "admin", input: { name: "matrix", scopes: ["read"] } },
   { path: "admin.keys.list", type: "query", need: "admin" },
   { path: "admin.keys.revoke", type: "mutation", need: "admin", input: { id: "aaaaaaaaaaaa" } },

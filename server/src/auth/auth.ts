@@ -10,6 +10,8 @@ import { systemClock, type Clock } from "../platform/clock.ts";
  * UnauthenticatedError that says why (expired, bad signature, malformed,
  * no subject, no expiry, a lifetime over the maximum), which the edges
  * answer as 401. A token's scopes are its `scope` claim (space-separated).
+ * A token that verified is remembered for up to a minute (never past its
+ * expiry), so repeated requests with one token check its signature once.
  */
 export interface Auth {
   verify(token: string): Promise<AuthUser>;
@@ -34,11 +36,21 @@ export interface AuthOptions {
   maxTtlSeconds?: number;
 }
 
+/** Tokens remembered as verified (a player sends the same token with every command). */
+const VERIFIED_CACHE_SIZE = 10_000;
+/** A remembered token is verified again after this long, and never used past its expiry. */
+const VERIFIED_CACHE_MS = 60_000;
+
 export function createAuth(secret: string, { clock = systemClock, maxTtlSeconds = DEFAULT_MAX_TOKEN_TTL_SECONDS }: AuthOptions = {}): Auth {
   const key = new TextEncoder().encode(secret);
+  // Checking an HS256 signature is most of the cost of a small authenticated request; the result for the
+  // same token text only changes at its expiry, so a verified token is remembered (bounded, for a minute).
+  const verified = new Map<string, { user: AuthUser; until: number }>();
   return {
     maxTtlSeconds,
     async verify(token) {
+      const known = verified.get(token);
+      if (known && known.until > clock.now()) return known.user;
       try {
         const now = clock.now();
         const { payload } = await jwtVerify(token, key, {
@@ -54,13 +66,16 @@ export function createAuth(secret: string, { clock = systemClock, maxTtlSeconds 
           throw new UnauthenticatedError(`token lives longer than the maximum of ${maxTtlSeconds} seconds (TOKEN_MAX_TTL_SECONDS)`);
         }
         const claims = Object.fromEntries(Object.entries(payload).filter(([name]) => !REGISTERED.has(name)));
-        return {
+        const user: AuthUser = {
           sub: payload.sub,
           scopes: scopesOf(payload.scope),
-          via: "token" as const,
+          via: "token",
           expiresAt: payload.exp! * 1000,
           ...(Object.keys(claims).length > 0 ? { claims } : {}),
         };
+        if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value!);
+        verified.set(token, { user, until: Math.min(now + VERIFIED_CACHE_MS, user.expiresAt!) });
+        return user;
       } catch (error) {
         if (error instanceof UnauthenticatedError) throw error;
         throw new UnauthenticatedError(reasonOf(error), { cause: error });

@@ -1,5 +1,6 @@
 import { initTRPC } from "@trpc/server";
 import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
+import { UnauthenticatedError } from "../errors.ts";
 import { describeError } from "../http/errors.ts";
 import { authorize, type AuthUser, type Identity, type Scope } from "./auth-user.ts";
 
@@ -72,6 +73,15 @@ export function scopedProcedure(scope: Scope | "any", opts: { credential?: boole
     return next({ ctx: { ...ctx, user: authorize(ctx.identity, scope, opts) } });
   });
 }
+
+/**
+ * Open to anyone, but a credential that is sent must be good (401 saying why
+ * otherwise): for reads whose answer depends on who asks (a game seat's view).
+ */
+export const optionalCredentialProcedure = t.procedure.use(function refuseBadCredential({ ctx, next }) {
+  if (ctx.identity.problem) throw new UnauthenticatedError(ctx.identity.problem);
+  return next();
+});
 
 /** Needs a valid credential of any scope, even in AUTH_MODE=open (what `/v3/stream` always took). */
 export const authedProcedure = scopedProcedure("any", { credential: true });

@@ -106,6 +106,10 @@ export function parseTimeRange(gameId: unknown, fromMs: unknown, toMs: unknown, 
   return range;
 }
 
+export function parseCommandRef(gameId: unknown, commandId: unknown): { gameId: string; commandId: string } {
+  return parseWith(z.object({ gameId: gameIdSchema, commandId: z.string().min(1, "must not be empty").max(LIMITS.commandIdLength) }), { gameId, commandId });
+}
+
 export function parseEventRef(gameId: unknown, eventId: unknown): { gameId: string; eventId: number } {
   return parseWith(z.object({ gameId: gameIdSchema, eventId: count }), { gameId, eventId });
 }

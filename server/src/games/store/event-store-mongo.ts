@@ -7,6 +7,7 @@ import {
   checkGameId,
   checkSnapshotVersion,
   parseAppend,
+  parseCommandRef,
   parseEventRef,
   parseListGames,
   parseRead,
@@ -173,6 +174,15 @@ export class MongoGameEventStore implements GameEventStore {
       if (await this.log.doc(ref.gameId, ref.eventId)) return true;
       // A tail a crash left missing still exists as part of its head's batch.
       return ref.eventId <= (await this.versionOf(ref.gameId));
+    });
+  }
+
+  async findCommand(gameId: string, commandId: string): Promise<AppendResult | null> {
+    const ref = parseCommandRef(gameId, commandId);
+    return guardMongo("find game command", async () => {
+      // Its lookup row, else the game's latest batch (point 5 above): a few point reads, no scan.
+      const head = (await this.log.remembered(ref.gameId, ref.commandId)) ?? (await this.log.applied(ref.gameId, ref.commandId, (await this.latest(ref.gameId)).latest));
+      return head ? this.again(head) : null;
     });
   }
 

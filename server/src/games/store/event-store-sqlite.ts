@@ -5,6 +5,7 @@ import {
   checkGameId,
   checkSnapshotVersion,
   parseAppend,
+  parseCommandRef,
   parseEventRef,
   parseListGames,
   parseRead,
@@ -147,6 +148,11 @@ export class SqliteGameEventStore implements GameEventStore {
     return this.db.query("SELECT 1 FROM game_events WHERE game_id = ? AND event_id = ?").get(ref.gameId, ref.eventId) !== null;
   }
 
+  async findCommand(gameId: string, commandId: string): Promise<AppendResult | null> {
+    const ref = parseCommandRef(gameId, commandId);
+    return this.applied(ref.gameId, ref.commandId);
+  }
+
   async listGames(options?: ListGamesOptions): Promise<GameListing[]> {
     const { status, limit, after } = parseListGames(options);
     const where: string[] = [];
@@ -200,17 +206,8 @@ export class SqliteGameEventStore implements GameEventStore {
   private appendInTransaction(input: AppendInput): AppendResult {
     const { gameId, expectedVersion, commandId, summary } = input;
     if (commandId !== null) {
-      const applied = this.db
-        .query<{ first_event_id: number; last_event_id: number }, [string, string]>(
-          "SELECT first_event_id, last_event_id FROM game_commands WHERE game_id = ? AND command_id = ?",
-        )
-        .get(gameId, commandId);
-      if (applied) {
-        const rows = this.db
-          .query<EventRow, [string, number, number]>(`SELECT ${EVENT_COLUMNS} FROM game_events WHERE game_id = ? AND event_id BETWEEN ? AND ? ORDER BY event_id`)
-          .all(gameId, applied.first_event_id, applied.last_event_id);
-        return { events: rows.map(toStoredEvent), version: applied.last_event_id, duplicate: true };
-      }
+      const applied = this.applied(gameId, commandId);
+      if (applied) return applied;
     }
     const actual = this.versionOf(gameId);
     if (actual !== expectedVersion) throw new ConcurrencyError(gameId, expectedVersion, actual);
@@ -242,6 +239,20 @@ export class SqliteGameEventStore implements GameEventStore {
         at: timestamp,
       });
     return { events: rows.map(toStoredEvent), version, duplicate: false };
+  }
+
+  /** The first result of the command, when it was applied to the game. */
+  private applied(gameId: string, commandId: string): AppendResult | null {
+    const applied = this.db
+      .query<{ first_event_id: number; last_event_id: number }, [string, string]>(
+        "SELECT first_event_id, last_event_id FROM game_commands WHERE game_id = ? AND command_id = ?",
+      )
+      .get(gameId, commandId);
+    if (!applied) return null;
+    const rows = this.db
+      .query<EventRow, [string, number, number]>(`SELECT ${EVENT_COLUMNS} FROM game_events WHERE game_id = ? AND event_id BETWEEN ? AND ? ORDER BY event_id`)
+      .all(gameId, applied.first_event_id, applied.last_event_id);
+    return { events: rows.map(toStoredEvent), version: applied.last_event_id, duplicate: true };
   }
 
   private versionOf(gameId: string): number {

@@ -26,7 +26,8 @@ import { GameJournalError } from "../../errors.ts";
  *    game's version now) stores nothing and returns the first result again
  *    with `duplicate: true`, even when it races the first. A command is
  *    applied to a game at most once (a unique index, not a lookup, enforces
- *    it). A null `commandId` is never deduplicated.
+ *    it). A null `commandId` is never deduplicated. `findCommand` answers
+ *    that same first result without appending.
  * 5. Reads return events in id order without gaps: `read` gives a run
  *    starting right after `after` (shorter than `limit` only at the end of
  *    the log, or when an append commits while the read runs).
@@ -68,6 +69,13 @@ export interface GameEventStore {
   latestId(gameId: string): Promise<number>;
   /** Whether the game has an event with this id (1..version). */
   exists(gameId: string, eventId: number): Promise<boolean>;
+  /**
+   * The first result of a command already applied to the game (as a
+   * duplicate `append` of it would return, `duplicate: true`), or null when
+   * the command id was never applied there. Lets a caller that refuses a
+   * retried command find out first whether it was in fact applied.
+   */
+  findCommand(gameId: string, commandId: string): Promise<AppendResult | null>;
   /** Games, newest created first (ties: game id descending). */
   listGames(options?: ListGamesOptions): Promise<GameListing[]>;
   /** Keeps `state` as the game's snapshot at `version` (1..the game's version) unless a newer one is kept. */
