@@ -7,6 +7,7 @@ import type {
   AppendResult,
   AppendWrite,
   ClaimOptions,
+  ConsumerInfo,
   DeliveredEntry,
   Journal,
   JournalEntry,
@@ -123,6 +124,22 @@ export class RedisJournal implements Journal {
     const bound = trimBound(opts, this.clock.now());
     const args = "maxLen" in bound ? ["maxlen", String(bound.maxLen)] : ["minid", bound.minId];
     return Number(await trim.run(this.client, [stream, sidecarKey(stream, "meta")], args));
+  }
+
+  async remove(stream: string, ids: readonly string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    return Number(await this.client.xDel(stream, [...ids]));
+  }
+
+  async consumers(stream: string, group: string): Promise<ConsumerInfo[]> {
+    try {
+      const rows = (await this.client.xInfoConsumers(stream, group)) as unknown as Array<{ name: string; pending: number; idle: number }>;
+      return rows.map((c) => ({ name: String(c.name), pending: Number(c.pending), idle_ms: Number(c.idle) })).sort((a, b) => a.name.localeCompare(b.name));
+    } catch (error) {
+      // No such stream or group: nobody consumes it.
+      if (/NOGROUP|no such key/i.test((error as Error).message)) return [];
+      throw error;
+    }
   }
 
   async info(stream: string): Promise<StreamInfo | null> {
