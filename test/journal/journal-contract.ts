@@ -175,7 +175,7 @@ export function journalContract(name: string, open: JournalFactory) {
       const ids = (await appendMany(journal, stream, 20)).map((r) => r.id);
       expect(await journal.trim(stream, { maxLen: 15 })).toBe(5);
       let info = (await journal.info(stream))!;
-      expect(info).toMatchObject({ stream, length: 15, first_id: ids[5], last_id: ids[19], max_deleted_id: ids[4] });
+      expect(info).toMatchObject({ stream, length: 15, first_id: ids[5], last_id: ids[19], max_deleted_id: ids[4], entries_added: 20 });
       expect(await journal.trim(stream, { minId: ids[10]! })).toBe(5);
       info = (await journal.info(stream))!;
       expect(info).toMatchObject({ length: 10, first_id: ids[10], max_deleted_id: ids[9] });
@@ -213,7 +213,7 @@ export function journalContract(name: string, open: JournalFactory) {
       expect(await journal.remove(uniqueName("no-such-stream"), [ids[0]!])).toBe(0);
       expect((await journal.read(stream, { count: 10 })).map((e) => e.id)).toEqual([ids[0]!, ids[3]!]);
       const info = (await journal.info(stream))!;
-      expect(info).toMatchObject({ length: 2, first_id: ids[0], last_id: ids[3], max_deleted_id: ids[2] });
+      expect(info).toMatchObject({ length: 2, first_id: ids[0], last_id: ids[3], max_deleted_id: ids[2], entries_added: 4 });
     });
 
     test("lists streams, optionally by pattern", async () => {

@@ -79,6 +79,8 @@ export interface StreamInfo {
   last_id: string | null;
   /** Highest id removed by trimming (`0-0` when none): resuming at or below it has lost entries. */
   max_deleted_id: string;
+  /** Entries ever appended, trimmed ones included (Redis 7's `entries-added`): its change over time is the append rate. */
+  entries_added: number;
   groups: GroupInfo[];
 }
 

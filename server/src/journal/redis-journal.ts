@@ -149,6 +149,7 @@ export class RedisJournal implements Journal {
     const i = info as unknown as {
       length: number;
       "max-deleted-entry-id"?: string;
+      "entries-added"?: number;
       "first-entry": { id: string } | null;
       "last-entry": { id: string } | null;
     };
@@ -160,6 +161,7 @@ export class RedisJournal implements Journal {
       first_id: i["first-entry"]?.id ?? null,
       last_id: i["last-entry"]?.id ?? null,
       max_deleted_id: maxDeleted,
+      entries_added: Number(i["entries-added"] ?? i.length),
       groups: (groups as unknown as Array<Record<string, unknown>>).map((g) => ({
         name: String(g.name),
         pending: Number(g.pending),

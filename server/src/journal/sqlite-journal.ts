@@ -199,6 +199,7 @@ export class SqliteJournal implements Journal {
       first_id: first ? `${first.ms}-${first.seq}` : null,
       last_id: last ? `${last.ms}-${last.seq}` : null,
       max_deleted_id: `${row.deleted_ms}-${row.deleted_seq}`,
+      entries_added: row.added,
       groups,
     };
   }

@@ -6,7 +6,8 @@ CREATE TABLE IF NOT EXISTS journal_streams (
   name TEXT PRIMARY KEY,
   last_ms INTEGER NOT NULL DEFAULT 0, last_seq INTEGER NOT NULL DEFAULT 0,
   length INTEGER NOT NULL DEFAULT 0,
-  deleted_ms INTEGER NOT NULL DEFAULT 0, deleted_seq INTEGER NOT NULL DEFAULT 0
+  deleted_ms INTEGER NOT NULL DEFAULT 0, deleted_seq INTEGER NOT NULL DEFAULT 0,
+  added INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS journal_entries (
   stream TEXT NOT NULL, ms INTEGER NOT NULL, seq INTEGER NOT NULL, body TEXT NOT NULL,
@@ -34,6 +35,9 @@ CREATE TABLE IF NOT EXISTS journal_consumers (
 
 /** Journals made before a column existed get it here (SQLite has no ADD COLUMN IF NOT EXISTS). */
 function migrate(db: Database): void {
+  const streamColumns = db.query<{ name: string }, []>("PRAGMA table_info(journal_streams)").all();
+  // What was appended before the column existed is at least what is still there.
+  if (!streamColumns.some((c) => c.name === "added")) db.exec("ALTER TABLE journal_streams ADD COLUMN added INTEGER NOT NULL DEFAULT 0; UPDATE journal_streams SET added = length");
   const columns = db.query<{ name: string }, []>("PRAGMA table_info(journal_consumers)").all();
   if (!columns.some((c) => c.name === "seen_at")) db.exec("ALTER TABLE journal_consumers ADD COLUMN seen_at INTEGER NOT NULL DEFAULT 0");
 }
@@ -44,6 +48,7 @@ export interface StreamRow {
   length: number;
   deleted_ms: number;
   deleted_seq: number;
+  added: number;
 }
 export interface EntryRow {
   ms: number;
@@ -60,9 +65,9 @@ export function prepareStatements(db: Database) {
   db.exec(SCHEMA);
   migrate(db);
   return {
-    stream: db.query<StreamRow, [string]>("SELECT last_ms, last_seq, length, deleted_ms, deleted_seq FROM journal_streams WHERE name = ?"),
+    stream: db.query<StreamRow, [string]>("SELECT last_ms, last_seq, length, deleted_ms, deleted_seq, added FROM journal_streams WHERE name = ?"),
     createStream: db.query("INSERT OR IGNORE INTO journal_streams (name) VALUES (?)"),
-    advance: db.query("UPDATE journal_streams SET last_ms = ?, last_seq = ?, length = length + ? WHERE name = ?"),
+    advance: db.query("UPDATE journal_streams SET last_ms = ?, last_seq = ?, length = length + ?3, added = added + ?3 WHERE name = ?4"),
     insert: db.query("INSERT INTO journal_entries (stream, ms, seq, body) VALUES (?, ?, ?, ?)"),
     idemGet: db.query<{ id: string }, [string, string, number]>("SELECT id FROM journal_idempotency WHERE stream = ? AND key = ? AND expires_at > ?"),
     idemPut: db.query("INSERT OR REPLACE INTO journal_idempotency (stream, key, id, expires_at) VALUES (?, ?, ?, ?)"),
