@@ -40,6 +40,7 @@ export const REST_CASES: RestCase[] = [
   { method: "POST", pattern: "/rtapi/subscribe", path: "/rtapi/subscribe", need: "any", body: { lobby_id: "l" }, headers: { "X-Session-ID": "s", "X-User-ID": OTHER } },
   { method: "POST", pattern: "/rtapi/unsubscribe", path: "/rtapi/unsubscribe", need: "any", body: { lobby_id: "l" }, headers: { "X-Session-ID": "s", "X-User-ID": OTHER } },
   { method: "GET", pattern: "/rtapi/subscriptions", path: "/rtapi/subscriptions?lobby_id=l", need: "read" },
+  { method: "GET", pattern: "/v1/lobbies", path: "/v1/lobbies", need: "read" },
   { method: "POST", pattern: "/v1/lobbies/:lobby_id/telemetry", path: "/v1/lobbies/l/telemetry", need: "ingest", body: { n: 1 } },
   { method: "GET", pattern: "/v1/matches/:match_id", path: `/v1/matches/${MATCH}`, need: "read" },
   { method: "GET", pattern: "/v1/matches", path: "/v1/matches", need: "read" },
@@ -54,6 +55,10 @@ export const REST_CASES: RestCase[] = [
   { method: "GET", pattern: "/v1/admin/keys", path: "/v1/admin/keys", need: "admin" },
   { method: "DELETE", pattern: "/v1/admin/keys/:id", path: "/v1/admin/keys/aaaaaaaaaaaa", need: "admin" },
   { method: "DELETE", pattern: "/v1/admin/groups/:stream/:group", path: "/v1/admin/groups/events:purchases/nobody", need: "admin" },
+  { method: "GET", pattern: "/v1/admin/streams", path: "/v1/admin/streams", need: "admin" },
+  { method: "GET", pattern: "/v1/admin/dead-letters/:stream", path: "/v1/admin/dead-letters/events:purchases", need: "admin" },
+  { method: "POST", pattern: "/v1/admin/dead-letters/:stream/redrive", path: "/v1/admin/dead-letters/events:purchases/redrive", need: "admin", body: { ids: ["1-0"] } },
+  { method: "POST", pattern: "/v1/admin/dead-letters/:stream/drop", path: "/v1/admin/dead-letters/events:purchases/drop", need: "admin", body: { ids: ["1-0"] } },
   // GraphiQL's page is public; operations need `read`.
   ...["/graphql", "/v3/graphql", "/v3/query"].flatMap((path): RestCase[] => [
     { method: "GET", pattern: path, path: `${path}?query=${encodeURIComponent("{ health { status } }")}`, need: "read" },
@@ -84,6 +89,7 @@ export const PROCEDURE_CASES: ProcedureCase[] = [
   { path: "journal.groups.pending", type: "query", need: "read", input: { stream: "events:purchases", group: "matrix" } },
   { path: "telemetry.broadcast", type: "mutation", need: "ingest", input: { lobbyId: "l", data: {} } },
   { path: "telemetry.lobby", type: "subscription", need: "read", input: { lobbyId: "l" } },
+  { path: "telemetry.lobbies", type: "query", need: "read" },
   { path: "telemetry.subscriptions", type: "query", need: "read", input: { lobbyId: "l" } },
   { path: "matches.get", type: "query", need: "read", input: { matchId: MATCH } },
   { path: "matches.list", type: "query", need: "read", input: {} },
@@ -96,4 +102,8 @@ export const PROCEDURE_CASES: ProcedureCase[] = [
   { path: "admin.keys.list", type: "query", need: "admin" },
   { path: "admin.keys.revoke", type: "mutation", need: "admin", input: { id: "aaaaaaaaaaaa" } },
   { path: "admin.groups.delete", type: "mutation", need: "admin", input: { stream: "events:purchases", group: "nobody" } },
+  { path: "admin.streams", type: "query", need: "admin" },
+  { path: "admin.deadLetters.list", type: "query", need: "admin", input: { stream: "events:purchases" } },
+  { path: "admin.deadLetters.redrive", type: "mutation", need: "admin", input: { stream: "events:purchases", ids: ["1-0"] } },
+  { path: "admin.deadLetters.drop", type: "mutation", need: "admin", input: { stream: "events:purchases", ids: ["1-0"] } },
 ];

@@ -6,6 +6,8 @@ import { jsonBody, parseWith } from "../http/validate.ts";
 import { assertActsAs, principalOf } from "../platform/auth-user.ts";
 import type { TelemetryApi } from "./telemetry.ts";
 
+export const LobbyListQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });
+
 const LobbyBodySchema = z.object({ lobby_id: z.string({ error: "lobby_id is required" }).min(1, "lobby_id must not be empty").max(256) });
 
 /** Seed 000: the session is named by `X-Session-ID` and `X-User-ID`; both are required. */
@@ -45,6 +47,12 @@ export function telemetryRoutes(telemetry: TelemetryApi): Hono {
     const { lobby_id } = parseWith(LobbyBodySchema, { lobby_id: c.req.query("lobby_id") });
     const subscriptions = await telemetry.registry.list(lobby_id);
     return c.json({ lobby_id, subscriptions, count: subscriptions.length });
+  });
+
+  /** The lobbies with a stream, most recently active first: `{lobbies: [{lobby_id, length, entries_added, last_id, last_event_at, subscribers, active_subscribers}], total}`. */
+  app.get("/v1/lobbies", need("read"), async (c) => {
+    const { limit } = parseWith(LobbyListQuerySchema, c.req.query());
+    return c.json(await telemetry.lobbies(limit));
   });
 
   /** Body: the telemetry data (any JSON). Optional headers: X-User-ID, X-Session-ID, Idempotency-Key. */
