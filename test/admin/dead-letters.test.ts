@@ -29,7 +29,7 @@ async function call<T>(url: string, init?: RequestInit): Promise<{ status: numbe
 for (const backend of ["sqlite", "redis"] as const) {
   describe(`dead letters through the admin API (${backend})`, () => {
     test("lists them with their error, redrives one to its stream under a new id, and drops another", async () => {
-      const env = backend === "redis" ? { JOURNAL_REDIS_URI: (await sharedRedis()).url } : {};
+      const env: Record<string, string> = backend === "redis" ? { JOURNAL_REDIS_URI: (await sharedRedis()).url } : {};
       await using server = await startTestServer(env);
       const journal = server.services.journal.journal;
       const before = (await journal.info("events:purchases:dlq"))?.length ?? 0;
@@ -66,7 +66,7 @@ for (const backend of ["sqlite", "redis"] as const) {
     });
 
     test("the streams overview lists each group's consumers, idle times and the summarizer's lease holder", async () => {
-      const env = backend === "redis" ? { JOURNAL_REDIS_URI: (await sharedRedis()).url } : {};
+      const env: Record<string, string> = backend === "redis" ? { JOURNAL_REDIS_URI: (await sharedRedis()).url } : {};
       await using server = await startTestServer(env);
       await deadLetterPurchases(server.services.journal.journal, 1);
       const { body } = await call<{ streams: Array<{ stream: string; kind: string; length: number; entries_added: number; groups: Array<{ name: string; consumers: Array<{ name: string; idle_ms: number }>; worker: string | null; lease: { owner: string; held_here: boolean } | null }> }> }>(

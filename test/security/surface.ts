@@ -32,6 +32,8 @@ const frame = { frame_index: 1, timestamp: "2025-03-01T12:00:00Z", session: { se
 export const REST_CASES: RestCase[] = [
   { method: "GET", pattern: "/health", path: "/health", need: "public" },
   { method: "GET", pattern: "/metrics", path: "/metrics", need: "public" },
+  // The API's description and the pages served by the binary are public; what they call needs a credential.
+  ...["/openapi.json", "/docs", "/docs/swagger-ui.css", "/docs/swagger-ui-bundle.js", "/docs/init.js"].map((path): RestCase => ({ method: "GET", pattern: path, path, need: "public" })),
   { method: "POST", pattern: "/v1/journal/player-actions", path: "/v1/journal/player-actions", need: "any", body: { user_id: OTHER, session_id: "s", match_id: "m", action: "moved" } },
   { method: "POST", pattern: "/v1/journal/purchases", path: "/v1/journal/purchases", need: "any", body: { user_id: OTHER, session_id: "s", purchase: { sku: "x" } } },
   { method: "POST", pattern: "/v1/journal/telemetry", path: "/v1/journal/telemetry", need: "any", body: { user_id: OTHER, session_id: "s", lobby_id: "l", data: {} } },
