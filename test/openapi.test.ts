@@ -35,10 +35,10 @@ function requestProblems(op: Json, c: { pattern: string; path: string; body?: un
     header: Object.fromEntries(Object.entries(c.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
     path: {},
   };
-  const names = [...c.pattern.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1]!);
+  const names = [...c.pattern.matchAll(/:([A-Za-z0-9_]+)(?:\{[^}]*\})?/g)].map((m) => m[1]!);
   const parts = url.pathname.split("/");
   c.pattern.split("/").forEach((part, i) => {
-    if (part.startsWith(":")) values.path![part.slice(1)] = decodeURIComponent(parts[i] ?? "");
+    if (part.startsWith(":")) values.path![part.slice(1).replace(/\{.*\}$/, "")] = decodeURIComponent(parts[i] ?? "");
   });
   for (const p of op.parameters ?? []) {
     const value = values[p.in]?.[p.in === "header" ? p.name.toLowerCase() : p.name];

@@ -5,6 +5,7 @@ import { cuttableStream } from "./http/cuttable-stream.ts";
 import { httpMetrics } from "./http/metrics-middleware.ts";
 import { errorResponse } from "./http/respond.ts";
 import { describeRoute, docsRoutes, openApiDocument } from "./http/openapi/index.ts";
+import { consoleRoutes } from "./console/routes.ts";
 import { VERSION } from "./version.ts";
 import type { Access } from "./auth/access.ts";
 import type { Logger } from "./log.ts";
@@ -80,6 +81,7 @@ export function createApp({ health, metrics, logger, access, router, createConte
   });
 
   for (const routeGroup of routes) app.route("/", routeGroup);
+  app.route("/", consoleRoutes());
   app.route("/", docsRoutes(() => openApiDocument(app, { title: "gamejournal", version: VERSION, description: API_DESCRIPTION })));
 
   app.notFound((c) => c.json({ success: false, error: `no route for ${c.req.method} ${c.req.path}`, code: "NOT_FOUND" }, 404));

@@ -33,6 +33,9 @@ export const REST_CASES: RestCase[] = [
   { method: "GET", pattern: "/health", path: "/health", need: "public" },
   { method: "GET", pattern: "/metrics", path: "/metrics", need: "public" },
   // The API's description and the pages served by the binary are public; what they call needs a credential.
+  { method: "GET", pattern: "/", path: "/", need: "public" },
+  { method: "GET", pattern: "/console", path: "/console", need: "public" },
+  { method: "GET", pattern: "/console/:asset{.+\\.(?:js|css)}", path: "/console/app.js", need: "public" },
   ...["/openapi.json", "/docs", "/docs/swagger-ui.css", "/docs/swagger-ui-bundle.js", "/docs/init.js"].map((path): RestCase => ({ method: "GET", pattern: path, path, need: "public" })),
   { method: "POST", pattern: "/v1/journal/player-actions", path: "/v1/journal/player-actions", need: "any", body: { user_id: OTHER, session_id: "s", match_id: "m", action: "moved" } },
   { method: "POST", pattern: "/v1/journal/purchases", path: "/v1/journal/purchases", need: "any", body: { user_id: OTHER, session_id: "s", purchase: { sku: "x" } } },

@@ -29,8 +29,9 @@ export function toOpenApiPath(path: string): string {
   return path.replace(/:([A-Za-z0-9_]+)(\{[^}]*\})?/g, "{$1}");
 }
 
+/** The names of a Hono path's parameters (`:name`, maybe followed by a `{regex}`). */
 function pathParams(path: string): string[] {
-  return [...path.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1]!);
+  return [...path.matchAll(/:([A-Za-z0-9_]+)(?:\{[^}]*\})?/g)].map((m) => m[1]!);
 }
 
 type Route = { method: string; path: string; handler: unknown };
