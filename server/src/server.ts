@@ -119,7 +119,7 @@ export async function startServer({ config, logger, clock = systemClock }: Start
   const graphql = createGraphQL({ health, logger, modules: modules.flatMap((m) => (m.graphql ? [m.graphql] : [])) });
   const routes = [...modules.flatMap((m) => m.routes ?? []), graphqlRoutes(graphql)];
   const app = createApp({ health, metrics, logger, access, router: appRouter, createContext, routes });
-  const endpoints: SocketEndpoint<unknown>[] = [createTrpcWsHandler({ router: appRouter, createContext, logger }), ...modules.flatMap((m) => m.sockets ?? [])];
+  const endpoints: SocketEndpoint<unknown>[] = [createTrpcWsHandler({ router: appRouter, createContext, logger, clock }), ...modules.flatMap((m) => m.sockets ?? [])];
   const endpointByPath = new Map(endpoints.flatMap((endpoint) => endpoint.paths.map((path) => [path, endpoint] as const)));
   const workers = new WorkerRunner({ journal: opened.journal, logger, clock });
 

@@ -2,6 +2,8 @@ import { callTRPCProcedure, getErrorShape, getTRPCErrorFromUnknown, TRPCError, t
 import { parseTRPCMessage, type TRPCClientOutgoingMessage } from "@trpc/server/rpc";
 import type { Server } from "bun";
 import { describeError } from "../http/errors.ts";
+import { closeWhenExpired } from "../http/socket-expiry.ts";
+import type { Clock } from "../platform/clock.ts";
 import type { Logger } from "../log.ts";
 import { FeedPage, socketStepsOf, TopicOffer, type TopicMember } from "../platform/live-feed/index.ts";
 import type { EndpointSocket, SocketEndpoint } from "../platform/module.ts";
@@ -42,6 +44,8 @@ export interface TrpcSocketState {
   readonly subscriptions: Map<string | number, AbortController>;
   drainWaiters: Array<() => void>;
   closed: boolean;
+  /** Cancels the close at the credential's expiry, once the context knows it. */
+  cancelExpiry?: () => void;
 }
 
 type Socket = EndpointSocket<TrpcSocketState>;
@@ -50,10 +54,12 @@ export interface TrpcWsHandlerOptions {
   router: AnyTRPCRouter;
   createContext: CreateContext;
   logger: Logger;
+  /** Times the close of a connection whose credential expires. */
+  clock: Clock;
 }
 
 /** tRPC over WebSocket at `/trpc`, as one of the server's socket endpoints. */
-export function createTrpcWsHandler({ router, createContext, logger }: TrpcWsHandlerOptions): SocketEndpoint<TrpcSocketState> {
+export function createTrpcWsHandler({ router, createContext, logger, clock }: TrpcWsHandlerOptions): SocketEndpoint<TrpcSocketState> {
   const config = router._def._config;
   const topics = new WsTopics<Socket>({
     send: (ws, text) => send(ws, text),
@@ -119,11 +125,18 @@ export function createTrpcWsHandler({ router, createContext, logger }: TrpcWsHan
   function makeContext(ws: Socket, connectionParams: Record<string, string | undefined> | null): Promise<Context | null> {
     const req = ws.data.state.req!;
     ws.data.state.req = null;
-    return createContext({ req, connectionParams, transport: "ws", disconnect: (reason) => disconnectSlow(ws, reason) }).catch((cause) => {
-      respond(ws, errorMessage(null, cause, "unknown"));
-      ws.close(1008, "context could not be created");
-      return null;
-    });
+    return createContext({ req, connectionParams, transport: "ws", disconnect: (reason) => disconnectSlow(ws, reason) }).then(
+      (ctx) => {
+        // A connection does not outlive its credential: it closes (4001) when the token expires.
+        if (!ws.data.state.closed) ws.data.state.cancelExpiry = closeWhenExpired(ws, ctx.user?.expiresAt, clock);
+        return ctx;
+      },
+      (cause) => {
+        respond(ws, errorMessage(null, cause, "unknown"));
+        ws.close(1008, "context could not be created");
+        return null;
+      },
+    );
   }
 
   async function runSubscription(
@@ -283,6 +296,7 @@ export function createTrpcWsHandler({ router, createContext, logger }: TrpcWsHan
     close(ws: Socket): void {
       const state = ws.data.state;
       state.closed = true;
+      state.cancelExpiry?.();
       for (const abort of state.subscriptions.values()) abort.abort();
       state.subscriptions.clear();
       drain(ws);
