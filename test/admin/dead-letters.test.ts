@@ -1,25 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { EventConsumer } from "../../server/src/journal/event-consumer.ts";
-import type { Journal } from "../../server/src/journal/journal.ts";
 import { sharedRedis } from "../harness/index.ts";
+import { deadLetterPurchases } from "../support/dead-letters.ts";
 import { startTestServer } from "../support/server.ts";
-
-/** Makes `count` purchases dead letters: a consumer whose handler always fails gives up on them after one delivery. */
-async function deadLetterPurchases(journal: Journal, count: number): Promise<string[]> {
-  const appended = await journal.append(
-    Array.from({ length: count }, (_, i) => ({ stream: "events:purchases", event: { type: "purchase", user_id: `u${i}`, ts: Date.now(), data: { sku: `sku-${i}` } } })),
-  );
-  const consumer = new EventConsumer(journal, "poison-test", "c1", { maxDeliveries: 1, retryDelayMs: 1, blockMs: 10 });
-  let moved = 0;
-  for (let round = 0; round < 50 && moved < count; round++) {
-    const result = await consumer.consume("events:purchases", 10, () => {
-      throw new Error("the shop's database refused it");
-    });
-    moved += result.deadLettered;
-  }
-  expect(moved).toBe(count);
-  return appended.map((r) => r.id!);
-}
 
 async function call<T>(url: string, init?: RequestInit): Promise<{ status: number; body: T }> {
   const res = await fetch(url, { ...init, headers: { "Content-Type": "application/json", ...init?.headers } });
@@ -42,7 +24,7 @@ for (const backend of ["sqlite", "redis"] as const) {
       expect(page.body.length).toBe(before + 3);
       const ours = page.body.dead_letters.filter((d) => original.includes(d.original_id));
       expect(ours.map((d) => d.original_id)).toEqual(original);
-      expect(ours[0]).toMatchObject({ group: "poison-test", error: "the shop's database refused it", deliveries: 2, event: { data: { sku: "sku-0" } } });
+      expect(ours[0]).toMatchObject({ group: expect.stringMatching(/^poison-/), error: "the shop's database refused it", deliveries: 2, event: { data: { sku: "sku-0" } } });
 
       const redrive = await call<{ redriven: Array<{ id: string; new_id: string }>; missing: string[] }>(`${server.url}/v1/admin/dead-letters/events:purchases/redrive`, {
         method: "POST",
@@ -68,7 +50,7 @@ for (const backend of ["sqlite", "redis"] as const) {
     test("the streams overview lists each group's consumers, idle times and the summarizer's lease holder", async () => {
       const env: Record<string, string> = backend === "redis" ? { JOURNAL_REDIS_URI: (await sharedRedis()).url } : {};
       await using server = await startTestServer(env);
-      await deadLetterPurchases(server.services.journal.journal, 1);
+      await deadLetterPurchases(server.services.journal.journal, 1, "poison-test");
       const { body } = await call<{ streams: Array<{ stream: string; kind: string; length: number; entries_added: number; groups: Array<{ name: string; consumers: Array<{ name: string; idle_ms: number }>; worker: string | null; lease: { owner: string; held_here: boolean } | null }> }> }>(
         `${server.url}/v1/admin/streams`,
       );

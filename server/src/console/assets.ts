@@ -40,6 +40,7 @@ export const CONSOLE_PAGE = `<!doctype html>
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <title>gamejournal console</title>
+    <link rel="icon" href="data:," />
     <link rel="stylesheet" href="/console/console.css" />
     <script type="module" src="/console/app.js"></script>
   </head>

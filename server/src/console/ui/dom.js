@@ -1,11 +1,13 @@
 // Small DOM helpers: an element builder, formatting, and a sparkline.
 
-/** h("div.card", {onclick}, child, ...) → an element; strings become text nodes. */
+/** h("div#id.card", {onclick}, child, ...) → an element; strings become text nodes. */
 export function h(tag, props, ...children) {
-  const [name, ...classes] = tag.split(".");
+  const [head, ...classes] = tag.split(".");
+  const [name, id] = head.split("#");
   const el = document.createElement(name || "div");
+  if (id) el.id = id;
   if (classes.length) el.className = classes.join(" ");
-  if (props && (typeof props !== "object" || props instanceof Node || Array.isArray(props))) children.unshift(props);
+  if (props !== null && props !== undefined && (typeof props !== "object" || props instanceof Node || Array.isArray(props))) children.unshift(props);
   else if (props) {
     for (const [key, value] of Object.entries(props)) {
       if (value === undefined || value === null || value === false) continue;
@@ -65,6 +67,7 @@ export function badge(text, kind = "") {
 export function sparkline(title, values, { unit = "", digits = 0 } = {}) {
   const w = 220;
   const hgt = 48;
+  values = values.map((v) => (Number.isFinite(v) ? v : 0));
   const max = Math.max(1e-9, ...values);
   const step = values.length > 1 ? w / (values.length - 1) : w;
   const points = values.map((v, i) => `${(i * step).toFixed(1)},${(hgt - 2 - (v / max) * (hgt - 6)).toFixed(1)}`).join(" ");

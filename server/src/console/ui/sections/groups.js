@@ -26,7 +26,7 @@ export default {
               h("td.num", g.lag === null ? "–" : fmtNumber(g.lag)),
               h("td.mono", g.last_delivered_id),
               h("td", g.consumers.length ? g.consumers.map((c) => h("div", `${c.name}: ${c.pending} pending, idle ${fmtAgo(c.idle_ms)}`)) : h("span.muted", "none")),
-              h("td", g.lease ? h("div", g.lease.owner, g.lease.held_here ? badge("this instance", "ok") : null, g.lease.ttl_ms !== null ? h("div.muted", `expires in ${fmtAgo(g.lease.ttl_ms)}`) : null) : h("span.muted", "–")),
+              h("td", g.lease ? h("div", g.lease.owner, " ", g.lease.held_here ? badge("this instance", "ok") : null, g.lease.ttl_ms !== null ? h("div.muted", `expires in ${fmtAgo(g.lease.ttl_ms)}`) : null) : h("span.muted", "–")),
             ),
           ),
         );

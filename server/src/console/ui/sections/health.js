@@ -63,8 +63,7 @@ export default {
           let value;
           if (chart.rate) {
             const count = total(samples, chart.rate);
-            value = previous ? Math.max(0, count - (previous.counts[i] ?? count)) / ((now - previous.at) / 1000) : 0;
-            (previous ??= { counts: [] }).counts[i] = count;
+            value = previous ? Math.max(0, count - previous.counts[i]) / ((now - previous.at) / 1000) : 0;
           } else {
             value = chart.sum.reduce((n, name) => n + total(samples, name), 0) * (chart.scale ?? 1);
           }

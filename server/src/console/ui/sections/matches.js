@@ -70,6 +70,7 @@ async function summaryPage(root, matchId, { toast }) {
     return;
   }
   const sessionId = matchId.split(".")[0];
+  const names = new Map(m.evr_match_presences.map((p) => [p.player_id, p.display_name]));
   root.append(
     h(
       "div.cards.summary",
@@ -86,9 +87,9 @@ async function summaryPage(root, matchId, { toast }) {
     ),
     h("h3", "Rounds"),
     table(
-      ["round", "team", "points", "goals", "saves", "stuns", "passes", "steals", "assists", "possession (s)"],
-      Object.entries(m.per_round_stats).flatMap(([, rounds]) =>
-        rounds.map((r) => h("tr", h("td.num", r.round), h("td", r.team), ...[r.points, r.goals, r.saves, r.stuns, r.passes, r.steals, r.assists].map((v) => h("td.num", v)), h("td.num", fmtNumber(r.possession_time, 1)))),
+      ["player", "round", "team", "points", "goals", "saves", "stuns", "passes", "steals", "assists", "possession (s)"],
+      Object.entries(m.per_round_stats).flatMap(([player, rounds]) =>
+        rounds.map((r) => h("tr", h("td", names.get(player) ?? player), h("td.num", r.round), h("td", r.team), ...[r.points, r.goals, r.saves, r.stuns, r.passes, r.steals, r.assists].map((v) => h("td.num", v)), h("td.num", fmtNumber(r.possession_time, 1)))),
       ),
       { empty: "no round statistics" },
     ),

@@ -65,7 +65,10 @@ function tail(initial, { signal }) {
     return true;
   };
   const applyFilters = () => {
-    for (const row of body.children) row.hidden = !matches(row._entry);
+    for (const row of body.querySelectorAll("tr.entry")) {
+      row.hidden = !matches(row._entry);
+      if (row.hidden) row.nextElementSibling.hidden = true;
+    }
   };
 
   function start() {
