@@ -6,6 +6,7 @@ import { parseBenchArgs } from "../bench/lib/args.ts";
 import { CONFIG_VARIABLES } from "../server/src/config.ts";
 import { environmentHelp } from "../server/src/main.ts";
 import { freePort } from "./harness/index.ts";
+import { startTestServer } from "./support/server.ts";
 
 const ROOT = join(import.meta.dir, "..");
 const MAIN = join(ROOT, "server", "src", "main.ts");
@@ -44,7 +45,7 @@ describe("the command line's help", () => {
     expect(out).not.toMatch(/[A-Z_]{6,}[a-z]/); // JOURNAL_IDEMPOTENCY_WINDOW_SECONDShow
   });
 
-  test.each(["agent", "agent stream", "token", "key", "key create", "rebuild"])("%s --help answers with exit code 0", async (command: string) => {
+  test.each(["agent", "agent stream", "token", "key", "key create", "rebuild", "health"])("%s --help answers with exit code 0", async (command: string) => {
     const { code, out } = await cli([...command.split(" "), "--help"]);
     expect(code).toBe(0);
     expect(out).toStartWith("Usage: gamejournal");
@@ -80,6 +81,15 @@ describe("exit codes: 2 for a usage error, 1 for a failure while running", () =>
     } finally {
       blocker.stop(true);
     }
+  });
+
+  test("`health` (the Docker HEALTHCHECK) exits 0 for a healthy server and 1 when nothing answers", async () => {
+    await using server = await startTestServer();
+    const up = await cli(["health", "--url", server.url]);
+    expect(up).toMatchObject({ code: 0, out: "healthy\n" });
+    const down = await cli(["health"], { SERVER_ADDRESS: `127.0.0.1:${freePort()}` });
+    expect(down.code).toBe(1);
+    expect(down.err).toStartWith("unhealthy: http://127.0.0.1:");
   });
 
   test("the benchmark's arguments are strict: --help, both --only forms, and refusals instead of a silent full run", async () => {

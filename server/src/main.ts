@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander";
 import { agentCommand } from "./agent/index.ts";
 import { keyCommand, tokenCommand } from "./auth/index.ts";
 import { CONFIG_VARIABLES, ConfigError, loadConfig } from "./config.ts";
+import { healthCommand } from "./health/health-command.ts";
 import { createLogger } from "./log.ts";
 import { rebuildCommand } from "./matches/index.ts";
 import { startServer } from "./server.ts";
@@ -28,6 +29,7 @@ export function buildCli(): Command {
   program.addCommand(agentCommand());
   program.addCommand(tokenCommand());
   program.addCommand(keyCommand());
+  program.addCommand(healthCommand());
   program.addCommand(rebuildCommand());
 
   return program;
