@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { databaseNameOf } from "./backends/mongo.ts";
+import { ConfigError } from "./config-error.ts";
 import { GAME_SETTING_VARIABLES, GameSettingsError, loadGameSettings, type GameSettings } from "./games/rules/settings.ts";
+import { parseLobbyConfig, type LobbyConfig } from "./lobby/config.ts";
 
 /**
  * Every setting comes from the environment, is parsed once at start-up and is
@@ -90,6 +92,8 @@ const envSchema = z.object({
   TELEMETRY_SUBSCRIPTION_TTL_SECONDS: positiveInt.default(60),
   /** Seconds without any event after which a match is ended and summarised. */
   MATCH_INACTIVITY_TIMEOUT_SECONDS: positiveInt.default(300),
+  /** Seconds the lobby's gm events worker lease lives without renewal (Redis): how soon another instance takes over. */
+  LOBBY_GM_EVENTS_LEASE_TTL_SECONDS: positiveInt.default(15),
 });
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -116,18 +120,11 @@ export interface Config {
   matches: { inactivityMs: number };
   /** The game rooms' rule numbers (GAME_*), recorded in each game as it is created. */
   games: GameSettings;
+  /** The lobby's gm events stream (LOBBY_GM_EVENTS_STREAM) and its worker's lease. */
+  lobby: LobbyConfig & { leaseTtlMs: number };
 }
 
-/** A configuration value that cannot be used; `message` is one printable line. */
-export class ConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    readonly reason: string,
-  ) {
-    super(`config: ${variable}: ${reason}`);
-    this.name = "ConfigError";
-  }
-}
+export { ConfigError };
 
 /** Parses `env` (normally `process.env`); throws ConfigError on the first bad variable. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
@@ -171,6 +168,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
     matches: { inactivityMs: e.MATCH_INACTIVITY_TIMEOUT_SECONDS * 1000 },
     games,
+    lobby: { ...parseLobbyConfig(env), leaseTtlMs: e.LOBBY_GM_EVENTS_LEASE_TTL_SECONDS * 1000 },
   };
 }
 
@@ -196,4 +194,6 @@ export const CONFIG_VARIABLES: ReadonlyArray<[string, string]> = [
   ["MATCH_INACTIVITY_TIMEOUT_SECONDS", "a match with no event for this long is ended and summarised (default 300)"],
   ["TELEMETRY_SUBSCRIPTION_TTL_SECONDS", "a lobby subscription without renewal is inactive after this, removed after twice (default 60)"],
   ...GAME_SETTING_VARIABLES,
+  ["LOBBY_GM_EVENTS_STREAM", "the Game Master's lobby events stream the lobby consumes (default gm:lobby_events)"],
+  ["LOBBY_GM_EVENTS_LEASE_TTL_SECONDS", "with Redis, how soon another instance takes over the lobby's gm events worker (default 15)"],
 ];

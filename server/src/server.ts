@@ -11,6 +11,7 @@ import { EventJournal, JournalMetrics, openJournal, type JournalingApi } from ".
 import { openAdmin } from "./admin/module.ts";
 import { openJournalEdges } from "./journal/module.ts";
 import type { Logger } from "./log.ts";
+import { openLobby } from "./lobby/module.ts";
 import { openMatches } from "./matches/module.ts";
 import { createMetrics } from "./metrics/index.ts";
 import { systemClock, type Clock } from "./platform/clock.ts";
@@ -110,6 +111,7 @@ export async function startServer({ config, logger, clock = systemClock }: Start
     openMatches(platform),
     await openSessions({ ...platform, subscriptions: telemetry.api.registry }),
     openAdmin(platform, { reservedGroups: () => reservedGroups, workers: () => modules.flatMap((m) => m.workers ?? []) }),
+    openLobby(platform),
   ];
 
   for (const module of modules) for (const check of module.checks ?? []) health.register(check);

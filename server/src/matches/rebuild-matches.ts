@@ -42,8 +42,12 @@ const MAX_REPLACES = 5;
  *    summary a clean, single pass over the journal gives.
  * 3. Which summaries it writes, once a match's fold is complete:
  *    - a match whose journal has no end yet is left alone (`skipped.open`),
- *      unless a summary is stored for it: then the live worker ended it for
- *      inactivity, and it is ended the same way, at its last event;
+ *      unless the stored summary says the live worker ended it for
+ *      inactivity at the fold's last event: then it is ended the same way.
+ *      A stored summary that ends later, or for another reason, saw entries
+ *      appended after the scan's horizon (the match ended meanwhile): it is
+ *      left alone too, so a rebuild never replaces a summary with one folded
+ *      from less of the match;
  *    - a match the live worker holds open (it has a checkpoint) is left to
  *      it (`skipped.open`): the worker writes its summary when it ends;
  *    - when the read is not whole (`--from`/`--since`, or a trimmed
@@ -72,7 +76,7 @@ export async function rebuildMatches(deps: RebuildMatchesDeps, options: RebuildO
   const settle = async (aggregate: MatchAggregate): Promise<void> => {
     const stored = await summaries.get(aggregate.match_id);
     if (!isEnded(aggregate)) {
-      if (!stored) return void counts.skipped.open++;
+      if (!stored || !endedIdleAt(stored, aggregate)) return void counts.skipped.open++;
       aggregate = endMatch(aggregate, "inactivity");
     }
     const outcome = await write(toSummary(aggregate), stored);
@@ -118,4 +122,9 @@ export async function rebuildMatches(deps: RebuildMatchesDeps, options: RebuildO
   }
   for (const aggregate of open.values()) await settle(aggregate);
   return progress();
+}
+
+/** Whether `stored` is the live worker's inactivity end of the match as far as `aggregate` folded it (not an end the scan did not reach). */
+function endedIdleAt(stored: MatchSummary, aggregate: MatchAggregate): boolean {
+  return stored.outcome?.end_reason === "inactivity" && aggregate.last_event_at !== null && Date.parse(stored.updated_at) <= aggregate.last_event_at;
 }
