@@ -123,6 +123,20 @@ describe("the console in Chromium (AUTH_MODE=token)", () => {
     await browser.screenshot("console-lobby");
   });
 
+  test("lists lobby game records and follows one record's changes live", async () => {
+    const { page } = browser;
+    const created = await post("/v1/lobby/games", { name: "console night", max_players: 4 }, admin);
+    expect(created.status).toBe(201);
+    const game = (await created.json()) as { game_id: string };
+    await page.goto(`${server.url}/console#/lobby-records`);
+    await page.click(`a[href="#/lobby-records/${game.game_id}"]`);
+    await page.waitForFunction(() => document.querySelector("h2 .state")?.textContent === "live");
+    await page.waitForSelector("text=game_created");
+    expect((await post(`/v1/lobby/games/${game.game_id}/transitions`, { from: "draft", to: "enrollment_open" }, admin)).status).toBe(200);
+    await page.waitForFunction(() => [...document.querySelectorAll("tbody tr")].some((r) => r.textContent?.includes("enrollment_open")));
+    await browser.screenshot("console-lobby-record");
+  });
+
   test("loaded nothing from another host and raised no error", () => {
     expect(browser.foreignRequests).toEqual([]);
     expect(browser.pageErrors).toEqual([]);

@@ -68,7 +68,7 @@ export function lobbyRoutes({ lobby, maxBodyBytes }: LobbyRoutesDeps): Hono {
 
   app.post(
     "/v1/lobby/games/:game_id/transitions",
-    describeRoute({ summary: "move a game from one status to another (compare-and-set)", tags, params: GamePathSchema, body: { schema: TransitionBodySchema, example: { from: "draft", to: "open" } }, responses: { 200: record, 409: { description: "the game is not in `from`" } } }),
+    describeRoute({ summary: "move a game from one status to another (compare-and-set)", tags, params: GamePathSchema, body: { schema: TransitionBodySchema, example: { from: "draft", to: "enrollment_open" } }, responses: { 200: record, 409: { description: "the game is not in `from`" } } }),
     allow("transition"), limit, async (c) =>
     c.json(await lobby.transition(c.get("user"), c.req.param("game_id"), await jsonBody(c))),
   );

@@ -54,12 +54,17 @@ export async function text(path) {
  * `onNotice(kind, data)` for `events_lost` and `error`. Reconnects from the last id after
  * a drop, as an EventSource would. Stops when `signal` aborts.
  */
-export async function follow(stream, { onEntry, onNotice, onState, signal, lastEventId = null }) {
+export function follow(stream, options) {
+  return followSse(`/v1/journal/${encodeURIComponent(stream)}/live`, options);
+}
+
+/** Any of the server's SSE routes (e.g. a lobby game's `/v1/lobby/games/{id}/live`), as `follow` reads them. */
+export async function followSse(path, { onEntry, onNotice, onState, signal, lastEventId = null }) {
   let last = lastEventId;
   while (!signal.aborted) {
     try {
       const qs = last ? `?lastEventId=${encodeURIComponent(last)}` : "";
-      const res = await fetch(`/v1/journal/${encodeURIComponent(stream)}/live${qs}`, { headers: headers({ Accept: "text/event-stream" }), signal });
+      const res = await fetch(`${path}${qs}`, { headers: headers({ Accept: "text/event-stream" }), signal });
       if (!res.ok) {
         const body = await res.json().catch(() => ({}));
         throw new ApiError(body.error ?? `HTTP ${res.status}`, res.status);
