@@ -24,5 +24,7 @@ ENV DATA_DIR=/data \
     SERVER_ADDRESS=:8080
 EXPOSE 8080
 VOLUME ["/data"]
+# The binary checks itself: no curl in the image. Degraded (e.g. Redis away, writes spooling) still counts as up.
+HEALTHCHECK --interval=15s --timeout=5s --start-period=10s --retries=3 CMD ["/usr/local/bin/gamejournal", "health"]
 ENTRYPOINT ["/usr/local/bin/gamejournal"]
 CMD ["serve"]

@@ -1,5 +1,5 @@
 /**
- * `bun run bench [--quick] [--only=ingest,fanout,...]`
+ * `bun run bench [--quick] [--only ingest,fanout,...]` (`--help` lists the options)
  *
  * Builds `dist/gamejournal` (always: it takes about a second, and a stale
  * binary would measure old code), starts its own `redis-server` and the
@@ -9,6 +9,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { BENCH_USAGE, BenchUsageError, parseBenchArgs } from "./lib/args.ts";
 import type { BenchContext } from "./lib/context.ts";
 import { formatTable, type Row } from "./lib/report.ts";
 import { BINARY, describeMachine, ROOT, startRedis, startServer } from "./lib/services.ts";
@@ -30,14 +31,19 @@ const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<Row[]>> = {
   games: gamesScenario,
 };
 
-const args = process.argv.slice(2);
-const quick = args.includes("--quick");
-const only = args.find((a) => a.startsWith("--only="))?.slice(7).split(",");
-const unknown = only?.filter((name) => !(name in SCENARIOS)) ?? [];
-if (unknown.length > 0) {
-  console.error(`unknown scenario ${unknown.join(", ")}; expected ${Object.keys(SCENARIOS).join(", ")}`);
+let args;
+try {
+  args = parseBenchArgs(process.argv.slice(2), Object.keys(SCENARIOS));
+} catch (error) {
+  if (!(error instanceof BenchUsageError)) throw error;
+  console.error(`bench: ${error.message}\n\n${BENCH_USAGE(Object.keys(SCENARIOS))}`);
   process.exit(2);
 }
+if (args.help) {
+  console.log(BENCH_USAGE(Object.keys(SCENARIOS)));
+  process.exit(0);
+}
+const { quick, only } = args;
 
 const started = performance.now();
 const log = (line: string) => console.error(`[bench ${((performance.now() - started) / 1000).toFixed(1).padStart(5)} s] ${line}`);

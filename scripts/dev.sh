@@ -3,7 +3,8 @@
 # apt but maybe no Bun, then runs a task:
 #
 #   sh scripts/dev.sh start   install Bun and the dependencies, start the server (embedded default)
-#   sh scripts/dev.sh test    also install redis-server and build FerretDB when missing; typecheck; run every test
+#   sh scripts/dev.sh test    also install redis-server and chromium (browser tests) and build FerretDB when missing;
+#                             typecheck; run every test
 #
 # `npm start` and `npm test` run these. Every step is skipped when already done.
 set -eu
@@ -41,6 +42,14 @@ ensure_redis() {
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y --no-install-recommends redis-server >&2
 }
 
+# The browser tests drive Debian's chromium through playwright-core, which downloads no browser of its own.
+ensure_chromium() {
+  if [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then return; fi
+  say "installing chromium with apt (for the browser tests)"
+  as_root apt-get update >&2
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y --no-install-recommends chromium fonts-dejavu-core >&2
+}
+
 # Builds FerretDB now (about a minute, once) rather than inside the first test that needs it.
 ensure_mongo() {
   if [ -n "${MONGODB_URI:-}" ]; then return; fi
@@ -59,6 +68,7 @@ case "$task" in
     ensure_bun
     ensure_dependencies
     ensure_redis
+    ensure_chromium
     ensure_mongo
     bun run typecheck >&2
     exec bun test --timeout 60000 "$@"

@@ -63,4 +63,23 @@ describe("the compiled binary", () => {
     const log = await new Response(server.proc.stdout).text();
     expect(log).toContain('"msg":"stopped"');
   });
+
+  test("serves the console, the docs page, /openapi.json and GraphiQL from inside itself, in an empty directory", async () => {
+    const port = freePort();
+    using server = run(["serve"], { SERVER_ADDRESS: `127.0.0.1:${port}`, AUTH_MODE: "open" });
+    const url = `http://127.0.0.1:${port}`;
+    await waitFor("/health", () => fetch(`${url}/health`).then((r) => r.ok).catch(() => false));
+    const page = await (await fetch(`${url}/console`)).text();
+    expect(page).toContain("/console/app.js");
+    for (const path of ["/console/app.js", "/console/sections/groups.js", "/console/console.css", "/docs", "/docs/swagger-ui-bundle.js"]) {
+      const res = await fetch(`${url}${path}`);
+      expect(`${path}: ${res.status} ${(await res.text()).length > 100}`).toBe(`${path}: 200 true`);
+    }
+    expect(((await (await fetch(`${url}/openapi.json`)).json()) as { openapi: string }).openapi).toBe("3.1.0");
+    const graphiql = await (await fetch(`${url}/graphql`, { headers: { Accept: "text/html" } })).text();
+    expect(graphiql).toContain("YogaGraphiQL");
+    expect(graphiql).not.toMatch(/<script[^>]+src="https?:/);
+    server.proc.kill("SIGTERM");
+    expect(await server.proc.exited).toBe(0);
+  });
 });

@@ -4,11 +4,21 @@ import { Hono } from "hono";
 import { cuttableStream } from "./http/cuttable-stream.ts";
 import { httpMetrics } from "./http/metrics-middleware.ts";
 import { errorResponse } from "./http/respond.ts";
+import { describeRoute, docsRoutes, openApiDocument } from "./http/openapi/index.ts";
+import { consoleRoutes } from "./console/routes.ts";
+import { VERSION } from "./version.ts";
 import type { Access } from "./auth/access.ts";
 import type { Logger } from "./log.ts";
 import type { Metrics } from "./metrics/index.ts";
 import type { HealthReport } from "./health/index.ts";
 import type { AppRouter, CreateContext } from "./trpc/index.ts";
+
+const API_DESCRIPTION = [
+  "The REST edge of gamejournal, the event backbone for multiplayer game servers.",
+  "Every route is also reachable over tRPC (`/trpc/<procedure>`, plain JSON, no transformer) and many over GraphQL (`/graphql`).",
+  "Credentials: a token or server key as `Authorization: Bearer …` (or `?token=`); each operation's `x-scope` names the scope it needs in AUTH_MODE=token.",
+  "Errors are `{success: false, error, code, field?}`.",
+].join(" ");
 
 export interface AppDeps {
   health: { report(): Promise<HealthReport> };
@@ -35,9 +45,11 @@ export function createApp({ health, metrics, logger, access, router, createConte
     await next();
   });
 
-  app.get("/health", async (c) => c.json(await health.report()));
+  app.get("/health", describeRoute({ summary: "health of the server and its dependencies (always 200)", tags: ["system"], responses: { 200: { description: "`status` healthy or degraded, the backends and each dependency" } } }), async (c) =>
+    c.json(await health.report()),
+  );
 
-  app.get("/metrics", async (c) => {
+  app.get("/metrics", describeRoute({ summary: "Prometheus metrics", tags: ["system"], responses: { 200: { description: "Prometheus text format", contentType: "text/plain" } } }), async (c) => {
     c.header("Content-Type", metrics.registry.contentType);
     return c.body(await metrics.registry.metrics());
   });
@@ -69,6 +81,8 @@ export function createApp({ health, metrics, logger, access, router, createConte
   });
 
   for (const routeGroup of routes) app.route("/", routeGroup);
+  app.route("/", consoleRoutes());
+  app.route("/", docsRoutes(() => openApiDocument(app, { title: "gamejournal", version: VERSION, description: API_DESCRIPTION })));
 
   app.notFound((c) => c.json({ success: false, error: `no route for ${c.req.method} ${c.req.path}`, code: "NOT_FOUND" }, 404));
   app.onError((error, c) => errorResponse(c, error, logger));

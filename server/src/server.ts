@@ -111,7 +111,7 @@ export async function startServer({ config, logger, clock = systemClock }: Start
     telemetry,
     openMatches(platform),
     await openSessions({ ...platform, subscriptions: telemetry.api.registry }),
-    openAdmin(platform, { reservedGroups: () => reservedGroups }),
+    openAdmin(platform, { reservedGroups: () => reservedGroups, workers: () => modules.flatMap((m) => m.workers ?? []) }),
     openLobby(platform),
     openGames(platform),
   ];

@@ -175,7 +175,7 @@ export function journalContract(name: string, open: JournalFactory) {
       const ids = (await appendMany(journal, stream, 20)).map((r) => r.id);
       expect(await journal.trim(stream, { maxLen: 15 })).toBe(5);
       let info = (await journal.info(stream))!;
-      expect(info).toMatchObject({ stream, length: 15, first_id: ids[5], last_id: ids[19], max_deleted_id: ids[4] });
+      expect(info).toMatchObject({ stream, length: 15, first_id: ids[5], last_id: ids[19], max_deleted_id: ids[4], entries_added: 20 });
       expect(await journal.trim(stream, { minId: ids[10]! })).toBe(5);
       info = (await journal.info(stream))!;
       expect(info).toMatchObject({ length: 10, first_id: ids[10], max_deleted_id: ids[9] });
@@ -202,6 +202,18 @@ export function journalContract(name: string, open: JournalFactory) {
       expect(info.length).toBe(10);
       expect(info.first_id).toBe(ids[20]!);
       expect(info.max_deleted_id).toBe(ids[19]!);
+    });
+
+    test("removes single entries by id, skipping unknown ones, and counts the highest as trimmed", async () => {
+      await using journal = await open();
+      const stream = uniqueName("events");
+      const ids = (await appendMany(journal, stream, 4)).map((r) => r.id);
+      expect(await journal.remove(stream, [ids[1]!, ids[2]!, "1-1"])).toBe(2);
+      expect(await journal.remove(stream, [ids[1]!])).toBe(0);
+      expect(await journal.remove(uniqueName("no-such-stream"), [ids[0]!])).toBe(0);
+      expect((await journal.read(stream, { count: 10 })).map((e) => e.id)).toEqual([ids[0]!, ids[3]!]);
+      const info = (await journal.info(stream))!;
+      expect(info).toMatchObject({ length: 2, first_id: ids[0], last_id: ids[3], max_deleted_id: ids[2], entries_added: 4 });
     });
 
     test("lists streams, optionally by pattern", async () => {
@@ -293,6 +305,25 @@ export function journalContract(name: string, open: JournalFactory) {
         const [one] = await journal.claim(stream, "g", "third", [ids[0]!]);
         expect(one).toMatchObject({ id: ids[0], deliveries: 3 });
         expect(await journal.claim(stream, "g", "third", ["1-1"])).toEqual([]);
+      });
+
+      test("lists a group's consumers with their pending count and idle time", async () => {
+        await using journal = await open();
+        const stream = uniqueName("events");
+        await journal.createGroup(stream, "g", "0");
+        const ids = (await appendMany(journal, stream, 3)).map((r) => r.id);
+        await journal.readGroup(stream, "g", "b", { count: 2 });
+        await journal.readGroup(stream, "g", "a", { count: 2 });
+        await journal.ack(stream, "g", [ids[0]!]);
+        const consumers = await journal.consumers(stream, "g");
+        expect(consumers.map(({ name, pending }) => ({ name, pending }))).toEqual([
+          { name: "a", pending: 1 },
+          { name: "b", pending: 1 },
+        ]);
+        for (const c of consumers) expect(c.idle_ms).toBeGreaterThanOrEqual(0);
+        expect(consumers.every((c) => c.idle_ms < 60_000)).toBe(true);
+        expect(await journal.consumers(stream, "nobody")).toEqual([]);
+        expect(await journal.consumers(uniqueName("no-such-stream"), "g")).toEqual([]);
       });
 
       test("a blocking read wakes up when an entry is appended", async () => {

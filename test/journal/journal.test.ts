@@ -1,7 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import { createClient } from "redis";
 import type { RedisClient } from "../../server/src/backends/index.ts";
+import { openSqlite } from "../../server/src/backends/index.ts";
 import { RedisJournal } from "../../server/src/journal/redis-journal.ts";
+import { SqliteJournal } from "../../server/src/journal/sqlite-journal.ts";
 import { silentLogger } from "../../server/src/log.ts";
 import { sharedRedis, uniqueName } from "../harness/index.ts";
 import { journalContract } from "./journal-contract.ts";
@@ -27,6 +29,21 @@ describe("redis journal: entries written by other tools", () => {
     } finally {
       await journal.close();
       client.destroy();
+    }
+  });
+});
+
+describe("sqlite journal: a journal.db from an earlier version", () => {
+  test("gains the consumers' seen_at column on open and keeps its groups", async () => {
+    const db = openSqlite(":memory:");
+    db.exec(`CREATE TABLE journal_consumers (stream TEXT NOT NULL, grp TEXT NOT NULL, name TEXT NOT NULL, PRIMARY KEY (stream, grp, name)) WITHOUT ROWID;
+             INSERT INTO journal_consumers (stream, grp, name) VALUES ('s', 'g', 'old');`);
+    const journal = new SqliteJournal(db);
+    try {
+      expect((await journal.consumers("s", "g")).map((c) => c.name)).toEqual(["old"]);
+    } finally {
+      await journal.close();
+      db.close();
     }
   });
 });

@@ -41,6 +41,11 @@ const frame = { frame_index: 1, timestamp: "2025-03-01T12:00:00Z", session: { se
 export const REST_CASES: RestCase[] = [
   { method: "GET", pattern: "/health", path: "/health", need: "public" },
   { method: "GET", pattern: "/metrics", path: "/metrics", need: "public" },
+  // The API's description and the pages served by the binary are public; what they call needs a credential.
+  { method: "GET", pattern: "/", path: "/", need: "public" },
+  { method: "GET", pattern: "/console", path: "/console", need: "public" },
+  { method: "GET", pattern: "/console/:asset{.+\\.(?:js|css)}", path: "/console/app.js", need: "public" },
+  ...["/openapi.json", "/docs", "/docs/swagger-ui.css", "/docs/swagger-ui-bundle.js", "/docs/init.js"].map((path): RestCase => ({ method: "GET", pattern: path, path, need: "public" })),
   { method: "POST", pattern: "/v1/journal/player-actions", path: "/v1/journal/player-actions", need: "any", body: { user_id: OTHER, session_id: "s", match_id: "m", action: "moved" } },
   { method: "POST", pattern: "/v1/journal/purchases", path: "/v1/journal/purchases", need: "any", body: { user_id: OTHER, session_id: "s", purchase: { sku: "x" } } },
   { method: "POST", pattern: "/v1/journal/telemetry", path: "/v1/journal/telemetry", need: "any", body: { user_id: OTHER, session_id: "s", lobby_id: "l", data: {} } },
@@ -49,6 +54,7 @@ export const REST_CASES: RestCase[] = [
   { method: "POST", pattern: "/rtapi/subscribe", path: "/rtapi/subscribe", need: "any", body: { lobby_id: "l" }, headers: { "X-Session-ID": "s", "X-User-ID": OTHER } },
   { method: "POST", pattern: "/rtapi/unsubscribe", path: "/rtapi/unsubscribe", need: "any", body: { lobby_id: "l" }, headers: { "X-Session-ID": "s", "X-User-ID": OTHER } },
   { method: "GET", pattern: "/rtapi/subscriptions", path: "/rtapi/subscriptions?lobby_id=l", need: "read" },
+  { method: "GET", pattern: "/v1/lobbies", path: "/v1/lobbies", need: "read" },
   { method: "POST", pattern: "/v1/lobbies/:lobby_id/telemetry", path: "/v1/lobbies/l/telemetry", need: "ingest", body: { n: 1 } },
   { method: "GET", pattern: "/v1/matches/:match_id", path: `/v1/matches/${MATCH}`, need: "read" },
   { method: "GET", pattern: "/v1/matches", path: "/v1/matches", need: "read" },
@@ -86,6 +92,10 @@ export const REST_CASES: RestCase[] = [
   { method: "POST", pattern: "/api/games/:gameId/commands", path: `/api/games/${MATRIX_GAME}/commands`, need: "player", body: { commandId: "matrix-rest", type: "rest" } },
   { method: "POST", pattern: "/api/games/:gameId/replay", path: `/api/games/${MATRIX_GAME}/replay`, need: "admin" },
   { method: "POST", pattern: "/api/games/:gameId/leave", path: `/api/games/${MATRIX_GAME}/leave`, need: "player" },
+  { method: "GET", pattern: "/v1/admin/streams", path: "/v1/admin/streams", need: "admin" },
+  { method: "GET", pattern: "/v1/admin/dead-letters/:stream", path: "/v1/admin/dead-letters/events:purchases", need: "admin" },
+  { method: "POST", pattern: "/v1/admin/dead-letters/:stream/redrive", path: "/v1/admin/dead-letters/events:purchases/redrive", need: "admin", body: { ids: ["1-0"] } },
+  { method: "POST", pattern: "/v1/admin/dead-letters/:stream/drop", path: "/v1/admin/dead-letters/events:purchases/drop", need: "admin", body: { ids: ["1-0"] } },
   // GraphiQL's page is public; operations need `read`.
   ...["/graphql", "/v3/graphql", "/v3/query"].flatMap((path): RestCase[] => [
     { method: "GET", pattern: path, path: `${path}?query=${encodeURIComponent("{ health { status } }")}`, need: "read" },
@@ -116,6 +126,7 @@ export const PROCEDURE_CASES: ProcedureCase[] = [
   { path: "journal.groups.pending", type: "query", need: "read", input: { stream: "events:purchases", group: "matrix" } },
   { path: "telemetry.broadcast", type: "mutation", need: "ingest", input: { lobbyId: "l", data: {} } },
   { path: "telemetry.lobby", type: "subscription", need: "read", input: { lobbyId: "l" } },
+  { path: "telemetry.lobbies", type: "query", need: "read" },
   { path: "telemetry.subscriptions", type: "query", need: "read", input: { lobbyId: "l" } },
   { path: "matches.get", type: "query", need: "read", input: { matchId: MATCH } },
   { path: "matches.list", type: "query", need: "read", input: {} },
@@ -151,4 +162,8 @@ export const PROCEDURE_CASES: ProcedureCase[] = [
   { path: "admin.keys.list", type: "query", need: "admin" },
   { path: "admin.keys.revoke", type: "mutation", need: "admin", input: { id: "aaaaaaaaaaaa" } },
   { path: "admin.groups.delete", type: "mutation", need: "admin", input: { stream: "events:purchases", group: "nobody" } },
+  { path: "admin.streams", type: "query", need: "admin" },
+  { path: "admin.deadLetters.list", type: "query", need: "admin", input: { stream: "events:purchases" } },
+  { path: "admin.deadLetters.redrive", type: "mutation", need: "admin", input: { stream: "events:purchases", ids: ["1-0"] } },
+  { path: "admin.deadLetters.drop", type: "mutation", need: "admin", input: { stream: "events:purchases", ids: ["1-0"] } },
 ];

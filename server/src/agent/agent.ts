@@ -2,7 +2,10 @@ import { createFrameStream, resolveStreamUrl, type FrameStreamOptions } from "@g
 import type { Logger } from "../log.ts";
 import { createFrameBuilder, type FrameFilter } from "./frame-builder.ts";
 import { pollGame } from "./game-poller.ts";
-import { createOutbox, type OutboxReport } from "./outbox.ts";
+import { emptyCounts, formatStatus, type AgentStatus, type TargetCounts } from "./agent-status.ts";
+
+export { formatStatus, type AgentStatus };
+import { createOutbox, type Outbox, type OutboxReport } from "./outbox.ts";
 import { SpillFile } from "./spill-file.ts";
 import { systemClock, type Clock } from "../platform/clock.ts";
 
@@ -22,6 +25,8 @@ export interface AgentOptions {
   memoryLimit?: number;
   /** Polling interval while a game does not answer at all (default 1 s). */
   idleIntervalMs?: number;
+  /** How often to log a status line (frames polled, sent, acknowledged, spilled, per target); 0 or unset: never. */
+  statusIntervalMs?: number;
   /** Passed to the frame stream (tests shorten them). */
   stream?: Pick<FrameStreamOptions, "maxInFlight" | "retryDelayMs" | "ackTimeoutMs">;
 }
@@ -43,6 +48,8 @@ export interface AgentReport extends OutboxReport {
 export interface RunningAgent {
   /** Frames produced so far. */
   readonly frames: number;
+  /** Each target's counts so far. */
+  status(): AgentStatus;
   /**
    * Stops polling, then delivers what it can within `timeoutMs` (default 3 s);
    * what is still unanswered is left in the spill directory for the next run.
@@ -62,8 +69,10 @@ export function startAgent(options: AgentOptions, deps: AgentDeps): RunningAgent
   if (!(options.frequencyHz > 0)) throw new TypeError(`agent: frequencyHz: expected a positive number, got ${options.frequencyHz}`);
   if (options.games.length === 0) throw new TypeError("agent: games: expected at least one game address");
 
-  let push: (text: string) => void;
+  const counts = new Map<string, TargetCounts>(options.games.map((g) => [g, emptyCounts()]));
+  let push: (text: string, target: TargetCounts) => void;
   let stopSink: (timeoutMs: number) => Promise<OutboxReport>;
+  let outbox: Outbox | undefined;
   if (options.events) {
     const url = resolveStreamUrl(options.events.url);
     const spill = SpillFile.open(options.spillDir, clock);
@@ -74,15 +83,21 @@ export function startAgent(options: AgentOptions, deps: AgentDeps): RunningAgent
       onError: (error) => logger.warn({ url, kind: error.kind, error: error.message }, "events API connection trouble; retrying"),
       onRejected: (error, message) => logger.warn({ error, frame: message.slice(0, 200) }, "the events API rejected a frame"),
     });
-    const outbox = createOutbox({ stream, spill, memoryLimit: options.memoryLimit ?? 1000, logger });
-    push = outbox.push;
-    stopSink = outbox.stop;
+    const box = createOutbox({ stream, spill, memoryLimit: options.memoryLimit ?? 1000, logger });
+    outbox = box;
+    push = (text, target) => {
+      const where = box.push(text, (answer) => target[answer]++);
+      target[where]++;
+    };
+    stopSink = box.stop;
   } else {
     const write = deps.write ?? ((line: string) => process.stdout.write(line));
     let written = 0;
-    push = (text) => {
+    push = (text, target) => {
       write(`${text}\n`);
       written++;
+      target.sent++;
+      target.acknowledged++;
     };
     stopSink = async () => ({ acknowledged: written, rejected: 0, left: 0 });
   }
@@ -99,7 +114,9 @@ export function startAgent(options: AgentOptions, deps: AgentDeps): RunningAgent
       builder: createFrameBuilder(options.filter),
       emit: (frame) => {
         frames++;
-        push(JSON.stringify({ frame }));
+        const target = counts.get(baseUrl)!;
+        target.polled++;
+        push(JSON.stringify({ frame }), target);
       },
       logger,
       clock,
@@ -109,13 +126,27 @@ export function startAgent(options: AgentOptions, deps: AgentDeps): RunningAgent
   );
   logger.info({ games: options.games, frequency_hz: options.frequencyHz, events: options.events?.url ?? "stdout" }, "agent started");
 
+  const status = (): AgentStatus => ({
+    targets: Object.fromEntries([...counts].map(([target, c]) => [target, { ...c }])),
+    on_disk: outbox?.spilled ?? 0,
+  });
+  const statusTimer = options.statusIntervalMs
+    ? setInterval(() => {
+        const now = status();
+        logger.info({ ...now }, `status: ${formatStatus(now)}`);
+      }, options.statusIntervalMs)
+    : undefined;
+  statusTimer?.unref?.();
+
   let stopped: Promise<AgentReport> | undefined;
   return {
     get frames() {
       return frames;
     },
+    status,
     stop(timeoutMs = 3_000) {
       stopped ??= (async () => {
+        clearInterval(statusTimer);
         polling.abort();
         await Promise.all(pollers);
         return { frames, ...(await stopSink(timeoutMs)) };

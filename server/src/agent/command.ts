@@ -2,7 +2,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import pino from "pino";
 import { resolveStreamUrl } from "@gamejournal/client";
 import type { Logger } from "../log.ts";
-import { startAgent } from "./agent.ts";
+import { formatStatus, startAgent } from "./agent.ts";
 import { parseTargets } from "./targets.ts";
 
 /** How long a stop may spend delivering what is still queued before leaving it on disk. */
@@ -25,13 +25,15 @@ interface StreamFlags {
   excludeModes: string[];
   spillDir: string;
   logLevel: string;
+  statusInterval: number;
 }
 
 /**
  * `gamejournal agent stream [flags] <host:port[-endPort]>...`, with
  * nevr-agent's flags where they apply. Building the command does nothing;
- * its action runs until SIGINT or SIGTERM, then delivers what it can within
- * a few seconds and exits 0.
+ * its action runs until SIGINT or SIGTERM, logging a status line every
+ * `--status-interval` seconds, then delivers what it can within a few
+ * seconds, logs a summary (`stopped`) and exits 0.
  */
 export function agentCommand(): Command {
   const agent = new Command("agent").description("poll game clients and stream their frames to the events API");
@@ -57,6 +59,11 @@ export function agentCommand(): Command {
     )
     .addOption(new Option("--exclude-modes <modes>", "leave these match types out, comma-separated").argParser(collectList).default([], "none"))
     .option("--spill-dir <dir>", "where frames wait on disk while the events API is behind or away", "./data/agent-spill")
+    .addOption(
+      new Option("--status-interval <seconds>", "log a status line (frames polled, sent, acknowledged, spilled, per game) this often; 0: never")
+        .argParser(nonNegativeNumber)
+        .default(30),
+    )
     .addOption(new Option("--log-level <level>", "log level (logs go to stderr)").choices(LOG_LEVELS).default("info").env("LOG_LEVEL"))
     .addHelpText(
       "after",
@@ -99,6 +106,7 @@ async function streamAction(targets: string[], flags: StreamFlags, command: Comm
         ? { url: flags.eventsUrl, token: flags.jwtToken ?? flags.token, nodeId: flags.nodeId, userId: flags.userId }
         : undefined,
       spillDir: flags.spillDir,
+      statusIntervalMs: flags.statusInterval * 1000,
     },
     { logger },
   );
@@ -112,14 +120,22 @@ async function streamAction(targets: string[], flags: StreamFlags, command: Comm
   process.once("SIGINT", force);
   process.once("SIGTERM", force);
   logger.info({ signal }, "stopping");
+  // The summary: what each game's frames became, and what is left on disk for the next run.
   const report = await agent.stop(STOP_TIMEOUT_MS);
-  logger.info(report, "stopped");
+  const final = { ...agent.status(), on_disk: report.left };
+  logger.info({ ...report, targets: final.targets, summary: `${formatStatus(final)} (left for the next run)` }, "stopped");
   process.exit(0);
 }
 
 function positiveNumber(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError("expected a positive number");
+  return n;
+}
+
+function nonNegativeNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError("expected a number of seconds, 0 or more");
   return n;
 }
 

@@ -9,9 +9,18 @@ export interface OutboxReport {
   left: number;
 }
 
+/** What became of one message: told once the server answered it (or it was left for the next run: never told). */
+export type OnAnswer = (status: "acknowledged" | "rejected") => void;
+
 export interface Outbox {
-  /** Queues one message (its JSON text). Never throws for a full memory buffer: it spills. */
-  push(text: string): void;
+  /**
+   * Queues one message (its JSON text): `sent` when it went to the stream
+   * at once, `spilled` when it waits on disk. Never throws for a full memory
+   * buffer: it spills. `onAnswer` is told when the server answers it.
+   */
+  push(text: string, onAnswer?: OnAnswer): "sent" | "spilled";
+  /** Messages waiting on disk now. */
+  readonly spilled: number;
   /** Delivers what it can within `timeoutMs`, closes the stream and leaves the rest on disk. */
   stop(timeoutMs: number): Promise<OutboxReport>;
 }
@@ -31,11 +40,14 @@ export function createOutbox({ stream, spill, memoryLimit, logger }: { stream: F
   let rejected = 0;
   let closing = false;
   let spilling = false;
+  // The answer callbacks of the spilled messages, in spill order; what an earlier run left has none.
+  const spilledAnswers: Array<OnAnswer | undefined> = Array.from({ length: spill.size }, () => undefined);
 
-  function send(text: string): void {
+  function send(text: string, onAnswer?: OnAnswer): void {
     void stream.send(text).then((result) => {
       if (result.status === "acknowledged") acknowledged++;
       else if (result.status === "rejected") rejected++;
+      if (result.status === "acknowledged" || result.status === "rejected") onAnswer?.(result.status);
       refill();
     });
   }
@@ -43,7 +55,7 @@ export function createOutbox({ stream, spill, memoryLimit, logger }: { stream: F
   /** Moves the oldest spilled messages into the stream while it has room. */
   function refill(): void {
     while (!closing && spill.size > 0 && stream.buffered < memoryLimit) {
-      for (const text of spill.take(memoryLimit - stream.buffered)) send(text);
+      for (const text of spill.take(memoryLimit - stream.buffered)) send(text, spilledAnswers.shift());
     }
     if (spilling && spill.size === 0) {
       spilling = false;
@@ -58,15 +70,23 @@ export function createOutbox({ stream, spill, memoryLimit, logger }: { stream: F
   }
 
   return {
-    push(text) {
+    get spilled() {
+      return spill.size;
+    },
+    push(text, onAnswer) {
       if (closing) throw new Error("outbox: push after stop");
-      if (spill.size === 0 && stream.buffered < memoryLimit) return send(text);
+      if (spill.size === 0 && stream.buffered < memoryLimit) {
+        send(text, onAnswer);
+        return "sent";
+      }
       if (!spilling) {
         spilling = true;
         logger.warn({ buffered: stream.buffered, dir: spill.dir }, "events API is behind; spilling frames to disk");
       }
       spill.push(text);
+      spilledAnswers.push(onAnswer);
       refill();
+      return "spilled";
     },
     async stop(timeoutMs) {
       const deadline = performance.now() + timeoutMs;

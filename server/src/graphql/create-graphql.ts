@@ -1,3 +1,4 @@
+import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import { GraphQLError } from "graphql";
 import { createGraphQLError, createSchema, createYoga, type YogaLogger } from "graphql-yoga";
 import { describeError } from "../http/errors.ts";
@@ -39,12 +40,35 @@ export function createGraphQL({ modules, logger, graphiql = true, ...core }: Cre
     }),
     graphqlEndpoint: `/(${GRAPHQL_PATHS.map((p) => p.slice(1)).join("|")})`,
     landingPage: false,
-    graphiql: graphiql ? { title: "gamejournal GraphQL" } : false,
+    graphiql: graphiql ? { title: "gamejournal GraphQL", defaultQuery: DEFAULT_QUERY } : false,
+    // GraphiQL's scripts, styles and editor workers come inlined from @graphql-yoga/render-graphiql (embedded in the
+    // binary), not from a CDN: the page works offline and under a strict CSP. Rendered once: it is about 9 MB.
+    renderGraphiQL: offlineGraphiQL(),
     logging: yogaLogger(logger),
     maskedErrors: { maskError: domainErrorMasker(logger) },
   });
   return async function handleGraphQL(req, identity) {
     return yoga.fetch(req, { identity });
+  };
+}
+
+const DEFAULT_QUERY = `# gamejournal's GraphQL: lobby sessions, session events, match summaries, health.
+# A query needs the read scope: add {"Authorization": "Bearer <token>"} under Headers below.
+{
+  health {
+    status
+  }
+}
+`;
+
+/** Yoga's renderGraphiQL with everything inlined, rendered once per set of options. */
+function offlineGraphiQL(): typeof renderGraphiQL {
+  const pages = new Map<string, string>();
+  return (opts) => {
+    const key = JSON.stringify(opts ?? {});
+    let page = pages.get(key);
+    if (page === undefined) pages.set(key, (page = renderGraphiQL(opts)));
+    return page;
   };
 }
 

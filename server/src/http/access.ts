@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { authorize, type AuthUser, type Identity, type Scope } from "../platform/auth-user.ts";
+import { withScope } from "./openapi/describe.ts";
 
 declare module "hono" {
   interface ContextVariableMap {
@@ -17,10 +18,14 @@ declare module "hono" {
  * AUTH_MODE=open (the routes that always took a token).
  */
 export function need(scope: Scope | "any", opts: { credential?: boolean } = {}): MiddlewareHandler {
-  return async function requireScope(c, next) {
-    c.set("user", authorize(c.get("identity"), scope, opts));
-    await next();
-  };
+  return withScope(
+    async function requireScope(c, next) {
+      c.set("user", authorize(c.get("identity"), scope, opts));
+      await next();
+    },
+    scope,
+    opts.credential ?? false,
+  );
 }
 
 /** The identity the app's first middleware found for this request. */

@@ -79,6 +79,8 @@ export interface StreamInfo {
   last_id: string | null;
   /** Highest id removed by trimming (`0-0` when none): resuming at or below it has lost entries. */
   max_deleted_id: string;
+  /** Entries ever appended, trimmed ones included (Redis 7's `entries-added`): its change over time is the append rate. */
+  entries_added: number;
   groups: GroupInfo[];
 }
 
@@ -107,6 +109,15 @@ export interface ReadGroupOptions {
 export interface ClaimOptions {
   minIdleMs: number;
   count: number;
+}
+
+/** A consumer of a group, as XINFO CONSUMERS reports it. */
+export interface ConsumerInfo {
+  name: string;
+  /** Entries delivered to it and not yet acknowledged. */
+  pending: number;
+  /** Milliseconds since it last read or claimed. */
+  idle_ms: number;
 }
 
 export interface PendingSummary {
@@ -152,6 +163,12 @@ export interface Journal {
    * id handed over. `onFail` is told if the live feed ends for good.
    */
   watch(stream: string, after: string, sink: (entries: readonly JournalEntry[]) => void, onFail: (error: Error) => void): LiveWatch;
+  /**
+   * Removes the given entries (XDEL), e.g. a dead letter an operator drops;
+   * unknown ids are skipped. Returns how many were removed; the highest
+   * removed id counts as trimmed (`max_deleted_id`), as in Redis.
+   */
+  remove(stream: string, ids: readonly string[]): Promise<number>;
   /** Removes old entries; returns how many. */
   trim(stream: string, opts: TrimOptions): Promise<number>;
   /** null for a stream that does not exist. */
@@ -170,6 +187,8 @@ export interface Journal {
   /** Moves entries idle for at least `minIdleMs` to `consumer` (XAUTOCLAIM), counting a delivery each. */
   claimIdle(stream: string, group: string, consumer: string, opts: ClaimOptions): Promise<DeliveredEntry[]>;
   pending(stream: string, group: string): Promise<PendingSummary>;
+  /** The group's consumers, by name, with their pending count and idle time; empty for an unknown group. */
+  consumers(stream: string, group: string): Promise<ConsumerInfo[]>;
 
   close(): Promise<void>;
 }

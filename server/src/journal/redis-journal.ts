@@ -7,6 +7,7 @@ import type {
   AppendResult,
   AppendWrite,
   ClaimOptions,
+  ConsumerInfo,
   DeliveredEntry,
   Journal,
   JournalEntry,
@@ -125,6 +126,22 @@ export class RedisJournal implements Journal {
     return Number(await trim.run(this.client, [stream, sidecarKey(stream, "meta")], args));
   }
 
+  async remove(stream: string, ids: readonly string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    return Number(await this.client.xDel(stream, [...ids]));
+  }
+
+  async consumers(stream: string, group: string): Promise<ConsumerInfo[]> {
+    try {
+      const rows = (await this.client.xInfoConsumers(stream, group)) as unknown as Array<{ name: string; pending: number; idle: number }>;
+      return rows.map((c) => ({ name: String(c.name), pending: Number(c.pending), idle_ms: Number(c.idle) })).sort((a, b) => a.name.localeCompare(b.name));
+    } catch (error) {
+      // No such stream or group: nobody consumes it.
+      if (/NOGROUP|no such key/i.test((error as Error).message)) return [];
+      throw error;
+    }
+  }
+
   async info(stream: string): Promise<StreamInfo | null> {
     const [exists, meta] = await Promise.all([this.client.exists(stream), this.client.hGet(sidecarKey(stream, "meta"), "max_deleted")]);
     if (!exists) return null;
@@ -132,6 +149,7 @@ export class RedisJournal implements Journal {
     const i = info as unknown as {
       length: number;
       "max-deleted-entry-id"?: string;
+      "entries-added"?: number;
       "first-entry": { id: string } | null;
       "last-entry": { id: string } | null;
     };
@@ -143,6 +161,7 @@ export class RedisJournal implements Journal {
       first_id: i["first-entry"]?.id ?? null,
       last_id: i["last-entry"]?.id ?? null,
       max_deleted_id: maxDeleted,
+      entries_added: Number(i["entries-added"] ?? i.length),
       groups: (groups as unknown as Array<Record<string, unknown>>).map((g) => ({
         name: String(g.name),
         pending: Number(g.pending),

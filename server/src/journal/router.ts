@@ -95,7 +95,7 @@ export const journalRouter = ({ journal, feeds, followMetrics, reservedGroups = 
     /** Per journal stream: length, first and last id, and each consumer group's pending count and lag. */
     streams: readProcedure.query(async () => {
       const infos = await Promise.all(JOURNAL_STREAMS.map((s) => journal.journal.info(s)));
-      return JOURNAL_STREAMS.map((stream, i) => infos[i] ?? { stream, length: 0, first_id: null, last_id: null, max_deleted_id: "0-0", groups: [] });
+      return JOURNAL_STREAMS.map((stream, i) => infos[i] ?? { stream, length: 0, first_id: null, last_id: null, max_deleted_id: "0-0", entries_added: 0, groups: [] });
     }),
 
     /**

@@ -8,7 +8,13 @@ import { assertActsAs, principalOf } from "../platform/auth-user.ts";
 import { feedSse, type FeedMetrics, type LiveFeeds } from "../platform/live-feed/index.ts";
 import type { JournalingApi } from "./event-journal.ts";
 import { isStreamId } from "./ids.ts";
-import { ReadInputSchema } from "./schemas.ts";
+import { describeRoute } from "../http/openapi/index.ts";
+import { AppendAnswerSchema, LiveHeadersSchema, LiveQuerySchema, oneOrMany, ReadInputSchema, ReadPathSchema, ReadQuerySchema } from "./schemas.ts";
+
+const tags = ["journal"];
+const appended = { 200: { description: "the ids, in input order", schema: AppendAnswerSchema } };
+const appendDoc = (summary: string, schema: Parameters<typeof oneOrMany>[0], example: unknown) =>
+  describeRoute({ summary, tags, body: { schema: oneOrMany(schema), description: "one event or a non-empty array of them", example }, responses: appended });
 import { assertReadableStream } from "./streams.ts";
 
 export interface JournalRoutesDeps {
@@ -32,7 +38,11 @@ export function journalRoutes({ journal, feeds, followMetrics }: JournalRoutesDe
     },
   });
 
-  app.post("/v1/journal/player-actions", need("any"), limit, async (c) => {
+  app.post(
+    "/v1/journal/player-actions",
+    appendDoc("journal player actions (events:player_actions)", PlayerActionInputSchema, { user_id: "u1", session_id: "s1", match_id: "m1", action: "goal", data: { x: 1 } }),
+    need("any"),
+    limit, async (c) => {
     const actions = parseOneOrMany(PlayerActionInputSchema, await jsonBody(c));
     assertActsAs(identityOf(c), c.get("user"), actions.map((a) => a.user_id));
     return c.json(
@@ -43,7 +53,11 @@ export function journalRoutes({ journal, feeds, followMetrics }: JournalRoutesDe
     );
   });
 
-  app.post("/v1/journal/purchases", need("any"), limit, async (c) => {
+  app.post(
+    "/v1/journal/purchases",
+    appendDoc("journal purchases (events:purchases)", PurchaseInputSchema, { user_id: "u1", session_id: "s1", purchase: { sku: "gold-100", price: 499 } }),
+    need("any"),
+    limit, async (c) => {
     const purchases = parseOneOrMany(PurchaseInputSchema, await jsonBody(c));
     assertActsAs(identityOf(c), c.get("user"), purchases.map((p) => p.user_id));
     return c.json(
@@ -54,7 +68,11 @@ export function journalRoutes({ journal, feeds, followMetrics }: JournalRoutesDe
     );
   });
 
-  app.post("/v1/journal/telemetry", need("any"), limit, async (c) => {
+  app.post(
+    "/v1/journal/telemetry",
+    appendDoc("journal telemetry (events:rtapi, and the lobby's stream)", TelemetryInputSchema, { user_id: "u1", session_id: "s1", lobby_id: "lobby-1", data: { ping: 42 } }),
+    need("any"),
+    limit, async (c) => {
     const items = parseOneOrMany(TelemetryInputSchema, await jsonBody(c));
     assertActsAs(identityOf(c), c.get("user"), items.map((t) => t.user_id));
     return c.json(
@@ -65,7 +83,16 @@ export function journalRoutes({ journal, feeds, followMetrics }: JournalRoutesDe
     );
   });
 
-  app.get("/v1/journal/:stream", need("read"), async (c) => {
+  app.get(
+    "/v1/journal/:stream",
+    describeRoute({
+      summary: "read a page of a stream, in id order",
+      tags,
+      params: ReadPathSchema,
+      query: ReadQuerySchema,
+      responses: { 200: { description: "`{stream, events: [{id, type, user_id, ..., ts, data}], next_after?}`" } },
+    }),
+    need("read"), async (c) => {
     const stream = assertReadableStream(c.req.param("stream"));
     const query = c.req.query();
     const input = parseWith(ReadInputSchema, { ...query, stream });
@@ -79,7 +106,18 @@ export function journalRoutes({ journal, feeds, followMetrics }: JournalRoutesDe
    * or `?lastEventId=`, every later entry still kept first; without, entries
    * appended from now on.
    */
-  app.get("/v1/journal/:stream/live", need("read"), async (c) => {
+  app.get(
+    "/v1/journal/:stream/live",
+    describeRoute({
+      summary: "follow a stream live (Server-Sent Events), resumable",
+      description: "Each entry as `id: <id>` and `data: <entry JSON>`; `event: events_lost` first when the id was trimmed; `event: error` when the client fell too far behind.",
+      tags,
+      params: ReadPathSchema,
+      query: LiveQuerySchema,
+      headers: LiveHeadersSchema,
+      responses: { 200: { description: "an event stream", contentType: "text/event-stream" } },
+    }),
+    need("read"), async (c) => {
     const stream = assertReadableStream(c.req.param("stream"));
     const lastEventId = c.req.header("Last-Event-ID")?.trim() || c.req.query("lastEventId") || null;
     if (lastEventId !== null && !isStreamId(lastEventId)) {

@@ -37,3 +37,22 @@ export const GroupReadInputSchema = GroupRefSchema.extend({
   id: z.enum([">", "0"]).default(">"),
 });
 export const AckInputSchema = GroupRefSchema.extend({ ids: z.array(streamId).min(1).max(1_000) });
+
+/** `GET /v1/journal/{stream}`: the stream is the path's, the rest the query's. */
+export const ReadPathSchema = z.object({ stream: ReadableStreamNameSchema.describe("events:player_actions, events:purchases, events:rtapi, their :dlq streams, or lobby:{<lobby_id>}:events") });
+export const ReadQuerySchema = ReadInputSchema.omit({ stream: true });
+/** `GET /v1/journal/{stream}/live`: where to resume (the header wins; an EventSource sends it by itself). */
+export const LiveQuerySchema = z.object({ lastEventId: streamId.optional().describe("resume after this id (as the Last-Event-ID header)") });
+export const LiveHeadersSchema = z.object({ "Last-Event-ID": streamId.optional().describe("resume after this id") });
+
+/** The answer to an append (documentation of the REST answer; built by EventJournal). */
+export const AppendAnswerSchema = z.object({
+  ids: z.array(z.string().nullable()).describe("per event, in input order: its id; null while spooled"),
+  spooled: z.literal(true).optional(),
+  duplicates: z.number().int().optional().describe("events that repeated an accepted idempotency key (their ids are the first ones)"),
+});
+
+/** One event or a non-empty array of them, as the REST appends take (parsed one by one with `parseOneOrMany`). */
+export function oneOrMany<S extends z.ZodType>(schema: S) {
+  return z.union([schema, z.array(schema).min(1)]);
+}

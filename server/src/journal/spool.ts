@@ -161,6 +161,8 @@ export class SpoolingJournal implements Journal {
   claim: Journal["claim"] = (...args) => this.guard(() => this.inner.claim(...args));
   claimIdle: Journal["claimIdle"] = (...args) => this.guard(() => this.inner.claimIdle(...args));
   pending: Journal["pending"] = (...args) => this.guard(() => this.inner.pending(...args));
+  consumers: Journal["consumers"] = (...args) => this.guard(() => this.inner.consumers(...args));
+  remove: Journal["remove"] = (...args) => this.guard(() => this.inner.remove(...args));
 
   /** Connection failures become UnavailableError; Redis's own answers pass through. */
   private async guard<T>(call: () => Promise<T>): Promise<T> {

@@ -4,6 +4,7 @@ import type {
   AppendResult,
   AppendWrite,
   ClaimOptions,
+  ConsumerInfo,
   DeliveredEntry,
   GroupInfo,
   Journal,
@@ -158,6 +159,28 @@ export class SqliteJournal implements Journal {
     return changes;
   }
 
+  async remove(stream: string, ids: readonly string[]): Promise<number> {
+    return this.db.transaction(() => {
+      const row = this.q.stream.get(stream);
+      if (!row) return 0;
+      let removed = 0;
+      let highest: StreamId = { ms: row.deleted_ms, seq: row.deleted_seq };
+      for (const id of ids) {
+        const at = parseId(id);
+        if (this.q.deleteEntry.run(stream, at.ms, at.seq).changes === 0) continue;
+        removed++;
+        if (at.ms > highest.ms || (at.ms === highest.ms && at.seq > highest.seq)) highest = at;
+      }
+      if (removed > 0) this.q.markDeleted.run(removed, highest.ms, highest.seq, stream);
+      return removed;
+    })();
+  }
+
+  async consumers(stream: string, group: string): Promise<ConsumerInfo[]> {
+    const now = this.clock.now();
+    return this.q.consumerList.all(stream, group).map((c) => ({ name: c.name, pending: c.pending, idle_ms: Math.max(0, now - c.seen_at) }));
+  }
+
   async info(stream: string): Promise<StreamInfo | null> {
     const row = this.q.stream.get(stream);
     if (!row) return null;
@@ -176,6 +199,7 @@ export class SqliteJournal implements Journal {
       first_id: first ? `${first.ms}-${first.seq}` : null,
       last_id: last ? `${last.ms}-${last.seq}` : null,
       max_deleted_id: `${row.deleted_ms}-${row.deleted_seq}`,
+      entries_added: row.added,
       groups,
     };
   }
@@ -217,7 +241,7 @@ export class SqliteJournal implements Journal {
     return this.db.transaction(() => {
       const g = this.q.group.get(stream, group);
       if (!g) throw new Error(`NOGROUP no consumer group "${group}" on stream "${stream}"`);
-      this.q.addConsumer.run(stream, group, consumer);
+      this.q.addConsumer.run(stream, group, consumer, this.clock.now());
       if (id === "0") {
         // As in Redis, reading one's pending history counts as a delivery.
         const now = this.clock.now();
@@ -260,8 +284,8 @@ export class SqliteJournal implements Journal {
   async claimIdle(stream: string, group: string, consumer: string, { minIdleMs, count }: ClaimOptions): Promise<DeliveredEntry[]> {
     return this.db.transaction(() => {
       if (!this.q.group.get(stream, group)) throw new Error(`NOGROUP no consumer group "${group}" on stream "${stream}"`);
-      this.q.addConsumer.run(stream, group, consumer);
       const now = this.clock.now();
+      this.q.addConsumer.run(stream, group, consumer, now);
       const out: DeliveredEntry[] = [];
       for (const p of this.q.idlePending.all(stream, group, now - minIdleMs, count)) {
         const row = this.q.entry.get(stream, p.ms, p.seq);
@@ -279,8 +303,8 @@ export class SqliteJournal implements Journal {
 
   async claim(stream: string, group: string, consumer: string, ids: readonly string[]): Promise<DeliveredEntry[]> {
     return this.db.transaction(() => {
-      this.q.addConsumer.run(stream, group, consumer);
       const now = this.clock.now();
+      this.q.addConsumer.run(stream, group, consumer, now);
       const out: DeliveredEntry[] = [];
       for (const id of ids) {
         const { ms, seq } = parseId(id);

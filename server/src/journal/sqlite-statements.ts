@@ -6,7 +6,8 @@ CREATE TABLE IF NOT EXISTS journal_streams (
   name TEXT PRIMARY KEY,
   last_ms INTEGER NOT NULL DEFAULT 0, last_seq INTEGER NOT NULL DEFAULT 0,
   length INTEGER NOT NULL DEFAULT 0,
-  deleted_ms INTEGER NOT NULL DEFAULT 0, deleted_seq INTEGER NOT NULL DEFAULT 0
+  deleted_ms INTEGER NOT NULL DEFAULT 0, deleted_seq INTEGER NOT NULL DEFAULT 0,
+  added INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS journal_entries (
   stream TEXT NOT NULL, ms INTEGER NOT NULL, seq INTEGER NOT NULL, body TEXT NOT NULL,
@@ -27,10 +28,19 @@ CREATE TABLE IF NOT EXISTS journal_pending (
   PRIMARY KEY (stream, grp, ms, seq)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS journal_consumers (
-  stream TEXT NOT NULL, grp TEXT NOT NULL, name TEXT NOT NULL,
+  stream TEXT NOT NULL, grp TEXT NOT NULL, name TEXT NOT NULL, seen_at INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (stream, grp, name)
 ) WITHOUT ROWID;
 `;
+
+/** Journals made before a column existed get it here (SQLite has no ADD COLUMN IF NOT EXISTS). */
+function migrate(db: Database): void {
+  const streamColumns = db.query<{ name: string }, []>("PRAGMA table_info(journal_streams)").all();
+  // What was appended before the column existed is at least what is still there.
+  if (!streamColumns.some((c) => c.name === "added")) db.exec("ALTER TABLE journal_streams ADD COLUMN added INTEGER NOT NULL DEFAULT 0; UPDATE journal_streams SET added = length");
+  const columns = db.query<{ name: string }, []>("PRAGMA table_info(journal_consumers)").all();
+  if (!columns.some((c) => c.name === "seen_at")) db.exec("ALTER TABLE journal_consumers ADD COLUMN seen_at INTEGER NOT NULL DEFAULT 0");
+}
 
 export interface StreamRow {
   last_ms: number;
@@ -38,6 +48,7 @@ export interface StreamRow {
   length: number;
   deleted_ms: number;
   deleted_seq: number;
+  added: number;
 }
 export interface EntryRow {
   ms: number;
@@ -52,10 +63,11 @@ export interface EntryRow {
  */
 export function prepareStatements(db: Database) {
   db.exec(SCHEMA);
+  migrate(db);
   return {
-    stream: db.query<StreamRow, [string]>("SELECT last_ms, last_seq, length, deleted_ms, deleted_seq FROM journal_streams WHERE name = ?"),
+    stream: db.query<StreamRow, [string]>("SELECT last_ms, last_seq, length, deleted_ms, deleted_seq, added FROM journal_streams WHERE name = ?"),
     createStream: db.query("INSERT OR IGNORE INTO journal_streams (name) VALUES (?)"),
-    advance: db.query("UPDATE journal_streams SET last_ms = ?, last_seq = ?, length = length + ? WHERE name = ?"),
+    advance: db.query("UPDATE journal_streams SET last_ms = ?, last_seq = ?, length = length + ?3, added = added + ?3 WHERE name = ?4"),
     insert: db.query("INSERT INTO journal_entries (stream, ms, seq, body) VALUES (?, ?, ?, ?)"),
     idemGet: db.query<{ id: string }, [string, string, number]>("SELECT id FROM journal_idempotency WHERE stream = ? AND key = ? AND expires_at > ?"),
     idemPut: db.query("INSERT OR REPLACE INTO journal_idempotency (stream, key, id, expires_at) VALUES (?, ?, ?, ?)"),
@@ -78,7 +90,15 @@ export function prepareStatements(db: Database) {
     group: db.query<{ last_ms: number; last_seq: number }, [string, string]>("SELECT last_ms, last_seq FROM journal_groups WHERE stream = ? AND name = ?"),
     createGroup: db.query("INSERT OR IGNORE INTO journal_groups (stream, name, last_ms, last_seq) VALUES (?, ?, ?, ?)"),
     setGroup: db.query("UPDATE journal_groups SET last_ms = ?, last_seq = ? WHERE stream = ? AND name = ?"),
-    addConsumer: db.query("INSERT OR IGNORE INTO journal_consumers (stream, grp, name) VALUES (?, ?, ?)"),
+    /** Registers a consumer, or notes that it was seen now (its idle time starts again, as in Redis). */
+    addConsumer: db.query(
+      "INSERT INTO journal_consumers (stream, grp, name, seen_at) VALUES (?, ?, ?, ?) ON CONFLICT (stream, grp, name) DO UPDATE SET seen_at = excluded.seen_at",
+    ),
+    consumerList: db.query<{ name: string; seen_at: number; pending: number }, [string, string]>(
+      `SELECT c.name, c.seen_at, (SELECT count(*) FROM journal_pending p WHERE p.stream = c.stream AND p.grp = c.grp AND p.consumer = c.name) AS pending
+       FROM journal_consumers c WHERE c.stream = ? AND c.grp = ? ORDER BY c.name`,
+    ),
+    deleteEntry: db.query("DELETE FROM journal_entries WHERE stream = ? AND ms = ? AND seq = ?"),
     addPending: db.query("INSERT OR REPLACE INTO journal_pending (stream, grp, ms, seq, consumer, delivered_at, deliveries) VALUES (?, ?, ?, ?, ?, ?, 1)"),
     ownPending: db.query<EntryRow & { deliveries: number }, [string, string, string, number]>(
       `SELECT p.ms, p.seq, e.body, p.deliveries FROM journal_pending p

@@ -6,6 +6,15 @@ import { jsonBody } from "../http/validate.ts";
 import { feedSse } from "../platform/live-feed/index.ts";
 import { LOBBY_ACCESS, type LobbyOperation } from "./access.ts";
 import type { LobbyApi } from "./api.ts";
+import { CreateGameBodySchema, GameListQuerySchema, GameRecordSchema, TransitionBodySchema } from "@gamejournal/shared";
+import { z } from "zod";
+import { describeRoute } from "../http/openapi/index.ts";
+
+const tags = ["lobby"];
+const GamePathSchema = z.object({ game_id: z.string().min(1).max(200) });
+const MemberPathSchema = GamePathSchema.extend({ user_id: z.string().min(1).max(200) });
+const MemberBodySchema = z.object({ user_id: z.string().min(1).max(200) });
+const record = { description: "the game record", schema: GameRecordSchema };
 
 export interface LobbyRoutesDeps {
   lobby: LobbyApi;
@@ -35,32 +44,54 @@ export function lobbyRoutes({ lobby, maxBodyBytes }: LobbyRoutesDeps): Hono {
     },
   });
 
-  app.post("/v1/lobby/games", allow("create_game"), limit, async (c) => c.json(await lobby.createGame(c.get("user"), await jsonBody(c)), 201));
-  app.get("/v1/lobby/games", allow("read"), async (c) => c.json(await lobby.listGames(c.req.query())));
-  app.get("/v1/lobby/games/:game_id", allow("read"), async (c) => c.json(await lobby.getGame(c.req.param("game_id"))));
+  app.post(
+    "/v1/lobby/games",
+    describeRoute({ summary: "create a game in draft", tags, body: { schema: CreateGameBodySchema, example: { name: "friday night", max_players: 8 } }, responses: { 201: record, 409: { description: "the game id is taken" } } }),
+    allow("create_game"), limit, async (c) => c.json(await lobby.createGame(c.get("user"), await jsonBody(c)), 201));
+  app.get(
+    "/v1/lobby/games",
+    describeRoute({ summary: "game records in creation order", tags, query: GameListQuerySchema, responses: { 200: { description: "`{items, next_after}`" } } }),
+    allow("read"), async (c) => c.json(await lobby.listGames(c.req.query())));
+  app.get("/v1/lobby/games/:game_id", describeRoute({ summary: "a game record: status, members, runtime snapshot", tags, params: GamePathSchema, responses: { 200: record, 404: { description: "no such game" } } }), allow("read"), async (c) => c.json(await lobby.getGame(c.req.param("game_id"))));
 
-  app.post("/v1/lobby/games/:game_id/members", allow("add_member"), limit, async (c) => {
+  app.post(
+    "/v1/lobby/games/:game_id/members",
+    describeRoute({ summary: "add a member to a game", tags, params: GamePathSchema, body: { schema: MemberBodySchema, example: { user_id: "u1" } }, responses: { 200: record } }),
+    allow("add_member"), limit, async (c) => {
     const body = await jsonBody(c);
     const userId = typeof body === "object" && body !== null ? (body as { user_id?: unknown }).user_id : undefined;
     return c.json(await lobby.addMember(c.get("user"), c.req.param("game_id"), userId));
   });
-  app.delete("/v1/lobby/games/:game_id/members/:user_id", allow("remove_member"), async (c) =>
+  app.delete("/v1/lobby/games/:game_id/members/:user_id", describeRoute({ summary: "remove a member from a game", tags, params: MemberPathSchema, responses: { 200: record } }), allow("remove_member"), async (c) =>
     c.json(await lobby.removeMember(c.get("user"), c.req.param("game_id"), c.req.param("user_id"))),
   );
 
-  app.post("/v1/lobby/games/:game_id/transitions", allow("transition"), limit, async (c) =>
+  app.post(
+    "/v1/lobby/games/:game_id/transitions",
+    describeRoute({ summary: "move a game from one status to another (compare-and-set)", tags, params: GamePathSchema, body: { schema: TransitionBodySchema, example: { from: "draft", to: "enrollment_open" } }, responses: { 200: record, 409: { description: "the game is not in `from`" } } }),
+    allow("transition"), limit, async (c) =>
     c.json(await lobby.transition(c.get("user"), c.req.param("game_id"), await jsonBody(c))),
   );
 
-  app.get("/v1/lobby/games/:game_id/stats", allow("read"), async (c) => c.json(await lobby.stats(c.req.param("game_id"))));
-  app.get("/v1/lobby/games/:game_id/capabilities", allow("read"), async (c) => c.json(await lobby.capabilities(c.req.param("game_id"))));
+  app.get("/v1/lobby/games/:game_id/stats", describeRoute({ summary: "a game's per-player stats (initial frozen, max raised)", tags, params: GamePathSchema, responses: { 200: { description: "the stats" } } }), allow("read"), async (c) => c.json(await lobby.stats(c.req.param("game_id"))));
+  app.get("/v1/lobby/games/:game_id/capabilities", describeRoute({ summary: "a game's capability results", tags, params: GamePathSchema, responses: { 200: { description: "the capabilities" } } }), allow("read"), async (c) => c.json(await lobby.capabilities(c.req.param("game_id"))));
 
   /**
    * The game's record changes as Server-Sent Events: with `Last-Event-ID`
    * (an EventSource sends it when it reconnects) or `?lastEventId=`, every
    * later change still kept first, then live ones.
    */
-  app.get("/v1/lobby/games/:game_id/live", allow("read"), async (c) => {
+  app.get(
+    "/v1/lobby/games/:game_id/live",
+    describeRoute({
+      summary: "a game's record changes live (Server-Sent Events), resumable",
+      tags,
+      params: GamePathSchema,
+      query: z.object({ lastEventId: z.string().optional() }),
+      headers: z.object({ "Last-Event-ID": z.string().optional() }),
+      responses: { 200: { description: "an event stream", contentType: "text/event-stream" } },
+    }),
+    allow("read"), async (c) => {
     const lastEventId = c.req.header("Last-Event-ID")?.trim() || c.req.query("lastEventId") || null;
     const server = c.env as { timeout?: (req: Request, seconds: number) => void } | undefined;
     return feedSse(
@@ -70,7 +101,16 @@ export function lobbyRoutes({ lobby, maxBodyBytes }: LobbyRoutesDeps): Hono {
   });
 
   /** Embedded: one Game Master entry, its flat string fields as the JSON body; `Idempotency-Key` makes a retry safe. 202 `{stream, id, duplicate}`. */
-  app.post("/v1/lobby/gm-events", allow("append_gm_event"), limit, async (c) => {
+  app.post(
+    "/v1/lobby/gm-events",
+    describeRoute({
+      summary: "append one Game Master entry (embedded deployment)",
+      tags,
+      headers: z.object({ "Idempotency-Key": z.string().optional() }),
+      body: { schema: z.record(z.string(), z.unknown()), description: "the entry's flat string fields" },
+      responses: { 202: { description: "`{stream, id, duplicate}`" } },
+    }),
+    allow("append_gm_event"), limit, async (c) => {
     const key = c.req.header("Idempotency-Key") ?? undefined;
     return c.json(await lobby.appendGmEvent(c.get("user"), await jsonBody(c), { key }), 202);
   });

@@ -1,7 +1,8 @@
-import { MatchLabelFilterSchema, MatchListFields, MatchListPlayerSchema } from "@gamejournal/shared";
+import { MatchLabelFilterSchema, MatchListFields, MatchListPlayerSchema, MatchSummarySchema, RebuildRequestSchema } from "@gamejournal/shared";
 import { Hono } from "hono";
 import { z } from "zod";
 import { need } from "../http/access.ts";
+import { describeRoute } from "../http/openapi/index.ts";
 import { jsonBody, parseWith } from "../http/validate.ts";
 import type { MatchesApi } from "./api.ts";
 
@@ -10,6 +11,11 @@ const ListQuerySchema = z.object({ player: MatchListPlayerSchema.optional(), ...
 const PlayerQuerySchema = z.object({ ...labels, ...MatchListFields });
 const { limit, from, to } = MatchListFields;
 const AbandonQuerySchema = z.object({ player: MatchListPlayerSchema.optional(), from, to, limit });
+
+const tags = ["matches"];
+const MatchPathSchema = z.object({ match_id: z.string().min(1).describe("<session uuid>.<node>") });
+const PlayerPathSchema = z.object({ player_id: MatchListPlayerSchema });
+const JobPathSchema = z.object({ job_id: z.string() });
 
 /** The list options a query string names (absent fields left out). */
 function listOptions(q: { map?: string | undefined; match_type?: string | undefined; from?: string | undefined; to?: string | undefined; limit: number; cursor?: string | null | undefined }) {
@@ -38,20 +44,41 @@ export function matchRoutes(matches: MatchesApi): Hono {
   // The admin routes always take a real token, even in AUTH_MODE=open; with AUTH_MODE=token it needs the `admin` scope.
   const admin = need("admin", { credential: true });
 
-  app.get("/v1/matches/:match_id", need("read"), async (c) => c.json(await matches.get(c.req.param("match_id"))));
-  app.get("/v1/matches", need("read"), async (c) => {
+  app.get(
+    "/v1/matches/:match_id",
+    describeRoute({ summary: "a match's summary", tags, params: MatchPathSchema, responses: { 200: { description: "the summary", schema: MatchSummarySchema }, 404: { description: "unknown, or not ended yet" } } }),
+    need("read"),
+    async (c) => c.json(await matches.get(c.req.param("match_id"))),
+  );
+  app.get(
+    "/v1/matches",
+    describeRoute({ summary: "match summaries, newest first", tags, query: ListQuerySchema, responses: { 200: { description: "`{items: [summary], next_cursor}`" } } }),
+    need("read"),
+    async (c) => {
     const q = parseWith(ListQuerySchema, c.req.query());
     return c.json(await matches.list({ ...(q.player ? { playerId: q.player } : {}), ...listOptions(q) }));
   });
-  app.get("/v1/players/:player_id/matches", need("read"), async (c) => {
+  app.get(
+    "/v1/players/:player_id/matches",
+    describeRoute({ summary: "a player's lines in the matches they played, newest first", tags, params: PlayerPathSchema, query: PlayerQuerySchema, responses: { 200: { description: "`{items, next_cursor}`" } } }),
+    need("read"), async (c) => {
     const player = parseWith(MatchListPlayerSchema, c.req.param("player_id"));
     return c.json(await matches.playerMatches(player, listOptions(parseWith(PlayerQuerySchema, c.req.query()))));
   });
-  app.get("/v1/abandons", need("read"), async (c) => {
+  app.get(
+    "/v1/abandons",
+    describeRoute({ summary: "abandon counts per player", tags, query: AbandonQuerySchema, responses: { 200: { description: "the counts" } } }),
+    need("read"), async (c) => {
     const q = parseWith(AbandonQuerySchema, c.req.query());
     return c.json(await matches.abandonCounts({ ...(q.player ? { playerId: q.player } : {}), ...(q.from ? { from: q.from } : {}), ...(q.to ? { to: q.to } : {}), limit: q.limit }));
   });
-  app.post("/v1/admin/rebuild", admin, async (c) => c.json(matches.startRebuild(await jsonBody(c), c.get("user").sub), 202));
-  app.get("/v1/admin/rebuild/:job_id", admin, async (c) => c.json(matches.rebuildJob(c.req.param("job_id"))));
+  app.post(
+    "/v1/admin/rebuild",
+    describeRoute({ summary: "start rebuilding derived data from the journal", tags: ["admin"], body: { schema: RebuildRequestSchema }, responses: { 202: { description: "the job" } } }),
+    admin, async (c) => c.json(matches.startRebuild(await jsonBody(c), c.get("user").sub), 202));
+  app.get(
+    "/v1/admin/rebuild/:job_id",
+    describeRoute({ summary: "a rebuild job's progress", tags: ["admin"], params: JobPathSchema, responses: { 200: { description: "the job" }, 404: { description: "no such job" } } }),
+    admin, async (c) => c.json(matches.rebuildJob(c.req.param("job_id"))));
   return app;
 }

@@ -5,6 +5,17 @@ import { TooLargeError, ValidationError } from "../errors.ts";
 import { identityOf } from "../http/access.ts";
 import { errorResponse } from "../http/respond.ts";
 import { jsonBody } from "../http/validate.ts";
+import { describeRoute } from "../http/openapi/index.ts";
+import { FrameSchema } from "@gamejournal/shared";
+import { z } from "zod";
+
+const tags = ["session events"];
+const IngestHeadersSchema = z.object({
+  "X-Node-ID": z.string().optional().describe("the node part of the match id (default default-node)"),
+  "X-User-ID": z.string().optional().describe("the user the frame is stored under (default: the credential's subject)"),
+});
+const FRAME_EXAMPLE = { frame_index: 1, timestamp: "2025-03-01T12:00:00Z", session: { session_id: "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b" } };
+const frameBody = { schema: FrameSchema, description: "a LobbySessionStateFrame in protobuf-JSON (snake_case or camelCase names)", example: FRAME_EXAMPLE };
 import type { Logger } from "../log.ts";
 import { parseFrame } from "./frame-input.ts";
 import type { FrameIngestApi } from "./ingest.ts";
@@ -54,7 +65,11 @@ export function ingestRoutes({ ingest, maxBodyBytes, logger }: IngestRoutesDeps)
     return { lobby_session_id, match_id: match_ids[0]! };
   }
 
-  app.post("/session-events", limit, async function postSessionEvent(c) {
+  app.post(
+    "/session-events",
+    describeRoute({ summary: "store one telemetry frame (seed 001)", tags, scope: "any", headers: IngestHeadersSchema, body: frameBody, responses: { 200: { description: '`{"success": true, "match_id": "<uuid>.<node>"}`' } } }),
+    limit,
+    async function postSessionEvent(c) {
     try {
       const { match_id } = await receive(c);
       return c.json({ success: true, match_id });
@@ -71,9 +86,19 @@ export function ingestRoutes({ ingest, maxBodyBytes, logger }: IngestRoutesDeps)
       return errorResponse(c, error, logger);
     }
   }
+  const lobbyDoc = (named: boolean) =>
+    describeRoute({
+      summary: named ? "store one telemetry frame of the named lobby session (seed 002)" : "store one telemetry frame (seed 002)",
+      tags,
+      scope: "any",
+      ...(named ? { params: z.object({ lobby_session_id: z.uuid().describe("must be the frame's session id") }) } : {}),
+      headers: IngestHeadersSchema,
+      body: frameBody,
+      responses: { 200: { description: '`{"success": true, "lobby_session_id": "<uuid>"}`' } },
+    });
   for (const prefix of ["", "/v1", "/v3"]) {
-    app.post(`${prefix}/lobby-session-events`, limit, postLobbySessionEvent);
-    app.post(`${prefix}/lobby-session-events/:lobby_session_id`, limit, postLobbySessionEvent);
+    app.post(`${prefix}/lobby-session-events`, lobbyDoc(false), limit, postLobbySessionEvent);
+    app.post(`${prefix}/lobby-session-events/:lobby_session_id`, lobbyDoc(true), limit, postLobbySessionEvent);
   }
 
   return app;

@@ -3,6 +3,7 @@ import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { ValidationError } from "../errors.ts";
 import { need } from "../http/access.ts";
+import { describeRoute } from "../http/openapi/index.ts";
 import { errorResponse } from "../http/respond.ts";
 import type { Logger } from "../log.ts";
 import type { SessionEvent } from "./session-event.ts";
@@ -12,6 +13,10 @@ export interface SessionRoutesDeps {
   store: SessionEventStore;
   logger?: Logger;
 }
+
+const tags = ["session events"];
+const MatchPathSchema = z.object({ match_id: z.string().describe("<session uuid>.<node>") });
+const LobbySessionPathSchema = z.object({ lobby_session_id: z.uuid().describe("the game's session UUID") });
 
 const PageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_LIMIT).optional(),
@@ -37,7 +42,17 @@ export function sessionRoutes({ store, logger }: SessionRoutesDeps): Hono {
   if (!store) throw new Error("session routes: no session event store");
   const app = new Hono();
 
-  app.get("/session-events/:match_id", need("read"), async function getSessionEvents(c) {
+  app.get(
+    "/session-events/:match_id",
+    describeRoute({
+      summary: "a match's stored session events, in frame order (seed 001)",
+      tags,
+      params: MatchPathSchema,
+      query: PageQuery,
+      responses: { 200: { description: "`{match_id, count, events: [{match_id, user_id, data}], next_after?}`" }, 404: { description: "no events for this match" } },
+    }),
+    need("read"),
+    async function getSessionEvents(c) {
     try {
       const raw = c.req.param("match_id");
       const parsed = parseMatchId(raw);
@@ -63,7 +78,17 @@ export function sessionRoutes({ store, logger }: SessionRoutesDeps): Hono {
       return errorResponse(c, error, logger);
     }
   }
-  for (const prefix of ["", "/v1", "/v3"]) app.get(`${prefix}/lobby-session-events/:lobby_session_id`, need("read"), getLobbySessionEvents);
+  const lobbyDoc = describeRoute({
+    summary: "a lobby session's stored events, in frame order (seed 002)",
+    tags,
+    params: LobbySessionPathSchema,
+    query: PageQuery,
+    responses: {
+      200: { description: "`{lobby_session_id, count, events: [{lobby_session_id, user_id, frame, event_types, timestamp, created_at, updated_at}], next_after?}`" },
+      404: { description: "no events for this session" },
+    },
+  });
+  for (const prefix of ["", "/v1", "/v3"]) app.get(`${prefix}/lobby-session-events/:lobby_session_id`, lobbyDoc, need("read"), getLobbySessionEvents);
 
   return app;
 }

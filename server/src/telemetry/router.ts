@@ -62,6 +62,9 @@ export const telemetryRouter = (telemetry: TelemetryApi) =>
         }),
       ),
 
+    /** The lobbies that have a stream, most recently active first, with their subscriber counts (the console's lobby list). */
+    lobbies: readProcedure.input(z.object({ limit: z.number().int().min(1).max(500).default(100) }).default({ limit: 100 })).query(({ input }) => telemetry.lobbies(input.limit)),
+
     /** The lobby's registered subscriptions (as `GET /rtapi/subscriptions`), with the stream mode. */
     subscriptions: readProcedure.input(z.object({ lobbyId })).query(async ({ input }) => {
       const subscriptions = await telemetry.registry.list(input.lobbyId);

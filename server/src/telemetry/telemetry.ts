@@ -5,6 +5,7 @@ import type { Logger } from "../log.ts";
 import type { Clock } from "../platform/clock.ts";
 import type { FeedItem, FeedMetrics, LiveFeed, LiveFeeds } from "../platform/live-feed/index.ts";
 import { anySignal, sleep } from "../util/abort.ts";
+import { listLobbies, type LobbySummary } from "./lobby-directory.ts";
 import type { SubscriptionRegistry } from "./registry.ts";
 
 /** A live lobby event as subscribers receive it: the journal entry of the lobby's stream. */
@@ -47,6 +48,8 @@ export interface TelemetryApi {
    * resolves is always delivered), then returns the feed.
    */
   feed(opts: FeedOptions): Promise<LiveFeed>;
+  /** The lobbies with a stream, most recently active first (at most `limit`), with their subscriber counts. */
+  lobbies(limit: number): Promise<{ lobbies: LobbySummary[]; total: number }>;
 }
 
 export interface TelemetryOptions {
@@ -132,6 +135,10 @@ export class TelemetryService implements TelemetryApi {
       await heartbeat?.stop();
       throw error;
     }
+  }
+
+  lobbies(limit: number): Promise<{ lobbies: LobbySummary[]; total: number }> {
+    return listLobbies(this.opts.journal.journal, this.registry, limit);
   }
 
   /** Registers the session and renews it every third of the TTL while the feed runs. */

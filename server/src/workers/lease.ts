@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import type { RedisClient } from "../backends/index.ts";
 import type { Logger } from "../log.ts";
 import { systemClock, type Clock } from "../platform/clock.ts";
@@ -17,12 +18,28 @@ export interface Lease {
   acquire(signal: AbortSignal): Promise<AbortSignal | null>;
   /** Gives the lease up (if held), so another instance takes over at once. */
   release(): Promise<void>;
+  /** Who holds it now, for operators (null: nobody). */
+  holder(): Promise<LeaseHolder | null>;
+}
+
+export interface LeaseHolder {
+  /** The holder's name: `<host>:<pid>:<random>` for a Redis lease. */
+  owner: string;
+  /** Whether this process holds it. */
+  held_here: boolean;
+  /** Until it expires unless renewed, in ms (null: it does not expire). */
+  ttl_ms: number | null;
 }
 
 /** One process only (the embedded deployment): always held. */
 export function localLease(): Lease {
   const held = new AbortController();
-  return { acquire: async (signal) => (signal.aborted ? null : held.signal), release: async () => {} };
+  const owner = `${hostname()}:${process.pid}`;
+  return {
+    acquire: async (signal) => (signal.aborted ? null : held.signal),
+    release: async () => {},
+    holder: async () => ({ owner, held_here: true, ttl_ms: null }),
+  };
 }
 
 const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
@@ -38,7 +55,7 @@ export function redisLease(
   client: RedisClient,
   key: string,
   logger: Logger,
-  { ttlMs = 15_000, owner = crypto.randomUUID(), clock = systemClock }: { ttlMs?: number; owner?: string; clock?: Clock } = {},
+  { ttlMs = 15_000, owner = `${hostname()}:${process.pid}:${crypto.randomUUID().slice(0, 8)}`, clock = systemClock }: { ttlMs?: number; owner?: string; clock?: Clock } = {},
 ): Lease {
   let current: { lost: AbortController; renewer: Timer } | undefined;
   let acquiring: Promise<AbortSignal | null> | undefined;
@@ -88,6 +105,11 @@ export function redisLease(
       if (current) return current.lost.signal;
       acquiring ??= take(signal).finally(() => (acquiring = undefined));
       return acquiring;
+    },
+    async holder() {
+      const [holder, ttl] = await Promise.all([client.get(key), client.pTTL(key)]);
+      if (!holder) return null;
+      return { owner: String(holder), held_here: String(holder) === owner, ttl_ms: Number(ttl) >= 0 ? Number(ttl) : null };
     },
     async release() {
       if (!current) return;

@@ -1,0 +1,3 @@
+export * from "./describe.ts";
+export * from "./document.ts";
+export * from "./docs-routes.ts";
