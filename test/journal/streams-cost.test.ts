@@ -10,7 +10,7 @@ function countedLag(db: ReturnType<typeof openSqlite>, stream: string, last: str
 }
 
 async function append(journal: SqliteJournal, stream: string, n: number): Promise<string[]> {
-  const results = await journal.append(Array.from({ length: n }, (_, i) => ({ stream, event: { type: "t", data: { i } } })));
+  const results = await journal.append(Array.from({ length: n }, (_, i) => ({ stream, event: { type: "t", ts: Date.now(), data: { i } } })));
   return results.map((r) => r.id!);
 }
 
@@ -71,7 +71,7 @@ describe("journal.streams and /metrics on the embedded backend", () => {
     await using server = await startTestServer();
     const journal = server.services.journal.journal;
     for (let i = 0; i < 200; i++) {
-      await journal.append(Array.from({ length: 1_000 }, (_, j) => ({ stream: "events:purchases", event: { type: "purchase", user_id: `u${j}`, data: { i, j } } })));
+      await journal.append(Array.from({ length: 1_000 }, (_, j) => ({ stream: "events:purchases", event: { type: "purchase", ts: Date.now(), user_id: `u${j}`, data: { i, j } } })));
     }
     for (let g = 0; g < 50; g++) await journal.createGroup("events:purchases", `backlog-${g}`, "0");
     const timed = async (path: string) => {
