@@ -31,6 +31,7 @@ const frame = { frame_index: 1, timestamp: "2025-03-01T12:00:00Z", session: { se
 
 export const REST_CASES: RestCase[] = [
   { method: "GET", pattern: "/health", path: "/health", need: "public" },
+  { method: "GET", pattern: "/ready", path: "/ready", need: "public" },
   { method: "GET", pattern: "/metrics", path: "/metrics", need: "public" },
   { method: "POST", pattern: "/v1/journal/player-actions", path: "/v1/journal/player-actions", need: "any", body: { user_id: OTHER, session_id: "s", match_id: "m", action: "moved" } },
   { method: "POST", pattern: "/v1/journal/purchases", path: "/v1/journal/purchases", need: "any", body: { user_id: OTHER, session_id: "s", purchase: { sku: "x" } } },

@@ -50,10 +50,12 @@ export interface TrpcWsHandlerOptions {
   router: AnyTRPCRouter;
   createContext: CreateContext;
   logger: Logger;
+  /** Most subscriptions open at once on one socket (`WS_MAX_SUBSCRIPTIONS`, default 100); past it a new one is refused. */
+  maxSubscriptions?: number;
 }
 
 /** tRPC over WebSocket at `/trpc`, as one of the server's socket endpoints. */
-export function createTrpcWsHandler({ router, createContext, logger }: TrpcWsHandlerOptions): SocketEndpoint<TrpcSocketState> {
+export function createTrpcWsHandler({ router, createContext, logger, maxSubscriptions = 100 }: TrpcWsHandlerOptions): SocketEndpoint<TrpcSocketState> {
   const config = router._def._config;
   const topics = new WsTopics<Socket>({
     send: (ws, text) => send(ws, text),
@@ -188,6 +190,11 @@ export function createTrpcWsHandler({ router, createContext, logger }: TrpcWsHan
       respond(ws, errorMessage(id, new TRPCError({ code: "BAD_REQUEST", message: `Duplicate id ${id}` }), type, path));
       return;
     }
+    if (type === "subscription" && state.subscriptions.size >= maxSubscriptions) {
+      const message = `this connection has ${state.subscriptions.size} subscriptions open, the most allowed (WS_MAX_SUBSCRIPTIONS); stop one first`;
+      respond(ws, errorMessage(id, new TRPCError({ code: "TOO_MANY_REQUESTS", message }), type, path));
+      return;
+    }
     const abort = new AbortController();
     if (type === "subscription") state.subscriptions.set(id, abort);
     try {
@@ -276,6 +283,18 @@ export function createTrpcWsHandler({ router, createContext, logger }: TrpcWsHan
         }
         void handle(ws, msg);
       }
+    },
+
+    /** A message the server refused unread is answered as an error of its request (its `id` read from the text's start). */
+    refuse(ws: Socket, raw: string | Buffer, error: Error): void {
+      const head = (typeof raw === "string" ? raw : raw.toString("utf8", 0, 256)).slice(0, 256);
+      const found = /"id"\s*:\s*("(?:[^"\\]|\\.){0,100}"|-?\d{1,15})[,}\s]/.exec(head)?.[1];
+      let id: string | number | null = null;
+      try {
+        id = found === undefined ? null : (JSON.parse(found) as string | number);
+      } catch {}
+      const described = describeError(error);
+      respond(ws, errorMessage(id, new TRPCError({ code: described.trpcCode, message: described.message, cause: error }), "unknown"));
     },
 
     drain,
