@@ -16,7 +16,7 @@ import { openAdmin } from "./admin/module.ts";
 import { openJournalEdges } from "./journal/module.ts";
 import type { Logger } from "./log.ts";
 import { openMatches } from "./matches/module.ts";
-import { createMetrics } from "./metrics/index.ts";
+import { createMetrics, type Metrics } from "./metrics/index.ts";
 import { systemClock, type Clock } from "./platform/clock.ts";
 import { LiveFeeds } from "./platform/live-feed/index.ts";
 import type { DomainModule, EndpointSocket, PlatformDeps, SocketEndpoint } from "./platform/module.ts";
@@ -41,6 +41,8 @@ export interface Services {
   readonly telemetry: TelemetryApi;
   /** Every domain's API by its module name. */
   readonly domains: ReadonlyMap<string, unknown>;
+  /** The Prometheus registry and the HTTP metrics (what `/metrics` serves). */
+  readonly metrics: Metrics;
 }
 
 export interface RunningServer {
@@ -233,6 +235,7 @@ export async function startServer({ config, logger, clock = systemClock }: Start
     journal,
     telemetry: telemetry.api,
     domains: new Map(modules.map((m) => [m.name, m.api])),
+    metrics,
   };
 
   const firstStartAdminToken =

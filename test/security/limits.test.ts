@@ -202,3 +202,40 @@ describe("limits on socket messages", () => {
     ws.close();
   });
 });
+
+describe("findings of the fuzz suite", () => {
+  test("a frame holding an array directly in an array is refused at ingest, naming it (FerretDB dead-lettered it after acknowledging)", async () => {
+    const before = await lengths();
+    const frame = { ...agentFrame(newSession(), 0), extra: { grid: [[1, 2], [3, 4]] } };
+    const res = await fetch(`${server.url}/session-events`, { method: "POST", headers: JSON_TYPE, body: JSON.stringify(frame) });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ field: "extra.grid[0]" });
+    expect(await lengths()).toEqual(before);
+  });
+
+  test("reading a consumer group that does not exist is a 404 naming it, not a 500", async () => {
+    const res = await fetch(`${server.url}/trpc/journal.groups.read`, {
+      method: "POST",
+      headers: JSON_TYPE,
+      body: JSON.stringify({ stream: "events:purchases", group: "no-such-group", consumer: "c", count: 1 }),
+    });
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toContain("consumer group");
+  });
+
+  test("a tRPC socket message that is not a valid tRPC message is answered under its own id; an empty batch is answered too", async () => {
+    const ws = new WebSocket(`${server.url.replace(/^http/, "ws")}/trpc`);
+    await new Promise((resolve) => (ws.onopen = resolve));
+    const answers: Array<{ id: unknown; error?: { message: string } }> = [];
+    ws.onmessage = (event) => answers.push(JSON.parse(String(event.data)));
+    ws.send(JSON.stringify({ id: 12, method: "not-a-method", params: 1 }));
+    ws.send("[]");
+    const deadline = Date.now() + 5_000;
+    while (answers.length < 2 && Date.now() < deadline) await Bun.sleep(10);
+    expect(answers).toMatchObject([
+      { id: 12, error: { message: expect.stringContaining("malformed tRPC message") } },
+      { id: null, error: { message: expect.stringContaining("empty batch") } },
+    ]);
+    ws.close();
+  });
+});

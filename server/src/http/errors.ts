@@ -1,7 +1,7 @@
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import { ErrorReply } from "redis";
 import { isMongoUnavailable } from "../backends/mongo.ts";
-import { GameJournalError, UnavailableError, type ErrorCode } from "../errors.ts";
+import { GameJournalError, NotFoundError, UnavailableError, type ErrorCode } from "../errors.ts";
 
 /**
  * The one place where domain error codes become HTTP statuses and tRPC codes.
@@ -91,8 +91,11 @@ export function describeError(error: unknown): DescribedError {
   return { status: 500, trpcCode: "INTERNAL_SERVER_ERROR", code: "INTERNAL", message: "internal error" };
 }
 
-/** A driver error that means a dependency could not be reached: 503, not 500. */
-function unreachable(error: unknown): UnavailableError | undefined {
+/** A driver error that means a dependency could not be reached (503), or that names something missing (404): not a 500. */
+function unreachable(error: unknown): GameJournalError | undefined {
+  // Redis's and the embedded journal's answer for a consumer group that does not exist.
+  const message = (error as { message?: unknown } | null)?.message;
+  if (typeof message === "string" && /^NOGROUP\b/.test(message)) return new NotFoundError("no such consumer group on this stream; create it first (journal.groups.create)", { cause: error });
   if (isMongoUnavailable(error)) return new UnavailableError("MongoDB is unavailable", { cause: error });
   const name = (error as { name?: string } | null)?.name;
   if (name && /^(ClientOffline|ClientClosed|SocketClosedUnexpectedly|ConnectionTimeout|ReconnectStrategy)Error$/.test(name) && !(error instanceof ErrorReply)) {

@@ -273,12 +273,17 @@ export function createTrpcWsHandler({ router, createContext, logger, maxSubscrip
         state.ctx = makeContext(ws, parsed.data ?? null);
         return;
       }
-      for (const item of Array.isArray(parsed) ? parsed : [parsed]) {
+      const items = Array.isArray(parsed) ? parsed : [parsed];
+      if (items.length === 0) respond(ws, errorMessage(null, new TRPCError({ code: "PARSE_ERROR", message: "an empty batch: send one or more tRPC messages" }), "unknown"));
+      for (const item of items) {
         let msg: TRPCClientOutgoingMessage;
         try {
           msg = parseTRPCMessage(item, config.transformer) as TRPCClientOutgoingMessage;
         } catch (cause) {
-          respond(ws, errorMessage(null, new TRPCError({ code: "PARSE_ERROR", message: "malformed tRPC message", cause }), "unknown"));
+          // Answered under the message's own id when it has one, so the caller's request does not wait forever.
+          const id = (item as { id?: unknown } | null)?.id;
+          const message = `malformed tRPC message: ${cause instanceof Error ? cause.message : String(cause)}`;
+          respond(ws, errorMessage(typeof id === "string" || typeof id === "number" ? id : null, new TRPCError({ code: "PARSE_ERROR", message, cause }), "unknown"));
           continue;
         }
         void handle(ws, msg);
