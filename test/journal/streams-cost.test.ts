@@ -87,8 +87,9 @@ describe("journal.streams and /metrics on the embedded backend", () => {
     console.log(`journal.streams ${streams.ms.toFixed(1)} ms, /metrics ${metrics.ms.toFixed(1)} ms (50 groups at 0, 200k entries)`);
     expect(streams.text).toContain('"lag":200000');
     expect(metrics.text).toContain('gamejournal_journal_group_lag{stream="events:purchases",group="backlog-49"} 200000');
-    // Counting rows took 1.2 to 2.6 s here; reading counters takes milliseconds. The bound leaves room for a busy machine.
-    expect(streams.ms).toBeLessThan(300);
-    expect(metrics.ms).toBeLessThan(300);
+    // Counting rows took 2.8 s (journal.streams) and 4.1 s (/metrics) here; reading counters takes
+    // milliseconds (15 and 26 alone, up to 220 ms for /metrics amid the full suite). The bound leaves room for a busy machine.
+    expect(streams.ms).toBeLessThan(600);
+    expect(metrics.ms).toBeLessThan(600);
   });
 });
