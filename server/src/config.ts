@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { databaseNameOf } from "./backends/mongo.ts";
+import { ConfigError } from "./config-error.ts";
 import { GAME_SETTING_VARIABLES, GameSettingsError, loadGameSettings, type GameSettings } from "./games/rules/settings.ts";
+import { parseLobbyConfig, type LobbyConfig } from "./lobby/config.ts";
 
 /**
  * Every setting comes from the environment, is parsed once at start-up and is
@@ -141,6 +143,8 @@ const envSchema = z.object({
   READY_MAX_SPOOL_DEPTH: countOrOff.default(10_000),
   /** Seconds a built-in worker may wait on one step (a read, a handler) before the watchdog restarts it. */
   WORKER_STALL_TIMEOUT_SECONDS: positiveInt.default(60),
+  /** Seconds the lobby's gm events worker lease lives without renewal (Redis): how soon another instance takes over. */
+  LOBBY_GM_EVENTS_LEASE_TTL_SECONDS: positiveInt.default(15),
 });
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -183,18 +187,11 @@ export interface Config {
   workerStallMs: number;
   /** The game rooms' rule numbers (GAME_*), recorded in each game as it is created. */
   games: GameSettings;
+  /** The lobby's gm events stream (LOBBY_GM_EVENTS_STREAM) and its worker's lease. */
+  lobby: LobbyConfig & { leaseTtlMs: number };
 }
 
-/** A configuration value that cannot be used; `message` is one printable line. */
-export class ConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    readonly reason: string,
-  ) {
-    super(`config: ${variable}: ${reason}`);
-    this.name = "ConfigError";
-  }
-}
+export { ConfigError };
 
 /** Parses `env` (normally `process.env`); throws ConfigError on the first bad variable. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
@@ -254,6 +251,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     readyMaxSpoolDepth: e.READY_MAX_SPOOL_DEPTH,
     workerStallMs: e.WORKER_STALL_TIMEOUT_SECONDS * 1000,
     games,
+    lobby: { ...parseLobbyConfig(env), leaseTtlMs: e.LOBBY_GM_EVENTS_LEASE_TTL_SECONDS * 1000 },
   };
 }
 
@@ -295,4 +293,6 @@ export const CONFIG_VARIABLES: ReadonlyArray<[string, string]> = [
   ["READY_MAX_SPOOL_DEPTH", "events in the Redis spool above which GET /ready answers 503 (default 10000)"],
   ["WORKER_STALL_TIMEOUT_SECONDS", "a built-in worker stuck this long on one step is restarted (default 60)"],
   ...GAME_SETTING_VARIABLES,
+  ["LOBBY_GM_EVENTS_STREAM", "the Game Master's lobby events stream the lobby consumes (default gm:lobby_events)"],
+  ["LOBBY_GM_EVENTS_LEASE_TTL_SECONDS", "with Redis, how soon another instance takes over the lobby's gm events worker (default 15)"],
 ];

@@ -4,6 +4,7 @@ import { agentCommand } from "./agent/index.ts";
 import { keyCommand, tokenCommand } from "./auth/index.ts";
 import { CONFIG_VARIABLES, ConfigError, loadConfig } from "./config.ts";
 import { createLogger } from "./log.ts";
+import { rebuildCommand } from "./matches/index.ts";
 import { startServer } from "./server.ts";
 import { VERSION } from "./version.ts";
 
@@ -29,6 +30,7 @@ export function buildCli(): Command {
   program.addCommand(agentCommand());
   program.addCommand(tokenCommand());
   program.addCommand(keyCommand());
+  program.addCommand(rebuildCommand());
 
   return program;
 }

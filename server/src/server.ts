@@ -15,6 +15,7 @@ import { EventJournal, JournalMetrics, openJournal, type JournalingApi } from ".
 import { openAdmin } from "./admin/module.ts";
 import { openJournalEdges } from "./journal/module.ts";
 import type { Logger } from "./log.ts";
+import { openLobby } from "./lobby/module.ts";
 import { openMatches } from "./matches/module.ts";
 import { createMetrics, type Metrics } from "./metrics/index.ts";
 import { systemClock, type Clock } from "./platform/clock.ts";
@@ -119,6 +120,7 @@ export async function startServer({ config, logger, clock = systemClock }: Start
     openMatches(platform),
     await openSessions({ ...platform, subscriptions: telemetry.api.registry }),
     openAdmin(platform, { reservedGroups: () => reservedGroups }),
+    openLobby(platform),
   ];
 
   for (const module of modules) for (const check of module.checks ?? []) health.register(check);
@@ -149,7 +151,7 @@ export async function startServer({ config, logger, clock = systemClock }: Start
     routes,
   });
   const endpoints: SocketEndpoint<unknown>[] = [
-    createTrpcWsHandler({ router: appRouter, createContext, logger, maxSubscriptions: config.limits.wsMaxSubscriptions }),
+    createTrpcWsHandler({ router: appRouter, createContext, logger, clock, maxSubscriptions: config.limits.wsMaxSubscriptions }),
     ...modules.flatMap((m) => m.sockets ?? []),
   ];
   const endpointByPath = new Map(endpoints.flatMap((endpoint) => endpoint.paths.map((path) => [path, endpoint] as const)));

@@ -53,7 +53,13 @@ export const RuntimeSnapshotSchema = z.object({
   /** When the lobby wrote this snapshot. */
   updated_at: isoTime,
 });
-export type RuntimeSnapshot = z.infer<typeof RuntimeSnapshotSchema>;
+/** Declared as plain interfaces (checked against the schemas) so the client's published types do not depend on zod. */
+export interface RuntimeSnapshot {
+  current_turn: number;
+  runtime_status: string;
+  engine_health_summary: string;
+  updated_at: string;
+}
 
 export const GameRecordSchema = z.object({
   game_id: z.string(),
@@ -74,7 +80,21 @@ export const GameRecordSchema = z.object({
   /** When the game entered `finished` (the Game Master's `finished_at_ms` when it sent one). */
   finished_at: isoTime.nullable(),
 });
-export type GameRecord = z.infer<typeof GameRecordSchema>;
+export interface GameRecord {
+  game_id: string;
+  name: string;
+  owner_id: string | null;
+  type: GameType;
+  min_players: number;
+  max_players: number;
+  status: GameStatus;
+  runtime_snapshot: RuntimeSnapshot | null;
+  members: string[];
+  created_at: string;
+  updated_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
 
 export interface GameRecordPage {
   items: GameRecord[];
@@ -84,7 +104,18 @@ export interface GameRecordPage {
 
 /** One player's counters as the Game Master reports them each turn. */
 export const ObservedStatsSchema = z.object({ planets: count, population: count, ships_built: count });
-export type ObservedStats = z.infer<typeof ObservedStatsSchema>;
+export interface ObservedStats {
+  planets: number;
+  population: number;
+  ships_built: number;
+}
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const _schemasMatch: [
+  Same<RuntimeSnapshot, z.infer<typeof RuntimeSnapshotSchema>>,
+  Same<GameRecord, z.infer<typeof GameRecordSchema>>,
+  Same<ObservedStats, z.infer<typeof ObservedStatsSchema>>,
+] = [true, true, true];
+void _schemasMatch;
 
 export interface PlayerStatsAggregate {
   user_id: string;
@@ -121,4 +152,77 @@ export interface CapabilitiesEvaluatedEvent extends CapabilityEvaluation {
   type: "capabilities_evaluated";
   /** Idempotency key, the same on every attempt for a game: `capabilities_evaluated:<game_id>`. */
   key: string;
+}
+
+// ---------------------------------------------------------------------------
+// The Lobby API's inputs (REST bodies and tRPC inputs). Only their shape is
+// checked here; the server checks ids and limits and names the field.
+
+/** `POST /v1/lobby/games`, `lobby.create`. */
+export const CreateGameBodySchema = z.object({
+  /** `game-` followed by 1 to 64 letters, digits, `_` or `-`; default a new `game-<ULID>`. */
+  game_id: z.string().optional(),
+  name: z.string(),
+  owner_id: z.string().nullish(),
+  /** Default 1. */
+  min_players: z.number().int().optional(),
+  /** Default 100. */
+  max_players: z.number().int().optional(),
+  /** Default `public`. */
+  type: z.enum(GAME_TYPES).optional(),
+});
+export type CreateGameBody = z.infer<typeof CreateGameBodySchema>;
+
+/** `POST /v1/lobby/games/{id}/transitions`, `lobby.transition`: a compare-and-set from `from` to `to`. */
+export const TransitionBodySchema = z.object({
+  from: GameStatusSchema,
+  to: GameStatusSchema,
+  /** Default `command`. `runtime_event` is the Game Master's (a game finishes by its `game_finished`), refused here. */
+  trigger: GameTriggerSchema.optional(),
+});
+export type TransitionBody = z.infer<typeof TransitionBodySchema>;
+
+/** `GET /v1/lobby/games`, `lobby.list`: games in id (creation) order. */
+export const GameListQuerySchema = z.object({
+  status: GameStatusSchema.optional(),
+  /** The previous page's `next_after`. */
+  after: z.string().nullish(),
+  /** 1 to 500, default 100. */
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+});
+export type GameListQuery = z.infer<typeof GameListQuerySchema>;
+
+// ---------------------------------------------------------------------------
+// A game's record changes, live: one journal stream per game.
+
+/** The journal stream of `gameId`'s record changes (`lobby.gameUpdates`, `GET /v1/lobby/games/{id}/live`). */
+export function toGameRecordsStream(gameId: string): string {
+  return `lobby:{${gameId}}:records`;
+}
+
+/** The entry types of a game's records stream. */
+export const GAME_RECORD_CHANGES = [
+  "game_created",
+  "member_added",
+  "member_removed",
+  "status_changed",
+  "runtime_snapshot_updated",
+  "game_finished",
+  "capabilities_evaluated",
+] as const;
+export type GameRecordChange = (typeof GAME_RECORD_CHANGES)[number];
+
+/** The `data` of an entry on a game's records stream; its `type` is the GameRecordChange. */
+export interface GameRecordUpdate {
+  game_id: string;
+  /** The record just after the change, as `GET /v1/lobby/games/{id}` answers it. */
+  record: GameRecord;
+  /** `status_changed`: the arrow taken (a `game_finished` is always `runtime_event` into `finished`). */
+  from?: GameStatus;
+  to?: GameStatus;
+  trigger?: GameTrigger;
+  /** `member_added`, `member_removed`. */
+  user_id?: string;
+  /** `capabilities_evaluated`. */
+  evaluation?: CapabilityEvaluation;
 }

@@ -94,7 +94,7 @@ abstract class LocalService implements ServiceHandle {
 }
 
 class RedisServer extends LocalService {
-  constructor() {
+  constructor(private readonly appendfsync: "always" | "everysec" = "always") {
     super("redis");
   }
   get url(): string {
@@ -103,9 +103,9 @@ class RedisServer extends LocalService {
   protected async command(): Promise<string[]> {
     const binary = Bun.which("redis-server");
     if (!binary) throw new Error("redis-server is not installed: run `sh scripts/dev.sh test` or `apt-get install redis-server`");
-    // AOF with fsync on every write, so a restart (clean or killed) keeps what Redis acknowledged.
+    // AOF with fsync on every write (by default), so a restart (clean or killed) keeps what Redis acknowledged.
     return [binary, "--port", String(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes",
-      "--appendfsync", "always", "--dir", this.dir, "--logfile", "redis.log"];
+      "--appendfsync", this.appendfsync, "--dir", this.dir, "--logfile", "redis.log"];
   }
 }
 
@@ -160,9 +160,13 @@ export function ferretdbBinary(): Promise<string> {
   return ferretdbPath;
 }
 
-/** A redis-server of the test's own, started; stop it with `await using`. */
-export async function startRedis(): Promise<ServiceHandle> {
-  const server = new RedisServer();
+/**
+ * A redis-server of the test's own, started; stop it with `await using`.
+ * `appendfsync: "everysec"` trades what a killed Redis keeps for speed, for
+ * tests that never kill it.
+ */
+export async function startRedis({ appendfsync = "always" }: { appendfsync?: "always" | "everysec" } = {}): Promise<ServiceHandle> {
+  const server = new RedisServer(appendfsync);
   await server.start();
   return server;
 }

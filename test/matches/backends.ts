@@ -25,6 +25,12 @@ export interface Fixture extends AsyncDisposable {
   clock: { now(): number; t: number };
   /** Stores over fresh connections to the same data, as after a restart. */
   open(): Promise<Stores>;
+  /**
+   * Changes a stored summary by hand, behind the store's back (as an operator
+   * with a database shell would): sets `set`'s fields (times as ISO strings)
+   * and removes the fields named in `unset`.
+   */
+  editByHand(matchId: string, set: Record<string, unknown>, unset?: string[]): Promise<void>;
 }
 
 export const MATCH_STORE_BACKENDS: Array<[string, () => Promise<Fixture>]> = [
@@ -42,6 +48,13 @@ export const MATCH_STORE_BACKENDS: Array<[string, () => Promise<Fixture>]> = [
           const stores = { summaries: new SqliteMatchSummaryStore(db), checkpoints: new SqliteMatchCheckpointStore(db, { clock }) };
           await Promise.all([stores.summaries.init(), stores.checkpoints.init()]);
           return stores;
+        },
+        async editByHand(matchId, set, unset = []) {
+          const db = handles[0]!;
+          const row = db.query<{ summary: string }, [string]>("SELECT summary FROM match_summaries WHERE match_id = ?").get(matchId);
+          const summary = { ...JSON.parse(row!.summary), ...set };
+          for (const field of unset) delete summary[field];
+          db.query("UPDATE match_summaries SET summary = ? WHERE match_id = ?").run(JSON.stringify(summary), matchId);
         },
         async [Symbol.asyncDispose]() {
           for (const db of handles) db.close();
@@ -66,6 +79,13 @@ export const MATCH_STORE_BACKENDS: Array<[string, () => Promise<Fixture>]> = [
           const stores = { summaries: new MongoMatchSummaryStore(db), checkpoints: new MongoMatchCheckpointStore(db, { clock }) };
           await Promise.all([stores.summaries.init(), stores.checkpoints.init()]);
           return stores;
+        },
+        async editByHand(matchId, set, unset = []) {
+          const times = Object.fromEntries(Object.entries(set).map(([k, v]) => [k, k.endsWith("_at") && typeof v === "string" ? new Date(v) : v]));
+          await clients[0]!.db(name).collection("match_summaries").updateOne(
+            { match_id: matchId },
+            { ...(Object.keys(times).length > 0 ? { $set: times } : {}), ...(unset.length > 0 ? { $unset: Object.fromEntries(unset.map((f) => [f, ""])) } : {}) },
+          );
         },
         async [Symbol.asyncDispose]() {
           await clients[0]?.db(name).dropDatabase();

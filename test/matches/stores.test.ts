@@ -5,6 +5,7 @@ import { applyFrame, emptyAggregate, toSummary, type MatchAggregate, type MatchS
 import { uniqueName } from "../harness/index.ts";
 import { MATCH_STORE_BACKENDS as backends } from "./backends.ts";
 import { MATCH_ID, standardMatch, STANDARD_MATCH_SUMMARY } from "../support/match-script.ts";
+import { foldScenario, SCENARIOS } from "./scenarios.ts";
 
 /**
  * The one contract suite of the match stores: every adapter of
@@ -184,5 +185,111 @@ describe.each(backends)("match stores on %s", (_name, makeFixture) => {
       expect((await checkpoints.listOpen()).map((c) => c.aggregate.match_id)).toEqual(["b"]);
       expect((await checkpoints.load("done"))!.aggregate.ended).toEqual({ reason: "match_ended", at: Date.parse(STANDARD_MATCH_SUMMARY.updated_at) });
     });
+  });
+});
+
+describe.each(backends)("match summary queries and the rebuild's write on %s", (_name, makeFixture) => {
+  const scenario = (name: string) => foldScenario(SCENARIOS.find((s) => s.name.startsWith(name))!);
+  const labelled = (matchId: string, minute: number, base: MatchSummary, labels: Record<string, unknown>): MatchSummary => ({
+    ...base,
+    match_id: matchId,
+    created_at: at(minute),
+    updated_at: at(minute + 5),
+    match_label: JSON.stringify(labels),
+  });
+
+  test("replace writes only over the summary it read, every field included, and never over a newer write", async () => {
+    await using fx = await makeFixture();
+    const { summaries } = await fx.open();
+    const first = summary("m", 10);
+    await summaries.store(first);
+    // Older than what is stored, with another created_at: store refuses it, replace (having read `first`) writes it whole.
+    const rebuilt = summary("m", 2, ["1002"], { duration_seconds: 1 });
+    expect(await summaries.store(rebuilt)).toBe(false);
+    expect(await summaries.replace(rebuilt, first.updated_at)).toBe(true);
+    expect(await summaries.get("m")).toEqual(rebuilt);
+    expect((await summaries.list({ playerId: "1002" })).items.map((s) => s.match_id)).toEqual(["m"]);
+    expect((await summaries.list({ playerId: "1001" })).items).toEqual([]);
+    // A stale read: someone wrote since `first` was read.
+    expect(await summaries.replace(summary("m", 10, ["9"]), first.updated_at)).toBe(false);
+    expect(await summaries.replace(summary("m", 10, ["9"]), null)).toBe(false);
+    expect(await summaries.get("m")).toEqual(rebuilt);
+    // None stored: only a replace expecting none writes.
+    expect(await summaries.replace(summary("n", 1), at(6))).toBe(false);
+    expect(await summaries.get("n")).toBeNull();
+    expect(await summaries.replace(summary("n", 1), null)).toBe(true);
+    expect(await summaries.get("n")).toEqual(summary("n", 1));
+  });
+
+  test("a summary stored before round 2 reads back with empty goals and participants and no outcome", async () => {
+    await using fx = await makeFixture();
+    const { summaries } = await fx.open();
+    await summaries.store(STANDARD_MATCH_SUMMARY);
+    await fx.editByHand(MATCH_ID, {}, ["goals", "participants", "outcome", "player_totals"]);
+    const { goals: _g, participants: _p, outcome: _o, player_totals: _t, ...seed } = STANDARD_MATCH_SUMMARY;
+    expect(await summaries.get(MATCH_ID)).toEqual({ ...seed, goals: [], participants: [], outcome: null, player_totals: [] });
+    expect((await summaries.playerMatches("1001")).items[0]).toMatchObject({ team: "", result: null, state: null, abandoned: false });
+  });
+
+  test("lists by map and by match type, alone or with a player", async () => {
+    await using fx = await makeFixture();
+    const { summaries } = await fx.open();
+    await summaries.store(labelled("a", 1, summary("a", 1), { map_name: "mpl_arena_a", match_type: "Echo_Arena" }));
+    await summaries.store(labelled("b", 2, summary("b", 2, ["1002"]), { map_name: "mpl_arena_a", match_type: "Echo_Arena_Private" }));
+    await summaries.store(labelled("c", 3, summary("c", 3), { map_name: "mpl_combat_dyson", match_type: "Echo_Combat" }));
+    await summaries.store(labelled("d", 4, summary("d", 4), { note: '"map_name":"mpl_arena_a"' }));
+    const ids = async (options: Parameters<MatchSummaryStore["list"]>[0]) => (await summaries.list(options)).items.map((s) => s.match_id);
+    expect(await ids({ map: "mpl_arena_a" })).toEqual(["b", "a"]);
+    expect(await ids({ matchType: "Echo_Arena" })).toEqual(["a"]);
+    expect(await ids({ map: "mpl_arena_a", playerId: "1001" })).toEqual(["a"]);
+    expect(await ids({ map: "mpl_arena_a", matchType: "Echo_Arena_Private" })).toEqual(["b"]);
+    expect(await ids({ map: "nowhere" })).toEqual([]);
+    const paged = await summaries.list({ map: "mpl_arena_a", limit: 1 });
+    expect((await summaries.list({ map: "mpl_arena_a", limit: 1, cursor: paged.next_cursor })).items.map((s) => s.match_id)).toEqual(["a"]);
+  });
+
+  test("a player's matches come with their own line: team, goals, saves, result, abandoned", async () => {
+    await using fx = await makeFixture();
+    const { summaries } = await fx.open();
+    await summaries.store({ ...scenario("a player gone for good"), match_id: "walked", created_at: at(30), updated_at: at(31) });
+    await summaries.store({ ...STANDARD_MATCH_SUMMARY, match_id: "standard", created_at: at(20), updated_at: at(21) });
+    await summaries.store({ ...scenario("level on rounds"), match_id: "draw", created_at: at(10), updated_at: at(11) });
+    const lines = (await summaries.playerMatches("2")).items;
+    expect(lines).toEqual([
+      { match_id: "walked", created_at: at(30), updated_at: at(31), match_label: expect.any(String), team: "orange", goals: 0, saves: 0, points: 0, assists: 0, result: "loss", state: "abandoned", abandoned: true },
+      { match_id: "draw", created_at: at(10), updated_at: at(11), match_label: expect.any(String), team: "orange", goals: 1, saves: 0, points: 2, assists: 0, result: "draw", state: "present", abandoned: false },
+    ]);
+    expect((await summaries.playerMatches("1003")).items).toEqual([
+      expect.objectContaining({ match_id: "standard", team: "orange", goals: 1, saves: 1, points: 3, result: "loss", state: "present", abandoned: false }),
+    ]);
+    const page = await summaries.playerMatches("2", { limit: 1 });
+    expect(page.items.map((l) => l.match_id)).toEqual(["walked"]);
+    expect((await summaries.playerMatches("2", { limit: 1, cursor: page.next_cursor })).items.map((l) => l.match_id)).toEqual(["draw"]);
+    expect((await summaries.playerMatches("2", { from: at(15) })).items.map((l) => l.match_id)).toEqual(["walked"]);
+  });
+
+  test("counts abandons per player over a period, most first, with the matches they played", async () => {
+    await using fx = await makeFixture();
+    const { summaries } = await fx.open();
+    const forfeit = scenario("a forfeit-like early end"); // 2 and 3 abandon
+    const walked = scenario("a player gone for good"); // 2 abandons
+    await summaries.store({ ...forfeit, match_id: "f1", created_at: at(10), updated_at: at(11) });
+    await summaries.store({ ...forfeit, match_id: "f2", created_at: at(20), updated_at: at(21) });
+    await summaries.store({ ...walked, match_id: "w1", created_at: at(30), updated_at: at(31) });
+    await summaries.store({ ...scenario("level on rounds"), match_id: "d1", created_at: at(40), updated_at: at(41) });
+    expect(await summaries.abandonCounts({})).toEqual({
+      items: [
+        { player_id: "2", display_name: "bravo", abandoned: 3, matches: 4 },
+        { player_id: "3", display_name: "charlie", abandoned: 2, matches: 2 },
+      ],
+    });
+    expect(await summaries.abandonCounts({ from: at(15), to: at(35), limit: 1 })).toEqual({ items: [{ player_id: "2", display_name: "bravo", abandoned: 2, matches: 2 }] });
+    expect(await summaries.abandonCounts({ playerId: "1" })).toEqual({ items: [{ player_id: "1", display_name: "alpha", abandoned: 0, matches: 4 }] });
+    expect(await summaries.abandonCounts({ playerId: "nobody" })).toEqual({ items: [{ player_id: "nobody", display_name: "", abandoned: 0, matches: 0 }] });
+    // Rewriting a summary moves its counts with it.
+    await summaries.store({ ...scenario("a player who leaves"), match_id: "w1", created_at: at(30), updated_at: at(50) });
+    expect((await summaries.abandonCounts({})).items.map((i) => [i.player_id, i.abandoned])).toEqual([["2", 2], ["3", 2]]);
+    const error = await summaries.abandonCounts({ limit: 501 }).catch((e: unknown) => e);
+    expect((error as ValidationError).field).toBe("limit");
   });
 });

@@ -104,6 +104,26 @@ describe("access in AUTH_MODE=token", () => {
     expect((await call(server.url, "/v1/matches", fine, undefined)).status).toBe(200);
   });
 
+  test("a WebSocket (/v3/stream, /trpc) closes with 4001 when the token it was opened with expires", async () => {
+    await using server = await startTestServer({ AUTH_MODE: "token", JWT_SECRET: SECRET });
+    const shortLived = await auth.sign("agent", { scopes: ["ingest", "read"], ttlSeconds: 2 });
+    const lasting = await auth.sign("agent", { scopes: ["ingest", "read"], ttlSeconds: 600 });
+    const wsUrl = server.url.replace(/^http/, "ws");
+    const open = (path: string, token: string) => {
+      const ws = new WebSocket(`${wsUrl}${path}?token=${encodeURIComponent(token)}`);
+      const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.addEventListener("close", (e) => resolve({ code: e.code, reason: e.reason })));
+      return { ws, closed };
+    };
+    const stream = open("/v3/stream", shortLived);
+    const trpcSocket = open("/trpc", shortLived);
+    const other = open("/v3/stream", lasting);
+    const [a, b] = await Promise.all([stream.closed, trpcSocket.closed]);
+    expect(a).toEqual({ code: 4001, reason: "token expired; reconnect with a new token" });
+    expect(b).toEqual({ code: 4001, reason: "token expired; reconnect with a new token" });
+    expect(other.ws.readyState).toBe(WebSocket.OPEN);
+    other.ws.close();
+  });
+
   test("`gamejournal key` creates a key shown once, lists it without its secret, and revokes it", async () => {
     await using server = await startTestServer({ AUTH_MODE: "token", JWT_SECRET: SECRET });
     const env = { ...process.env, DATA_DIR: server.dataDir, JWT_SECRET: SECRET, AUTH_MODE: "token" };

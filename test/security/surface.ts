@@ -27,6 +27,8 @@ const LOBBY = "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b";
 const MATCH = `${LOBBY}.node-1`;
 /** Appends name a user other than the caller: only `ingest` may do that. */
 const OTHER = "someone-else";
+/** A lobby game (seed 004) that never exists: reads answer 404, writes 404 or 409, past the access check. */
+const GAME = "game-matrix";
 const frame = { frame_index: 1, timestamp: "2025-03-01T12:00:00Z", session: { session_id: LOBBY } };
 
 export const REST_CASES: RestCase[] = [
@@ -44,6 +46,10 @@ export const REST_CASES: RestCase[] = [
   { method: "POST", pattern: "/v1/lobbies/:lobby_id/telemetry", path: "/v1/lobbies/l/telemetry", need: "ingest", body: { n: 1 } },
   { method: "GET", pattern: "/v1/matches/:match_id", path: `/v1/matches/${MATCH}`, need: "read" },
   { method: "GET", pattern: "/v1/matches", path: "/v1/matches", need: "read" },
+  { method: "GET", pattern: "/v1/players/:player_id/matches", path: "/v1/players/1001/matches", need: "read" },
+  { method: "GET", pattern: "/v1/abandons", path: "/v1/abandons", need: "read" },
+  { method: "POST", pattern: "/v1/admin/rebuild", path: "/v1/admin/rebuild", need: "admin", body: { target: "matches", match_id: MATCH } },
+  { method: "GET", pattern: "/v1/admin/rebuild/:job_id", path: "/v1/admin/rebuild/no-such-job", need: "admin" },
   { method: "GET", pattern: "/session-events/:match_id", path: `/session-events/${MATCH}`, need: "read" },
   ...["", "/v1", "/v3"].map((prefix): RestCase => ({ method: "GET", pattern: `${prefix}/lobby-session-events/:lobby_session_id`, path: `${prefix}/lobby-session-events/${LOBBY}`, need: "read" })),
   { method: "POST", pattern: "/session-events", path: "/session-events", need: "any", body: frame, headers: { "X-User-ID": OTHER } },
@@ -51,6 +57,16 @@ export const REST_CASES: RestCase[] = [
     { method: "POST", pattern: `${prefix}/lobby-session-events`, path: `${prefix}/lobby-session-events`, need: "any", body: frame, headers: { "X-User-ID": OTHER } },
     { method: "POST", pattern: `${prefix}/lobby-session-events/:lobby_session_id`, path: `${prefix}/lobby-session-events/${LOBBY}`, need: "any", body: frame, headers: { "X-User-ID": OTHER } },
   ]),
+  { method: "POST", pattern: "/v1/lobby/games", path: "/v1/lobby/games", need: "admin", body: { name: "matrix" } },
+  { method: "GET", pattern: "/v1/lobby/games", path: "/v1/lobby/games", need: "read" },
+  { method: "GET", pattern: "/v1/lobby/games/:game_id", path: `/v1/lobby/games/${GAME}`, need: "read" },
+  { method: "POST", pattern: "/v1/lobby/games/:game_id/members", path: `/v1/lobby/games/${GAME}/members`, need: "admin", body: { user_id: OTHER } },
+  { method: "DELETE", pattern: "/v1/lobby/games/:game_id/members/:user_id", path: `/v1/lobby/games/${GAME}/members/${OTHER}`, need: "admin" },
+  { method: "POST", pattern: "/v1/lobby/games/:game_id/transitions", path: `/v1/lobby/games/${GAME}/transitions`, need: "admin", body: { from: "draft", to: "enrollment_open" } },
+  { method: "GET", pattern: "/v1/lobby/games/:game_id/stats", path: `/v1/lobby/games/${GAME}/stats`, need: "read" },
+  { method: "GET", pattern: "/v1/lobby/games/:game_id/capabilities", path: `/v1/lobby/games/${GAME}/capabilities`, need: "read" },
+  { method: "GET", pattern: "/v1/lobby/games/:game_id/live", path: `/v1/lobby/games/${GAME}/live`, need: "read", stream: true },
+  { method: "POST", pattern: "/v1/lobby/gm-events", path: "/v1/lobby/gm-events", need: "ingest", body: { kind: "runtime_snapshot_update", game_id: GAME } },
   { method: "POST", pattern: "/v1/admin/keys", path: "/v1/admin/keys", need: "admin", body: { name: "matrix", scopes: ["read"] } },
   { method: "GET", pattern: "/v1/admin/keys", path: "/v1/admin/keys", need: "admin" },
   { method: "DELETE", pattern: "/v1/admin/keys/:id", path: "/v1/admin/keys/aaaaaaaaaaaa", need: "admin" },
@@ -89,10 +105,24 @@ export const PROCEDURE_CASES: ProcedureCase[] = [
   { path: "matches.get", type: "query", need: "read", input: { matchId: MATCH } },
   { path: "matches.list", type: "query", need: "read", input: {} },
   { path: "matches.end", type: "mutation", need: "ingest", input: { matchId: MATCH } },
+  { path: "matches.playerMatches", type: "query", need: "read", input: { playerId: "1001" } },
+  { path: "matches.abandonCounts", type: "query", need: "read", input: {} },
+  { path: "matches.rebuild", type: "mutation", need: "admin", input: { target: "matches", match_id: MATCH } },
+  { path: "matches.rebuildJob", type: "query", need: "admin", input: { jobId: "no-such-job" } },
   { path: "sessions.getSessionEvents", type: "query", need: "read", input: { lobby_session_id: LOBBY } },
   { path: "sessions.getMatchEvents", type: "query", need: "read", input: { match_id: MATCH } },
   { path: "sessions.getLobbySession", type: "query", need: "read", input: { lobby_session_id: LOBBY } },
   { path: "sessions.ingestFrames", type: "mutation", need: "any", input: { frames: [frame], user_id: OTHER } },
+  { path: "lobby.create", type: "mutation", need: "admin", input: { name: "matrix" } },
+  { path: "lobby.get", type: "query", need: "read", input: { gameId: GAME } },
+  { path: "lobby.list", type: "query", need: "read", input: {} },
+  { path: "lobby.addMember", type: "mutation", need: "admin", input: { gameId: GAME, userId: OTHER } },
+  { path: "lobby.removeMember", type: "mutation", need: "admin", input: { gameId: GAME, userId: OTHER } },
+  { path: "lobby.transition", type: "mutation", need: "admin", input: { gameId: GAME, from: "draft", to: "enrollment_open" } },
+  { path: "lobby.stats", type: "query", need: "read", input: { gameId: GAME } },
+  { path: "lobby.capabilities", type: "query", need: "read", input: { gameId: GAME } },
+  { path: "lobby.gameUpdates", type: "subscription", need: "read", input: { gameId: GAME } },
+  { path: "lobby.appendGmEvent", type: "mutation", need: "ingest", input: { fields: { kind: "runtime_snapshot_update", game_id: GAME } } },
   { path: "admin.keys.create", type: "mutation", need: "admin", input: { name: "matrix", scopes: ["read"] } },
   { path: "admin.keys.list", type: "query", need: "admin" },
   { path: "admin.keys.revoke", type: "mutation", need: "admin", input: { id: "aaaaaaaaaaaa" } },

@@ -37,6 +37,31 @@ export interface FrameSpec {
   events?: Array<Record<string, unknown>>;
   /** Leave out `session.teams` entirely (a frame that says nothing about who is there). */
   noTeams?: boolean;
+  /** The game's `session.last_score` (its last goal), as the game reports it. */
+  lastScore?: ScriptedScore;
+  /** `session.game_clock`, seconds. */
+  clock?: number;
+  /** `session.blue_points` / `orange_points` [blue, orange]. */
+  points?: [number, number];
+}
+
+/** A `last_score` in the game's names. */
+export interface ScriptedScore {
+  team: string;
+  person_scored: string;
+  assist_scored: string;
+  goal_type: string;
+  point_amount: number;
+  disc_speed: number;
+  distance_thrown: number;
+}
+
+/** The game's `last_score` before the first goal (no points: not a goal). */
+export const NO_GOAL: ScriptedScore = { team: "blue", person_scored: "[INVALID]", assist_scored: "[INVALID]", goal_type: "[NO GOAL]", point_amount: 0, disc_speed: 0, distance_thrown: 0 };
+
+/** A goal's `last_score`. */
+export function scriptScore(team: "blue" | "orange", scorer: string, points: number, more: Partial<ScriptedScore> = {}): ScriptedScore {
+  return { team, person_scored: scorer, assist_scored: "[INVALID]", goal_type: "INSIDE SHOT", point_amount: points, disc_speed: 10, distance_thrown: 5, ...more };
 }
 
 export interface ScriptedFrame {
@@ -72,6 +97,9 @@ export function scriptFrame(spec: FrameSpec, { seq = 0, session = MATCH_SESSION 
       game_status: spec.status ?? "playing",
       private_match: false,
       ...(rounds ? { blue_round_score: rounds[0], orange_round_score: rounds[1] } : {}),
+      ...(spec.points ? { blue_points: spec.points[0], orange_points: spec.points[1] } : {}),
+      ...(spec.clock !== undefined ? { game_clock: spec.clock } : {}),
+      ...(spec.lastScore ? { last_score: spec.lastScore } : {}),
       ...(spec.noTeams
         ? {}
         : { teams: [team("BLUE TEAM", spec.blue), team("ORANGE TEAM", spec.orange), team("SPECTATORS", spec.spectators)] }),
@@ -108,19 +136,32 @@ const p = (name: string, account: number, slot: number, ping: number, stats?: Pa
  *   scoreboard alone, round 3 on both, then `match_ended` in `post_match`;
  * - delta leaves at 70 s (a `player_left` event) and rejoins at 90 s with
  *   its totals reset by the game (its block of round 1 is not taken back);
- * - pings range 20..90 over the playing players.
+ * - pings range 20..90 over the playing players;
+ * - three goals, each repeated in `last_score` by every later frame: alpha's
+ *   at 10 s (round 1), charlie's at 120 s (round 2, also announced by a
+ *   `goal_scored` event), alpha's at 180 s assisted by bravo (round 3);
+ * - specter leaves at 60 s (a spectator leaving: not an abandoner); the game
+ *   names blue the winner in its `match_ended` event.
  */
 export function standardMatch(): ScriptedFrame[] {
+  return scriptedFrames().map((spec) => scriptFrame(spec));
+}
+
+const GOAL_1 = scriptScore("blue", "alpha", 2, { disc_speed: 12.5, distance_thrown: 8.25 });
+const GOAL_2 = scriptScore("orange", "charlie", 3, { goal_type: "LONG SHOT", disc_speed: 15.75, distance_thrown: 14.5 });
+const GOAL_3 = scriptScore("blue", "alpha", 2, { assist_scored: "bravo", goal_type: "BOUNCE SHOT", disc_speed: 10, distance_thrown: 5.5 });
+
+function scriptedFrames(): FrameSpec[] {
   return [
-    scriptFrame({ second: 0, status: "pre_match", blue: [p("alpha", 1001, 0, 30), p("bravo", 1002, 1, 40)], orange: [p("charlie", 1003, 2, 50), p("delta", 1004, 3, 60)], spectators: [p("specter", 1005, 4, 500)] }),
-    scriptFrame({ second: 10, events: [{ round_started: { round_number: 1 } }], blue: [p("alpha", 1001, 0, 20, { goals: 1, points: 2, shots_taken: 1 }), p("bravo", 1002, 1, 40, { passes: 1 })], orange: [p("charlie", 1003, 2, 50), p("delta", 1004, 3, 60)], spectators: [p("specter", 1005, 4, 500)] }),
-    scriptFrame({ second: 60, rounds: [1, 0], events: [{ round_ended: { round_number: 1, winning_team: "BLUE TEAM" } }], blue: [p("alpha", 1001, 0, 30, { goals: 1, points: 2, shots_taken: 2 }), p("bravo", 1002, 1, 40, { passes: 1, assists: 1 })], orange: [p("charlie", 1003, 2, 50, { saves: 1, possession_time: 12.5 }), p("delta", 1004, 3, 60, { blocks: 1 })] }),
-    scriptFrame({ second: 70, rounds: [1, 0], events: [{ round_started: { round_number: 2 } }, { player_left: { player_slot: 3, display_name: "delta" } }], blue: [p("alpha", 1001, 0, 30, { goals: 1, points: 2, shots_taken: 2 }), p("bravo", 1002, 1, 40, { passes: 1, assists: 1 })], orange: [p("charlie", 1003, 2, 50, { saves: 1, possession_time: 12.5 })] }),
-    scriptFrame({ second: 90, rounds: [1, 0], events: [{ player_joined: { player: { name: "delta", userid: 1004, playerid: 3 }, role: 2 } }], blue: [p("alpha", 1001, 0, 30, { goals: 1, points: 2, shots_taken: 2 }), p("bravo", 1002, 1, 40, { passes: 1, assists: 1 })], orange: [p("charlie", 1003, 2, 50, { saves: 1, possession_time: 12.5 }), p("delta", 1004, 3, 90)] }),
-    scriptFrame({ second: 120, rounds: [1, 1], blue: [p("alpha", 1001, 0, 30, { goals: 1, points: 2, shots_taken: 2 }), p("bravo", 1002, 1, 40, { passes: 1, assists: 1, stuns: 2 })], orange: [p("charlie", 1003, 2, 50, { saves: 1, goals: 1, points: 3, possession_time: 20 }), p("delta", 1004, 3, 60, { steals: 1 })] }),
-    scriptFrame({ second: 130, rounds: [1, 1], events: [{ round_started: { round_number: 3 } }], blue: [p("alpha", 1001, 0, 30, { goals: 1, points: 2, shots_taken: 2 }), p("bravo", 1002, 1, 40, { passes: 1, assists: 1, stuns: 2 })], orange: [p("charlie", 1003, 2, 50, { saves: 1, goals: 1, points: 3, possession_time: 20 }), p("delta", 1004, 3, 60, { steals: 1 })] }),
-    scriptFrame({ second: 180, rounds: [2, 1], events: [{ round_ended: { round_number: 3, winning_team: "BLUE TEAM" } }], blue: [p("alpha", 1001, 0, 30, { goals: 2, points: 4, shots_taken: 3 }), p("bravo", 1002, 1, 40, { passes: 1, assists: 1, stuns: 2 })], orange: [p("charlie", 1003, 2, 50, { saves: 1, goals: 1, points: 3, possession_time: 20 }), p("delta", 1004, 3, 60, { steals: 1 })] }),
-    scriptFrame({ second: 185, status: "post_match", rounds: [2, 1], events: [{ match_ended: { winning_team: "BLUE TEAM" } }], blue: [p("alpha", 1001, 0, 30, { goals: 2, points: 4, shots_taken: 3 }), p("bravo", 1002, 1, 40, { passes: 1, assists: 1, stuns: 2 })], orange: [p("charlie", 1003, 2, 50, { saves: 1, goals: 1, points: 3, possession_time: 20 }), p("delta", 1004, 3, 60, { steals: 1 })] }),
+    { second: 0, lastScore: NO_GOAL, status: "pre_match", blue: [p("alpha", 1001, 0, 30), p("bravo", 1002, 1, 40)], orange: [p("charlie", 1003, 2, 50), p("delta", 1004, 3, 60)], spectators: [p("specter", 1005, 4, 500)] },
+    { second: 10, clock: 290.5, lastScore: GOAL_1, events: [{ round_started: { round_number: 1 } }], blue: [p("alpha", 1001, 0, 20, { goals: 1, points: 2, shots_taken: 1 }), p("bravo", 1002, 1, 40, { passes: 1 })], orange: [p("charlie", 1003, 2, 50), p("delta", 1004, 3, 60)], spectators: [p("specter", 1005, 4, 500)] },
+    { second: 60, lastScore: GOAL_1, rounds: [1, 0], events: [{ round_ended: { round_number: 1, winning_team: "BLUE TEAM" } }], blue: [p("alpha", 1001, 0, 30, { goals: 1, points: 2, shots_taken: 2 }), p("bravo", 1002, 1, 40, { passes: 1, assists: 1 })], orange: [p("charlie", 1003, 2, 50, { saves: 1, possession_time: 12.5 }), p("delta", 1004, 3, 60, { blocks: 1 })] },
+    { second: 70, lastScore: GOAL_1, rounds: [1, 0], events: [{ round_started: { round_number: 2 } }, { player_left: { player_slot: 3, display_name: "delta" } }], blue: [p("alpha", 1001, 0, 30, { goals: 1, points: 2, shots_taken: 2 }), p("bravo", 1002, 1, 40, { passes: 1, assists: 1 })], orange: [p("charlie", 1003, 2, 50, { saves: 1, possession_time: 12.5 })] },
+    { second: 90, lastScore: GOAL_1, rounds: [1, 0], events: [{ player_joined: { player: { name: "delta", userid: 1004, playerid: 3 }, role: 2 } }], blue: [p("alpha", 1001, 0, 30, { goals: 1, points: 2, shots_taken: 2 }), p("bravo", 1002, 1, 40, { passes: 1, assists: 1 })], orange: [p("charlie", 1003, 2, 50, { saves: 1, possession_time: 12.5 }), p("delta", 1004, 3, 90)] },
+    { second: 120, clock: 250, lastScore: GOAL_2, events: [{ goal_scored: { score_details: GOAL_2 } }], rounds: [1, 1], blue: [p("alpha", 1001, 0, 30, { goals: 1, points: 2, shots_taken: 2 }), p("bravo", 1002, 1, 40, { passes: 1, assists: 1, stuns: 2 })], orange: [p("charlie", 1003, 2, 50, { saves: 1, goals: 1, points: 3, possession_time: 20 }), p("delta", 1004, 3, 60, { steals: 1 })] },
+    { second: 130, lastScore: GOAL_2, rounds: [1, 1], events: [{ round_started: { round_number: 3 } }], blue: [p("alpha", 1001, 0, 30, { goals: 1, points: 2, shots_taken: 2 }), p("bravo", 1002, 1, 40, { passes: 1, assists: 1, stuns: 2 })], orange: [p("charlie", 1003, 2, 50, { saves: 1, goals: 1, points: 3, possession_time: 20 }), p("delta", 1004, 3, 60, { steals: 1 })] },
+    { second: 180, clock: 245.25, lastScore: GOAL_3, rounds: [2, 1], events: [{ round_ended: { round_number: 3, winning_team: "BLUE TEAM" } }], blue: [p("alpha", 1001, 0, 30, { goals: 2, points: 4, shots_taken: 3 }), p("bravo", 1002, 1, 40, { passes: 1, assists: 1, stuns: 2 })], orange: [p("charlie", 1003, 2, 50, { saves: 1, goals: 1, points: 3, possession_time: 20 }), p("delta", 1004, 3, 60, { steals: 1 })] },
+    { second: 185, lastScore: GOAL_3, status: "post_match", rounds: [2, 1], events: [{ match_ended: { winning_team: "BLUE TEAM" } }], blue: [p("alpha", 1001, 0, 30, { goals: 2, points: 4, shots_taken: 3 }), p("bravo", 1002, 1, 40, { passes: 1, assists: 1, stuns: 2 })], orange: [p("charlie", 1003, 2, 50, { saves: 1, goals: 1, points: 3, possession_time: 20 }), p("delta", 1004, 3, 60, { steals: 1 })] },
   ];
 }
 
@@ -129,6 +170,20 @@ const at = (second: number) => new Date(MATCH_START_MS + second * 1000).toISOStr
 const presence = (account: number, name: string, team: string, joined: number, left: number | null) => ({
   player_id: String(account), user_id: "", account_number: String(account), display_name: name, team, joined_at: at(joined), left_at: left === null ? null : at(left),
 });
+
+function goal(round: number, clock: number, second: number, score: ScriptedScore, scorerId: string, assistId: string) {
+  return {
+    round, game_clock: clock, at: at(second), team: score.team as "blue" | "orange",
+    scorer: score.person_scored, scorer_id: scorerId, assist: score.assist_scored === "[INVALID]" ? "" : score.assist_scored, assist_id: assistId,
+    goal_type: score.goal_type, points: score.point_amount, disc_speed: score.disc_speed, distance: score.distance_thrown,
+  };
+}
+function participant(account: number, name: string, team: string, state: "present" | "left" | "abandoned", joined: number, left: number | null, playing: number) {
+  return { player_id: String(account), display_name: name, team, state, joined_at: at(joined), left_at: left === null ? null : at(left), playing_seconds: playing, team_switches: [] };
+}
+function totals(account: number, name: string, team: string, stats: Partial<PlayerStats>) {
+  return { player_id: String(account), display_name: name, team, rounds: 3, ...ZERO, ...stats };
+}
 
 /** The summary `standardMatch()` folds to. */
 export const STANDARD_MATCH_SUMMARY = {
@@ -157,4 +212,25 @@ export const STANDARD_MATCH_SUMMARY = {
   match_label: '{"map_name":"mpl_arena_a","match_type":"Echo_Arena","private_match":false}',
   created_at: at(0),
   updated_at: at(185),
+  goals: [
+    goal(1, 290.5, 10, GOAL_1, "1001", ""),
+    goal(2, 250, 120, GOAL_2, "1003", ""),
+    goal(3, 245.25, 180, GOAL_3, "1001", "1002"),
+  ],
+  participants: [
+    participant(1001, "alpha", "blue", "present", 0, null, 185),
+    participant(1002, "bravo", "blue", "present", 0, null, 185),
+    participant(1003, "charlie", "orange", "present", 0, null, 185),
+    // Left at 70 s and came back at 90 s: present, playing 70 + 95 s.
+    participant(1004, "delta", "orange", "present", 0, null, 165),
+    // A spectator leaving is not abandoning.
+    participant(1005, "specter", "spectator", "left", 0, 60, 0),
+  ],
+  outcome: { winner: "blue" as const, decided_by: "game" as const, final_score: { blue: 4, orange: 3 }, end_reason: "match_ended" as const },
+  player_totals: [
+    totals(1001, "alpha", "blue", { goals: 2, points: 4, shots_taken: 3 }),
+    totals(1002, "bravo", "blue", { passes: 1, assists: 1, stuns: 2 }),
+    totals(1003, "charlie", "orange", { saves: 1, goals: 1, points: 3, possession_time: 20 }),
+    totals(1004, "delta", "orange", { blocks: 1, steals: 1 }),
+  ],
 };

@@ -1,6 +1,6 @@
 import { GM_LOBBY_EVENTS_STREAM } from "@gamejournal/shared";
 import { z } from "zod";
-import { ConfigError } from "../config.ts";
+import { ConfigError } from "../config-error.ts";
 
 /** The lobby's settings, from the environment. */
 export interface LobbyConfig {

@@ -29,3 +29,7 @@ export { MongoStatsStore } from "./stats-store-mongo.ts";
 export { SqliteStatsStore } from "./stats-store-sqlite.ts";
 export * from "./stores.ts";
 export * from "./transitions.ts";
+export * from "./access.ts";
+export * from "./api.ts";
+export * from "./record-feed.ts";
+export type { LobbyRouter } from "./router.ts";

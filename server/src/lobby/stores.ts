@@ -52,3 +52,20 @@ export function sqliteLobbyStores(db: Database, { clock }: { clock: Clock }): Lo
 export async function initLobbyStores(stores: LobbyStores): Promise<void> {
   for (const store of [stores.games, stores.stats, stores.guard, stores.capabilities, stores.offsets]) await store.init();
 }
+
+/**
+ * `initLobbyStores` once, on first need: the returned function resolves once
+ * the stores are initialised. Callers share the attempt in flight; a failed
+ * attempt (MongoDB unreachable) rejects its callers and the next call tries
+ * again, so start-up never waits for MongoDB.
+ */
+export function lobbyStoresReady(stores: LobbyStores): () => Promise<void> {
+  let ready: Promise<void> | undefined;
+  return () => {
+    ready ??= initLobbyStores(stores).catch((error: unknown) => {
+      ready = undefined;
+      throw error;
+    });
+    return ready;
+  };
+}

@@ -67,6 +67,62 @@ export interface MatchAggregate {
   /** Round number → winning team, from `round_ended` events (used when no scoreboard was seen). */
   round_winners: Record<string, TeamKey>;
   presences: PresenceState[];
+  /*
+   * Round 2 of the summary (goals, participants, outcome). A checkpoint
+   * written by a build before these existed lacks them; `upgradeAggregate`
+   * fills them in, so the fold goes on from it (goals before the upgrade are
+   * not known; a rebuild from the journal recovers them).
+   */
+  /** Goals recorded, in the order scored (goals.ts). */
+  goals: GoalState[];
+  /** The identifying details of the last goal recorded (goals.ts); null before the first. */
+  last_goal_key: string | null;
+  /** The game's own verdict, from a `match_ended` frame event's `winning_team`; null when it gave none. */
+  game_winner: "blue" | "orange" | null;
+  /** When play began (see `observePlay`); null until then. A player gone before it did not abandon. */
+  play_started_at: number | null;
+  /** Ids of the players in the match (an open presence) when it ended; null until it ends. */
+  present_at_end: string[] | null;
+  /**
+   * The sender (journal `user_id`, "" for none) of the match's first frame:
+   * only its frames can end the match (a `match_ended` event, `post_match`),
+   * so another sender cannot end someone else's match with a forged frame.
+   * null until the first frame (or in a checkpoint written before it existed).
+   */
+  reporter?: string | null;
+}
+
+/** A goal as the fold keeps it: `Goal` with its time in epoch ms. */
+export interface GoalState {
+  round: number;
+  game_clock: number | null;
+  at: number;
+  team: "blue" | "orange";
+  scorer: string;
+  scorer_id: string;
+  assist: string;
+  assist_id: string;
+  goal_type: string;
+  points: number;
+  disc_speed: number;
+  distance: number;
+}
+
+/** `agg` with the fields a checkpoint of an older build lacks filled in (the same object when none is missing). */
+export function upgradeAggregate(agg: MatchAggregate): MatchAggregate {
+  const partial = agg as Partial<MatchAggregate>;
+  if (partial.goals && partial.last_goal_key !== undefined && partial.game_winner !== undefined && partial.play_started_at !== undefined && partial.present_at_end !== undefined) {
+    return agg;
+  }
+  return {
+    ...agg,
+    goals: partial.goals ?? [],
+    last_goal_key: partial.last_goal_key ?? null,
+    game_winner: partial.game_winner ?? null,
+    // An older checkpoint's match had entries: count play as begun at its first, so no leaver is excused by the upgrade.
+    play_started_at: partial.play_started_at !== undefined ? partial.play_started_at : agg.started_at,
+    present_at_end: partial.present_at_end ?? null,
+  };
 }
 
 export function zeroStats(): PlayerStats {

@@ -124,6 +124,15 @@ describe("match summary fold", () => {
       expect(applyFrame(agg, byStatus.frame, byStatus.meta).ended).toEqual({ reason: "post_match", at: MATCH_START_MS + 5000 });
     });
 
+    test("only the sender of the match's frames ends it from a frame: another sender's match_ended or post_match is ignored", () => {
+      const own = { ...playing, meta: { ...playing.meta, user_id: "agent-1" } };
+      const agg = applyFrame(emptyAggregate(MATCH_ID), own.frame, own.meta);
+      for (const forged of [scriptFrame({ second: 5, events: [{ match_ended: { winning_team: 1 } }] }), scriptFrame({ second: 5, status: "post_match" })]) {
+        expect(applyFrame(agg, forged.frame, { ...forged.meta, user_id: "mallory" }).ended).toBeNull();
+        expect(applyFrame(agg, forged.frame, { ...forged.meta, user_id: "agent-1" }).ended).toEqual({ reason: expect.any(String), at: MATCH_START_MS + 5000 });
+      }
+    });
+
     test("an explicit end action ends it; endMatch for inactivity ends it at the last event's time", () => {
       const agg = applyFrame(emptyAggregate(MATCH_ID), playing.frame, playing.meta);
       const { action, meta } = scriptAction(7, "match_ended", "server");

@@ -13,7 +13,10 @@ import { compareIds, parseId } from "../journal/ids.ts";
 import type { EndReason, MatchAggregate } from "./aggregate-state.ts";
 import { teamKey, type PlayerIdentity } from "./identity.ts";
 import { closeRound, leave, playerBySlotOrName, resolvePlayerId, roundHasActivity, seePlayer } from "./roster.ts";
+import { observeGoals } from "./goals.ts";
+import { observePlay, observeVerdict } from "./outcome.ts";
 import { observeRoundEnded, observeRoundStarted, observeScoreboard } from "./rounds.ts";
+import { isRecord, scalarsOf, text, timeOf } from "./values.ts";
 
 export type { EndReason, MatchAggregate } from "./aggregate-state.ts";
 
@@ -90,6 +93,12 @@ export function emptyAggregate(matchId: string, { labels = {} }: { labels?: Labe
     round_scores: null,
     round_winners: {},
     presences: [],
+    goals: [],
+    last_goal_key: null,
+    game_winner: null,
+    play_started_at: null,
+    present_at_end: null,
+    reporter: null,
   };
 }
 
@@ -104,6 +113,8 @@ export function applyFrame(agg: MatchAggregate, frame: Frame, meta: EntryMeta, d
   return fold(agg, meta.stream ?? RTAPI_STREAM, meta, frame.timestamp, draft, (next, at) => {
     const session = frame.session;
     readLabels(next, session);
+    const status = session.game_status ?? "";
+    if (status !== "" && status !== "pre_match" && status !== "post_match") observePlay(next, at);
     const events = (frame.events ?? []).filter(isRecord);
     const leaving = new Set<string>();
     for (const event of events) {
@@ -131,6 +142,7 @@ export function applyFrame(agg: MatchAggregate, frame: Frame, meta: EntryMeta, d
       next.slots = slots;
       leave(next, (id) => !listed.has(id), at);
     }
+    observeGoals(next, frame, at);
     for (const event of events) {
       if (isRecord(event.player_joined) && isRecord(event.player_joined.player)) {
         const identity = identityOf(event.player_joined.player as TeamMember);
@@ -141,12 +153,19 @@ export function applyFrame(agg: MatchAggregate, frame: Frame, meta: EntryMeta, d
         observeScoreboard(next, event.scoreboard_updated.blue_round_score, event.scoreboard_updated.orange_round_score);
       }
       if (isRecord(event.round_ended)) observeRoundEnded(next, event.round_ended);
-      if (isRecord(event.round_started)) observeRoundStarted(next, event.round_started);
+      if (isRecord(event.round_started)) {
+        observePlay(next, at);
+        observeRoundStarted(next, event.round_started);
+      }
+      if (isRecord(event.match_ended)) observeVerdict(next, event.match_ended.winning_team);
     }
     leave(next, (id) => leaving.has(id), at);
     observeScoreboard(next, session.blue_round_score, session.orange_round_score);
+    // Only the match's own sender ends it from a frame (see MatchAggregate.reporter).
+    const sender = meta.user_id ?? "";
+    next.reporter ??= sender;
     const reason = frameEndReason(frame);
-    if (reason) finish(next, reason, at);
+    if (reason && sender === next.reporter) finish(next, reason, at);
   });
 }
 
@@ -155,7 +174,8 @@ export function applyFrame(agg: MatchAggregate, frame: Frame, meta: EntryMeta, d
  * `player_left` (data: `display_name`, `team`, `account_number`/`evr_id`),
  * `match_ended` / `match_end` (an explicit end), `match_label` (data, or
  * `data.labels`: label → string/number/boolean, merged into the labels).
- * Other actions only count as activity (they move `last_event_at`).
+ * Other actions count as activity (they move `last_event_at`) and as play
+ * (play has begun once one is seen, see `observePlay`).
  */
 export function applyAction(agg: MatchAggregate, action: PlayerAction, meta: EntryMeta, draft?: Draft): MatchAggregate {
   return fold(agg, meta.stream ?? PLAYER_ACTIONS_STREAM, meta, action.ts, draft, (next, at) => {
@@ -181,6 +201,8 @@ export function applyAction(agg: MatchAggregate, action: PlayerAction, meta: Ent
       case "match_label":
         next.labels = { ...next.labels, ...scalarsOf(isRecord(data.labels) ? data.labels : data) };
         break;
+      default:
+        observePlay(next, at); // any other action is play (a goal, a save...)
     }
   });
 }
@@ -271,6 +293,7 @@ function fold(
 
 function finish(agg: MatchAggregate, reason: EndReason, at: number): void {
   if (roundHasActivity(agg)) closeRound(agg, agg.round.current);
+  agg.present_at_end = [...new Set(agg.presences.filter((p) => p.left_at === null).map((p) => p.player_id))];
   leave(agg, () => true, at);
   agg.ended = { reason, at };
 }
@@ -283,27 +306,4 @@ function readLabels(agg: MatchAggregate, session: Session): void {
     tournament_match: session.tournament_match,
   });
   if (Object.keys(fromGame).length > 0) agg.labels = { ...agg.labels, ...fromGame };
-}
-
-const MAX_TIME = 8.64e15;
-
-/** Epoch ms from epoch ms or an ISO 8601 string; undefined when absent or not a usable time. */
-function timeOf(value: unknown): number | undefined {
-  const ms = typeof value === "number" ? value : typeof value === "string" ? Date.parse(value) : NaN;
-  return Number.isFinite(ms) && ms >= 0 && ms <= MAX_TIME ? Math.floor(ms) : undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
-
-function text(value: unknown): string {
-  return typeof value === "string" ? value : typeof value === "number" && Number.isFinite(value) ? String(value) : "";
-}
-
-/** The string, finite number and boolean entries of `record`, as own properties of a plain object. */
-function scalarsOf(record: Record<string, unknown>): Labels {
-  return Object.fromEntries(
-    Object.entries(record).filter(([, v]) => typeof v === "string" || typeof v === "boolean" || (typeof v === "number" && Number.isFinite(v))),
-  ) as Labels;
 }

@@ -1,5 +1,5 @@
 import { GameJournalError } from "../errors.ts";
-import type { MatchAggregate } from "./aggregate-state.ts";
+import { upgradeAggregate, type MatchAggregate } from "./aggregate-state.ts";
 
 /**
  * Where the summary worker keeps the running aggregates of matches still in
@@ -58,11 +58,11 @@ export interface MatchCheckpoint {
   saved_at: number;
 }
 
-/** The aggregate a checkpoint's text holds; refuses one written in a layout this build does not read. */
+/** The aggregate a checkpoint's text holds (upgraded when an older build wrote it); refuses one written in a layout this build does not read. */
 export function parseCheckpoint(matchId: string, text: string, savedAt: number): MatchCheckpoint {
   const aggregate = JSON.parse(text) as MatchAggregate;
   if (aggregate?.format !== 1 || aggregate.match_id !== matchId) {
     throw new GameJournalError("INTERNAL", `match checkpoint ${matchId}: layout ${String(aggregate?.format)} is not one this build reads (1)`);
   }
-  return { aggregate, saved_at: savedAt };
+  return { aggregate: upgradeAggregate(aggregate), saved_at: savedAt };
 }

@@ -1,32 +1,33 @@
 import type { DomainModule, PlatformDeps } from "../platform/module.ts";
 import { localLease, redisLease } from "../workers/index.ts";
 import { matchesApi, type MatchesApi } from "./api.ts";
-import { MongoMatchCheckpointStore } from "./checkpoint-store-mongo.ts";
-import { SqliteMatchCheckpointStore } from "./checkpoint-store-sqlite.ts";
 import { matchesGraphQL } from "./graphql.ts";
 import { matchMetrics } from "./metrics.ts";
+import { RebuildJobs } from "./rebuild-jobs.ts";
+import { rebuildRunner } from "./rebuild-run.ts";
 import { matchesRouter } from "./router.ts";
 import { matchRoutes } from "./routes.ts";
+import { openMatchStores, openSessionEventStore } from "./stores.ts";
 import { MatchSummarizer } from "./summarizer.ts";
-import { MongoMatchSummaryStore } from "./summary-store-mongo.ts";
-import { SqliteMatchSummaryStore } from "./summary-store-sqlite.ts";
 import { matchSummaryWorkers } from "./worker.ts";
 
 /**
  * Match summaries over the configured backends: stores in MongoDB when a
  * MongoDB URI is set, else the `documents` SQLite database; the summary
  * worker under a Redis lease (one active summarizer across instances) or
- * always held when embedded; and the inactivity timer that ends idle matches.
+ * always held when embedded; the inactivity timer that ends idle matches;
+ * and the admin rebuilds (of summaries and of session events) that run
+ * beside the worker without taking its lease (see rebuild-matches.ts).
  */
 export function openMatches({ backends, config, journal, clock, logger, metrics }: PlatformDeps): DomainModule<"matches", MatchesApi> {
-  const db = backends.mongo?.db;
-  const summaries = db ? new MongoMatchSummaryStore(db) : new SqliteMatchSummaryStore(backends.sqlite("documents"));
-  const checkpoints = db ? new MongoMatchCheckpointStore(db, { clock }) : new SqliteMatchCheckpointStore(backends.sqlite("documents"), { clock });
+  const { summaries, checkpoints } = openMatchStores(backends, clock);
   const log = logger.child({ domain: "matches" });
   const counters = matchMetrics(metrics.registry);
   const summarizer = new MatchSummarizer({ summaries, checkpoints, clock, logger: log, inactivityMs: config.matches.inactivityMs, metrics: counters });
   const lease = backends.redis ? redisLease(backends.redis, "workers:lease:match-summaries", log, { clock }) : localLease();
-  const api = matchesApi(summaries, journal, clock);
+  const sessionEvents = openSessionEventStore(backends, config);
+  const rebuilds = new RebuildJobs({ run: rebuildRunner({ journal: journal.journal, summaries, checkpoints, sessionEvents, clock }), clock, logger: log });
+  const api = matchesApi({ summaries, journal, clock, rebuilds });
   let idleTimer: Timer | undefined;
   return {
     name: "matches",
@@ -46,6 +47,7 @@ export function openMatches({ backends, config, journal, clock, logger, metrics 
     },
     async stop() {
       clearInterval(idleTimer);
+      await rebuilds.stop();
       await lease.release();
     },
   };

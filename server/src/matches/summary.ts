@@ -1,26 +1,33 @@
-import type { MatchPresence, MatchSummary } from "@gamejournal/shared";
-import type { MatchAggregate, PresenceState } from "./aggregate-state.ts";
+import type { Goal, MatchPresence, MatchSummary } from "@gamejournal/shared";
+import type { GoalState, MatchAggregate, PresenceState } from "./aggregate-state.ts";
+import { outcomeOf } from "./outcome.ts";
+import { participantsOf, playerTotalsOf } from "./participants.ts";
 import { finalRoundScores } from "./rounds.ts";
+import { iso } from "./values.ts";
 
 /**
  * The `MatchSummary` an aggregate stands for. A pure function of the
  * aggregate: `created_at` is the time of the match's first event and
  * `updated_at` that of its end (or, while it goes on, of its latest event).
- * Before the match ends, `per_round_stats` holds the rounds completed so far
- * and open presences have `left_at: null`.
+ * Before the match ends, `per_round_stats` holds the rounds completed so far,
+ * open presences have `left_at: null`, participants still there are
+ * `present` and `outcome.end_reason` is null.
+ * The seed's fields keep their meaning; `goals`, `participants`, `outcome`
+ * and `player_totals` are beside them (goals.ts, participants.ts, outcome.ts
+ * state their rules).
  */
 export function toSummary(agg: MatchAggregate): MatchSummary {
   const end = agg.ended?.at ?? agg.last_event_at ?? 0;
   const start = agg.started_at ?? end;
   const { ping } = agg;
+  const per_round_stats = Object.fromEntries(
+    agg.roster.filter((p) => p.rounds.length > 0 || agg.players.includes(p.player_id)).map((p) => [p.player_id, p.rounds.map((r) => ({ ...r }))]),
+  );
+  const participants = participantsOf(agg);
   return {
     match_id: agg.match_id,
     players: [...agg.players],
-    per_round_stats: Object.fromEntries(
-      agg.roster
-        .filter((p) => p.rounds.length > 0 || agg.players.includes(p.player_id))
-        .map((p) => [p.player_id, p.rounds.map((r) => ({ ...r }))]),
-    ),
+    per_round_stats,
     duration_seconds: Math.max(0, Math.round((end - start) / 1000)),
     min_ping: ping.count === 0 ? 0 : Math.round(ping.min),
     max_ping: ping.count === 0 ? 0 : Math.round(ping.max),
@@ -30,6 +37,10 @@ export function toSummary(agg: MatchAggregate): MatchSummary {
     match_label: matchLabel(agg.labels),
     created_at: iso(start),
     updated_at: iso(end),
+    goals: agg.goals.map(toGoal),
+    participants,
+    outcome: outcomeOf(agg, participants),
+    player_totals: playerTotalsOf(agg, per_round_stats as unknown as Record<string, Array<Record<string, number | string>>>),
   };
 }
 
@@ -50,6 +61,6 @@ function toPresence(p: PresenceState): MatchPresence {
   };
 }
 
-function iso(ms: number): string {
-  return new Date(ms).toISOString();
+function toGoal(goal: GoalState): Goal {
+  return { ...goal, at: iso(goal.at) };
 }

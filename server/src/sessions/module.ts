@@ -50,7 +50,7 @@ export async function openSessions({
     router: sessionsRouter({ store, ingest }),
     routes: [sessionRoutes({ store, logger: log }), ingestRoutes({ ingest, maxBodyBytes: config.frameMaxBytes, logger: log })],
     graphql: sessionsGraphQL({ store, ingestFrame: ingest.ingestFrame, subscriptions, clock, logger: log }),
-    sockets: [createStreamEndpoint({ ingest, access, logger: log })],
+    sockets: [createStreamEndpoint({ ingest, access, clock, logger: log })],
     workers: [sessionEventsWorker({ store, clock, logger: log })],
   };
 }

@@ -1,6 +1,8 @@
 import type { Access } from "../auth/access.ts";
 import { GameJournalError, TooLargeError, ValidationError } from "../errors.ts";
 import { describeError } from "../http/errors.ts";
+import { closeWhenExpired } from "../http/socket-expiry.ts";
+import type { Clock } from "../platform/clock.ts";
 import type { Logger } from "../log.ts";
 import type { EndpointSocket, SocketEndpoint } from "../platform/module.ts";
 import type { FrameIngestApi, FrameSender } from "./ingest.ts";
@@ -18,6 +20,10 @@ export interface StreamSocketState {
   /** The processing of the last message received; each message waits for the one before it. */
   tail: Promise<void>;
   closed: boolean;
+  /** When the credential the connection was opened with expires (epoch ms); the connection closes then. */
+  readonly expiresAt?: number;
+  /** Cancels the expiry close. */
+  cancelExpiry?: () => void;
 }
 
 type Socket = EndpointSocket<StreamSocketState>;
@@ -30,6 +36,7 @@ export type StreamAnswer =
 export interface StreamEndpointDeps {
   ingest: FrameIngestApi;
   access: Access;
+  clock: Clock;
   logger: Logger;
   /** Largest message in bytes; a larger one is answered with a TOO_LARGE error (default 10 MiB, as nevr-agent). */
   maxMessageBytes?: number;
@@ -57,7 +64,7 @@ export interface StreamEndpointDeps {
  *    connection is closed with 1011, so the client resends what is
  *    unanswered (ingest is idempotent) instead of dropping it as rejected.
  */
-export function createStreamEndpoint({ ingest, access, logger, maxMessageBytes = 10 * 1024 * 1024, maxUnanswered = 1024 }: StreamEndpointDeps): SocketEndpoint<StreamSocketState> {
+export function createStreamEndpoint({ ingest, access, clock, logger, maxMessageBytes = 10 * 1024 * 1024, maxUnanswered = 1024 }: StreamEndpointDeps): SocketEndpoint<StreamSocketState> {
   if (!ingest) throw new Error("stream endpoint: no frame ingest");
   if (!access) throw new Error("stream endpoint: no access");
 
@@ -114,8 +121,10 @@ export function createStreamEndpoint({ ingest, access, logger, maxMessageBytes =
     /** Checks an upgrade request: the new socket's state, or the Response (401, 400) to answer instead of upgrading. */
     async accept(req: Request): Promise<StreamSocketState | Response> {
       try {
-        const sender = senderOf(req, await access.identify(req), { requireToken: true });
-        return { sender, unanswered: 0, tail: Promise.resolve(), closed: false };
+        const identity = await access.identify(req);
+        const sender = senderOf(req, identity, { requireToken: true });
+        const expiresAt = identity.user?.expiresAt;
+        return { sender, unanswered: 0, tail: Promise.resolve(), closed: false, ...(expiresAt !== undefined ? { expiresAt } : {}) };
       } catch (error) {
         const described = describeError(error);
         if (described.status >= 500) logger.error({ err: error }, "stream upgrade failed");
@@ -125,6 +134,7 @@ export function createStreamEndpoint({ ingest, access, logger, maxMessageBytes =
 
     open(ws: Socket): void {
       logger.debug({ node: ws.data.state.sender.node, user_id: ws.data.state.sender.userId }, "stream connected");
+      ws.data.state.cancelExpiry = closeWhenExpired(ws, ws.data.state.expiresAt, clock);
     },
 
     message(ws: Socket, raw: string | Buffer): void {
@@ -138,6 +148,7 @@ export function createStreamEndpoint({ ingest, access, logger, maxMessageBytes =
 
     close(ws: Socket): void {
       ws.data.state.closed = true;
+      ws.data.state.cancelExpiry?.();
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { AnyTRPCRouter } from "@trpc/server";
 import type { AdminRouter } from "../admin/router.ts";
 import type { JournalRouter } from "../journal/router.ts";
+import type { LobbyRouter } from "../lobby/router.ts";
 import type { MatchesRouter } from "../matches/router.ts";
 import type { DomainModule } from "../platform/module.ts";
 import { router } from "../platform/rpc.ts";
@@ -20,6 +21,7 @@ export type AppRouterRecord = {
   matches: MatchesRouter;
   sessions: SessionsRouter;
   admin: AdminRouter;
+  lobby: LobbyRouter;
 };
 
 export type AppRouter = ReturnType<typeof router<AppRouterRecord>>;
@@ -28,7 +30,7 @@ export type AppRouter = ReturnType<typeof router<AppRouterRecord>>;
 export function composeRouter(modules: readonly DomainModule[]): AppRouter {
   const record: Record<string, AnyTRPCRouter> = {};
   for (const module of modules) if (module.router) record[module.name] = module.router;
-  const expected: Record<keyof AppRouterRecord, true> = { system: true, journal: true, telemetry: true, matches: true, sessions: true, admin: true };
+  const expected: Record<keyof AppRouterRecord, true> = { system: true, journal: true, telemetry: true, matches: true, sessions: true, admin: true, lobby: true };
   const missing = Object.keys(expected).filter((name) => !record[name]);
   if (missing.length > 0) throw new Error(`compose router: no module provides ${missing.join(", ")}`);
   return router(record) as unknown as AppRouter;

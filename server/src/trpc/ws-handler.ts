@@ -2,6 +2,8 @@ import { callTRPCProcedure, getErrorShape, getTRPCErrorFromUnknown, TRPCError, t
 import { parseTRPCMessage, type TRPCClientOutgoingMessage } from "@trpc/server/rpc";
 import type { Server } from "bun";
 import { describeError } from "../http/errors.ts";
+import { closeWhenExpired } from "../http/socket-expiry.ts";
+import type { Clock } from "../platform/clock.ts";
 import type { Logger } from "../log.ts";
 import { FeedPage, socketStepsOf, TopicOffer, type TopicMember } from "../platform/live-feed/index.ts";
 import type { EndpointSocket, SocketEndpoint } from "../platform/module.ts";
@@ -42,6 +44,8 @@ export interface TrpcSocketState {
   readonly subscriptions: Map<string | number, AbortController>;
   drainWaiters: Array<() => void>;
   closed: boolean;
+  /** Cancels the close at the credential's expiry, once the context knows it. */
+  cancelExpiry?: () => void;
 }
 
 type Socket = EndpointSocket<TrpcSocketState>;
@@ -52,10 +56,12 @@ export interface TrpcWsHandlerOptions {
   logger: Logger;
   /** Most subscriptions open at once on one socket (`WS_MAX_SUBSCRIPTIONS`, default 100); past it a new one is refused. */
   maxSubscriptions?: number;
+  /** Times the close of a connection whose credential expires. */
+  clock: Clock;
 }
 
 /** tRPC over WebSocket at `/trpc`, as one of the server's socket endpoints. */
-export function createTrpcWsHandler({ router, createContext, logger, maxSubscriptions = 100 }: TrpcWsHandlerOptions): SocketEndpoint<TrpcSocketState> {
+export function createTrpcWsHandler({ router, createContext, logger, clock, maxSubscriptions = 100 }: TrpcWsHandlerOptions): SocketEndpoint<TrpcSocketState> {
   const config = router._def._config;
   const topics = new WsTopics<Socket>({
     send: (ws, text) => send(ws, text),
@@ -121,11 +127,18 @@ export function createTrpcWsHandler({ router, createContext, logger, maxSubscrip
   function makeContext(ws: Socket, connectionParams: Record<string, string | undefined> | null): Promise<Context | null> {
     const req = ws.data.state.req!;
     ws.data.state.req = null;
-    return createContext({ req, connectionParams, transport: "ws", disconnect: (reason) => disconnectSlow(ws, reason) }).catch((cause) => {
-      respond(ws, errorMessage(null, cause, "unknown"));
-      ws.close(1008, "context could not be created");
-      return null;
-    });
+    return createContext({ req, connectionParams, transport: "ws", disconnect: (reason) => disconnectSlow(ws, reason) }).then(
+      (ctx) => {
+        // A connection does not outlive its credential: it closes (4001) when the token expires.
+        if (!ws.data.state.closed) ws.data.state.cancelExpiry = closeWhenExpired(ws, ctx.user?.expiresAt, clock);
+        return ctx;
+      },
+      (cause) => {
+        respond(ws, errorMessage(null, cause, "unknown"));
+        ws.close(1008, "context could not be created");
+        return null;
+      },
+    );
   }
 
   async function runSubscription(
@@ -307,6 +320,7 @@ export function createTrpcWsHandler({ router, createContext, logger, maxSubscrip
     close(ws: Socket): void {
       const state = ws.data.state;
       state.closed = true;
+      state.cancelExpiry?.();
       for (const abort of state.subscriptions.values()) abort.abort();
       state.subscriptions.clear();
       drain(ws);
