@@ -23,7 +23,7 @@ import { fuzzInputs, SEED, type WireBody } from "./fuzz-inputs.ts";
  */
 
 const SECRET = "fuzz-secret-of-at-least-32-characters!";
-const PER_CASE = Number(process.env.FUZZ_PER_CASE ?? 40);
+const PER_CASE = Number(process.env.FUZZ_PER_CASE ?? 32);
 const PER_SOCKET = Number(process.env.FUZZ_PER_SOCKET ?? 300);
 
 const BACKENDS: Array<[string, () => Promise<Record<string, string>>]> = [
@@ -40,10 +40,16 @@ interface Tally {
   storedFromRejected: string[];
 }
 
-/** Whether an error message names what was wrong: a field, a limit, or the credential, route or format it is about. */
-function namesSomething(message: string, field: unknown): boolean {
+/**
+ * Whether an error message names what was wrong: a field, a limit, or the
+ * credential, route or format it is about. A refusal that is not about the
+ * input's shape (401, 403, 404, 405, 409: the credential, a missing or busy
+ * resource) needs only to say which, in words of its own.
+ */
+function namesSomething(message: string, field: unknown, status = 400): boolean {
   if (typeof field === "string" && field !== "") return true;
-  if (!message || /^(internal error|bad request|invalid input)$/i.test(message.trim())) return false;
+  if (!message || /^(internal error|bad request|invalid input|not found|conflict|forbidden|unauthorized)$/i.test(message.trim())) return false;
+  if ([401, 403, 404, 405, 409].includes(status)) return true;
   return (
     /\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b/.test(message) || // a setting: JSON_MAX_DEPTH
     /(^|[\s\]])[$\w.[\]-]+: /.test(message) || // `lobby_id: must be…`, `[2].user_id: …`
@@ -118,7 +124,7 @@ async function fuzz(server: TestServer, token: string): Promise<Tally> {
     if (status >= 500) tally.server.push(`${what}: ${status} ${text.slice(0, 200)}`);
     else if (status >= 400 || graphqlErrors) {
       tally.client++;
-      for (const e of errorsOf(text)) if (!namesSomething(e.message, e.field)) tally.unnamed.push(`${what}: ${status} ${e.message.slice(0, 160)}`);
+      for (const e of errorsOf(text)) if (!namesSomething(e.message, e.field, status)) tally.unnamed.push(`${what}: ${status} ${e.message.slice(0, 160)}`);
       const [after, keysAfter] = [await appendedTotal(server), await keys(what)];
       if (after !== appended || keysAfter !== keyCount) tally.storedFromRejected.push(`${what}: ${status} stored ${after - appended} events, ${keysAfter - keyCount} keys`);
     } else tally.ok++;
@@ -214,7 +220,7 @@ async function fuzzTrpcSocket(server: TestServer, token: string, messages: Array
       continue;
     }
     tally.client++;
-    if (!namesSomething(answer.error.message, answer.error.data?.field)) tally.unnamed.push(`${what}: ${answer.error.message}`);
+    if (!namesSomething(answer.error.message, answer.error.data?.field, status)) tally.unnamed.push(`${what}: ${answer.error.message}`);
     if ((await appendedTotal(server)) !== before) tally.storedFromRejected.push(`${what}: stored`);
   }
   ws.socket.close();
