@@ -77,7 +77,7 @@ describe("loadConfig", () => {
     }
   });
   test("rate limits are on by default with AUTH_MODE=token, off with open, and settable either way", () => {
-    expect(loadConfig({}).rateLimits).toEqual({ ingestPerSecond: 1_000, readPerSecond: 100, ipPerSecond: 2_000 });
+    expect(loadConfig({}).rateLimits).toEqual({ ingestPerSecond: 5_000, readPerSecond: 2_000, ipPerSecond: 10_000 });
     expect(loadConfig({ AUTH_MODE: "open" }).rateLimits).toEqual({ ingestPerSecond: 0, readPerSecond: 0, ipPerSecond: 0 });
     expect(loadConfig({ AUTH_MODE: "open", RATE_LIMIT_READ_PER_SECOND: "5" }).rateLimits.readPerSecond).toBe(5);
     expect(loadConfig({ RATE_LIMIT_INGEST_PER_SECOND: "0" }).rateLimits.ingestPerSecond).toBe(0);

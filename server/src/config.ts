@@ -131,11 +131,11 @@ const envSchema = z.object({
   GRAPHQL_MAX_COST: positiveInt.default(5_000),
   /** Most subscriptions open at once on one tRPC WebSocket. */
   WS_MAX_SUBSCRIPTIONS: positiveInt.default(100),
-  /** Writes per second per credential (token bucket, bursts of twice that); 0: off. Default 1000 in AUTH_MODE=token, off in open. */
+  /** Writes per second per credential (token bucket, bursts of twice that); 0: off. Default 5000 in AUTH_MODE=token, off in open. */
   RATE_LIMIT_INGEST_PER_SECOND: countOrOff.optional(),
-  /** Reads per second per credential (token bucket, bursts of twice that); 0: off. Default 100 in AUTH_MODE=token, off in open. */
+  /** Reads per second per credential (token bucket, bursts of twice that); 0: off. Default 2000 in AUTH_MODE=token, off in open. */
   RATE_LIMIT_READ_PER_SECOND: countOrOff.optional(),
-  /** Rate-limited requests per second per client address, writes and reads together; 0: off. Default 2000 in AUTH_MODE=token, off in open. */
+  /** Rate-limited requests per second per client address, writes and reads together; 0: off. Default 10000 in AUTH_MODE=token, off in open. */
   RATE_LIMIT_IP_PER_SECOND: countOrOff.optional(),
   /** Origins whose web pages may call the API from a browser (CORS); unset: none. */
   CORS_ORIGINS: origins.optional(),
@@ -243,9 +243,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
     // A private network (AUTH_MODE=open) is trusted: no rate limit unless one is set.
     rateLimits: {
-      ingestPerSecond: e.RATE_LIMIT_INGEST_PER_SECOND ?? (e.AUTH_MODE === "token" ? 1_000 : 0),
-      readPerSecond: e.RATE_LIMIT_READ_PER_SECOND ?? (e.AUTH_MODE === "token" ? 100 : 0),
-      ipPerSecond: e.RATE_LIMIT_IP_PER_SECOND ?? (e.AUTH_MODE === "token" ? 2_000 : 0),
+      ingestPerSecond: e.RATE_LIMIT_INGEST_PER_SECOND ?? (e.AUTH_MODE === "token" ? 5_000 : 0),
+      readPerSecond: e.RATE_LIMIT_READ_PER_SECOND ?? (e.AUTH_MODE === "token" ? 2_000 : 0),
+      ipPerSecond: e.RATE_LIMIT_IP_PER_SECOND ?? (e.AUTH_MODE === "token" ? 10_000 : 0),
     },
     corsOrigins: e.CORS_ORIGINS ?? [],
     readyMaxSpoolDepth: e.READY_MAX_SPOOL_DEPTH,
@@ -286,9 +286,9 @@ export const CONFIG_VARIABLES: ReadonlyArray<[string, string]> = [
   ["GRAPHQL_MAX_TOKENS", "most tokens in a GraphQL document (default 2000)"],
   ["GRAPHQL_MAX_COST", "highest cost of a GraphQL operation (default 5000)"],
   ["WS_MAX_SUBSCRIPTIONS", "most subscriptions open on one tRPC WebSocket (default 100)"],
-  ["RATE_LIMIT_INGEST_PER_SECOND", "writes per second per credential, 429 above; 0 off (default 1000 with AUTH_MODE=token, off with open)"],
-  ["RATE_LIMIT_READ_PER_SECOND", "reads per second per credential, 429 above; 0 off (default 100 with AUTH_MODE=token, off with open)"],
-  ["RATE_LIMIT_IP_PER_SECOND", "rate-limited requests per second per client address; 0 off (default 2000 with AUTH_MODE=token, off with open)"],
+  ["RATE_LIMIT_INGEST_PER_SECOND", "writes per second per credential, 429 above; 0 off (default 5000 with AUTH_MODE=token, off with open)"],
+  ["RATE_LIMIT_READ_PER_SECOND", "reads per second per credential, 429 above; 0 off (default 2000 with AUTH_MODE=token, off with open)"],
+  ["RATE_LIMIT_IP_PER_SECOND", "rate-limited requests per second per client address; 0 off (default 10000 with AUTH_MODE=token, off with open)"],
   ["CORS_ORIGINS", "origins allowed to call from a browser, comma-separated, or * (default none)"],
   ["READY_MAX_SPOOL_DEPTH", "events in the Redis spool above which GET /ready answers 503 (default 10000)"],
   ["WORKER_STALL_TIMEOUT_SECONDS", "a built-in worker stuck this long on one step is restarted (default 60)"],

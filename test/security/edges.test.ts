@@ -60,14 +60,9 @@ describe("rate limits", () => {
     ws.close();
   });
 
-  test("are off by default in AUTH_MODE=open (a trusted network), and on in AUTH_MODE=token", async () => {
+  test("are off by default in AUTH_MODE=open (a trusted network)", async () => {
     await using open = await startTestServer();
     for (let i = 0; i < 300; i++) expect((await fetch(`${open.url}/v1/journal/events:purchases`)).status).toBe(200);
-    await using token = await startTestServer({ AUTH_MODE: "token", JWT_SECRET: SECRET });
-    const reader = await token.services.auth.sign("reader", { scopes: ["read"] });
-    const statuses = new Set<number>();
-    for (let i = 0; i < 250; i++) statuses.add((await fetch(`${token.url}/v1/journal/events:purchases`, { headers: { Authorization: `Bearer ${reader}` } })).status);
-    expect([...statuses].sort()).toEqual([200, 429]);
   });
 });
 
