@@ -1,6 +1,6 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import { cuttableStream } from "./http/cuttable-stream.ts";
 import { httpMetrics } from "./http/metrics-middleware.ts";
 import { errorResponse } from "./http/respond.ts";
@@ -10,7 +10,7 @@ import { VERSION } from "./version.ts";
 import type { Access } from "./auth/access.ts";
 import type { Logger } from "./log.ts";
 import type { Metrics } from "./metrics/index.ts";
-import type { HealthReport } from "./health/index.ts";
+import type { HealthReport, ReadinessReport } from "./health/index.ts";
 import type { AppRouter, CreateContext } from "./trpc/index.ts";
 
 const API_DESCRIPTION = [
@@ -22,6 +22,12 @@ const API_DESCRIPTION = [
 
 export interface AppDeps {
   health: { report(): Promise<HealthReport> };
+  /** `GET /ready`: 200 when this instance should take traffic, else 503 with the reasons. */
+  ready?: { report(): Promise<ReadinessReport> };
+  /** Run before the caller is identified (CORS, which must answer preflights as they come). */
+  before?: MiddlewareHandler[];
+  /** Run after the caller is identified and before any route (rate limits, then the body guard). */
+  guards?: MiddlewareHandler[];
   /** Identifies every request's caller once (`c.get("identity")`); routes then `need` a scope. */
   access: Access;
   metrics: Metrics;
@@ -33,21 +39,30 @@ export interface AppDeps {
 }
 
 /**
- * The HTTP surface: `/health`, `/metrics`, tRPC over HTTP at `/trpc`
+ * The HTTP surface: `/health`, `/ready`, `/metrics`, tRPC over HTTP at `/trpc`
  * (batched queries and mutations, SSE subscriptions), and the domains' REST
  * routes. WebSocket upgrades are handled before this app (see server.ts).
  */
-export function createApp({ health, metrics, logger, access, router, createContext, routes = [] }: AppDeps): Hono {
+export function createApp({ health, ready, before = [], guards = [], metrics, logger, access, router, createContext, routes = [] }: AppDeps): Hono {
   const app = new Hono();
   app.use(httpMetrics(metrics));
+  for (const middleware of before) app.use(middleware);
   app.use(async function identifyCaller(c, next) {
     c.set("identity", await access.identify(c.req.raw));
     await next();
   });
+  for (const middleware of guards) app.use(middleware);
 
   app.get("/health", describeRoute({ summary: "health of the server and its dependencies (always 200)", tags: ["system"], responses: { 200: { description: "`status` healthy or degraded, the backends and each dependency" } } }), async (c) =>
     c.json(await health.report()),
   );
+
+  if (ready) {
+    app.get("/ready", describeRoute({ summary: "Readiness: 503 while a dependency is down, the spool is past its threshold, a worker is stalled or shutdown has begun", tags: ["system"], responses: { 200: { description: "ready" }, 503: { description: "not ready, with the reasons" } } }), async (c) => {
+      const report = await ready.report();
+      return c.json(report, report.ready ? 200 : 503);
+    });
+  }
 
   app.get("/metrics", describeRoute({ summary: "Prometheus metrics", tags: ["system"], responses: { 200: { description: "Prometheus text format", contentType: "text/plain" } } }), async (c) => {
     c.header("Content-Type", metrics.registry.contentType);

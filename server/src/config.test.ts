@@ -76,4 +76,18 @@ describe("loadConfig", () => {
       expect(e.message).not.toContain("\n");
     }
   });
+  test("rate limits are on by default with AUTH_MODE=token, off with open, and settable either way", () => {
+    expect(loadConfig({}).rateLimits).toEqual({ ingestPerSecond: 5_000, readPerSecond: 2_000, ipPerSecond: 10_000 });
+    expect(loadConfig({ AUTH_MODE: "open" }).rateLimits).toEqual({ ingestPerSecond: 0, readPerSecond: 0, ipPerSecond: 0 });
+    expect(loadConfig({ AUTH_MODE: "open", RATE_LIMIT_READ_PER_SECOND: "5" }).rateLimits.readPerSecond).toBe(5);
+    expect(loadConfig({ RATE_LIMIT_INGEST_PER_SECOND: "0" }).rateLimits.ingestPerSecond).toBe(0);
+  });
+
+  test("CORS_ORIGINS is a list of origins or *; none by default; anything else stops the start naming it", () => {
+    expect(loadConfig({}).corsOrigins).toEqual([]);
+    expect(loadConfig({ CORS_ORIGINS: "https://a.example, http://localhost:3000" }).corsOrigins).toEqual(["https://a.example", "http://localhost:3000"]);
+    expect(loadConfig({ CORS_ORIGINS: "*" }).corsOrigins).toEqual(["*"]);
+    expect(() => loadConfig({ CORS_ORIGINS: "https://a.example/path" })).toThrow(/CORS_ORIGINS/);
+    expect(() => loadConfig({ JSON_MAX_DEPTH: "100" })).toThrow(/JSON_MAX_DEPTH: must be at most 90/);
+  });
 });

@@ -47,6 +47,25 @@ const url = (schemes: string[]) =>
   );
 
 const positiveInt = z.coerce.number().int().positive();
+/** A whole number from 0 (0: off). */
+const countOrOff = z.coerce.number().int().min(0);
+
+/** `*` or a comma-separated list of origins (`https://app.example.com`), each a scheme, host and optional port. */
+const origins = z.string().transform((value, ctx) => {
+  const list = value.split(",").map((o) => o.trim()).filter(Boolean);
+  for (const origin of list) {
+    if (origin === "*") continue;
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {}
+    if (!parsed || parsed.origin !== origin) {
+      ctx.addIssue({ code: "custom", message: `expected origins such as https://app.example.com (scheme, host, port; no path), or *; got "${origin}"` });
+      return z.NEVER;
+    }
+  }
+  return list;
+});
 
 /** The raw environment variables, one per field. */
 const envSchema = z.object({
@@ -92,6 +111,38 @@ const envSchema = z.object({
   TELEMETRY_SUBSCRIPTION_TTL_SECONDS: positiveInt.default(60),
   /** Seconds without any event after which a match is ended and summarised. */
   MATCH_INACTIVITY_TIMEOUT_SECONDS: positiveInt.default(300),
+  /** Largest HTTP request body, in bytes; counted while it is read. */
+  HTTP_MAX_BODY_BYTES: positiveInt.default(10 * 1024 * 1024),
+  /** Largest WebSocket message, in bytes (Bun closes the socket past it, code 1009). */
+  WS_MAX_MESSAGE_BYTES: positiveInt.default(16 * 1024 * 1024),
+  /** Deepest JSON nesting in a body or message; below MongoDB's 100 levels, with room for the stored document around it. */
+  JSON_MAX_DEPTH: positiveInt.max(90, "must be at most 90 (MongoDB stores at most 100 levels)").default(32),
+  /** Longest JSON string (key or value) in a body or message, in bytes. */
+  JSON_MAX_STRING_BYTES: positiveInt.default(64 * 1024),
+  /** Most keys in one JSON object of a body or message. */
+  JSON_MAX_KEYS: positiveInt.default(1_000),
+  /** Deepest selection of a GraphQL operation. */
+  GRAPHQL_MAX_DEPTH: positiveInt.default(10),
+  /** Most aliases in a GraphQL operation. */
+  GRAPHQL_MAX_ALIASES: positiveInt.default(15),
+  /** Most tokens in a GraphQL document (checked while it is parsed). */
+  GRAPHQL_MAX_TOKENS: positiveInt.default(2_000),
+  /** Highest cost of a GraphQL operation (graphql-armor's: objects 2, scalars 1, times depth). */
+  GRAPHQL_MAX_COST: positiveInt.default(5_000),
+  /** Most subscriptions open at once on one tRPC WebSocket. */
+  WS_MAX_SUBSCRIPTIONS: positiveInt.default(100),
+  /** Writes per second per credential (token bucket, bursts of twice that); 0: off. Default 5000 in AUTH_MODE=token, off in open. */
+  RATE_LIMIT_INGEST_PER_SECOND: countOrOff.optional(),
+  /** Reads per second per credential (token bucket, bursts of twice that); 0: off. Default 2000 in AUTH_MODE=token, off in open. */
+  RATE_LIMIT_READ_PER_SECOND: countOrOff.optional(),
+  /** Rate-limited requests per second per client address, writes and reads together; 0: off. Default 10000 in AUTH_MODE=token, off in open. */
+  RATE_LIMIT_IP_PER_SECOND: countOrOff.optional(),
+  /** Origins whose web pages may call the API from a browser (CORS); unset: none. */
+  CORS_ORIGINS: origins.optional(),
+  /** Events waiting in the Redis spool above which GET /ready answers 503. */
+  READY_MAX_SPOOL_DEPTH: countOrOff.default(10_000),
+  /** Seconds a built-in worker may wait on one step (a read, a handler) before the watchdog restarts it. */
+  WORKER_STALL_TIMEOUT_SECONDS: positiveInt.default(60),
   /** Seconds the lobby's gm events worker lease lives without renewal (Redis): how soon another instance takes over. */
   LOBBY_GM_EVENTS_LEASE_TTL_SECONDS: positiveInt.default(15),
 });
@@ -118,6 +169,22 @@ export interface Config {
   frameMaxBytes: number;
   telemetry: { lobbyStreamMaxLen: number; subscriberBuffer: number; ttlMs: number };
   matches: { inactivityMs: number };
+  /** Limits on what a request or message may hold (see http/body-guard.ts, http/json-limits.ts). */
+  limits: {
+    maxBodyBytes: number;
+    wsMaxMessageBytes: number;
+    json: { maxDepth: number; maxStringBytes: number; maxKeys: number };
+    graphql: { maxDepth: number; maxAliases: number; maxTokens: number; maxCost: number };
+    wsMaxSubscriptions: number;
+  };
+  /** Token buckets, in requests per second (0: off). */
+  rateLimits: { ingestPerSecond: number; readPerSecond: number; ipPerSecond: number };
+  /** Origins allowed to call from a browser; empty: none. */
+  corsOrigins: string[];
+  /** Spool depth above which the instance is not ready. */
+  readyMaxSpoolDepth: number;
+  /** How long a worker may wait on one step before it is restarted. */
+  workerStallMs: number;
   /** The game rooms' rule numbers (GAME_*), recorded in each game as it is created. */
   games: GameSettings;
   /** The lobby's gm events stream (LOBBY_GM_EVENTS_STREAM) and its worker's lease. */
@@ -167,6 +234,22 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       ttlMs: e.TELEMETRY_SUBSCRIPTION_TTL_SECONDS * 1000,
     },
     matches: { inactivityMs: e.MATCH_INACTIVITY_TIMEOUT_SECONDS * 1000 },
+    limits: {
+      maxBodyBytes: e.HTTP_MAX_BODY_BYTES,
+      wsMaxMessageBytes: e.WS_MAX_MESSAGE_BYTES,
+      json: { maxDepth: e.JSON_MAX_DEPTH, maxStringBytes: e.JSON_MAX_STRING_BYTES, maxKeys: e.JSON_MAX_KEYS },
+      graphql: { maxDepth: e.GRAPHQL_MAX_DEPTH, maxAliases: e.GRAPHQL_MAX_ALIASES, maxTokens: e.GRAPHQL_MAX_TOKENS, maxCost: e.GRAPHQL_MAX_COST },
+      wsMaxSubscriptions: e.WS_MAX_SUBSCRIPTIONS,
+    },
+    // A private network (AUTH_MODE=open) is trusted: no rate limit unless one is set.
+    rateLimits: {
+      ingestPerSecond: e.RATE_LIMIT_INGEST_PER_SECOND ?? (e.AUTH_MODE === "token" ? 5_000 : 0),
+      readPerSecond: e.RATE_LIMIT_READ_PER_SECOND ?? (e.AUTH_MODE === "token" ? 2_000 : 0),
+      ipPerSecond: e.RATE_LIMIT_IP_PER_SECOND ?? (e.AUTH_MODE === "token" ? 10_000 : 0),
+    },
+    corsOrigins: e.CORS_ORIGINS ?? [],
+    readyMaxSpoolDepth: e.READY_MAX_SPOOL_DEPTH,
+    workerStallMs: e.WORKER_STALL_TIMEOUT_SECONDS * 1000,
     games,
     lobby: { ...parseLobbyConfig(env), leaseTtlMs: e.LOBBY_GM_EVENTS_LEASE_TTL_SECONDS * 1000 },
   };
@@ -193,6 +276,22 @@ export const CONFIG_VARIABLES: ReadonlyArray<[string, string]> = [
   ["TELEMETRY_SUBSCRIBER_BUFFER", "events held for a subscriber that stopped reading before it is disconnected (default 1000)"],
   ["MATCH_INACTIVITY_TIMEOUT_SECONDS", "a match with no event for this long is ended and summarised (default 300)"],
   ["TELEMETRY_SUBSCRIPTION_TTL_SECONDS", "a lobby subscription without renewal is inactive after this, removed after twice (default 60)"],
+  ["HTTP_MAX_BODY_BYTES", "largest HTTP request body, counted while read, 413 above (default 10485760)"],
+  ["WS_MAX_MESSAGE_BYTES", "largest WebSocket message; the socket is closed (1009) above (default 16777216)"],
+  ["JSON_MAX_DEPTH", "deepest JSON nesting in a body or message, 400 above (default 32, at most 90)"],
+  ["JSON_MAX_STRING_BYTES", "longest JSON string in a body or message, 413 above (default 65536)"],
+  ["JSON_MAX_KEYS", "most keys in one JSON object of a body or message, 400 above (default 1000)"],
+  ["GRAPHQL_MAX_DEPTH", "deepest GraphQL selection (default 10)"],
+  ["GRAPHQL_MAX_ALIASES", "most aliases in a GraphQL operation (default 15)"],
+  ["GRAPHQL_MAX_TOKENS", "most tokens in a GraphQL document (default 2000)"],
+  ["GRAPHQL_MAX_COST", "highest cost of a GraphQL operation (default 5000)"],
+  ["WS_MAX_SUBSCRIPTIONS", "most subscriptions open on one tRPC WebSocket (default 100)"],
+  ["RATE_LIMIT_INGEST_PER_SECOND", "writes per second per credential, 429 above; 0 off (default 5000 with AUTH_MODE=token, off with open)"],
+  ["RATE_LIMIT_READ_PER_SECOND", "reads per second per credential, 429 above; 0 off (default 2000 with AUTH_MODE=token, off with open)"],
+  ["RATE_LIMIT_IP_PER_SECOND", "rate-limited requests per second per client address; 0 off (default 10000 with AUTH_MODE=token, off with open)"],
+  ["CORS_ORIGINS", "origins allowed to call from a browser, comma-separated, or * (default none)"],
+  ["READY_MAX_SPOOL_DEPTH", "events in the Redis spool above which GET /ready answers 503 (default 10000)"],
+  ["WORKER_STALL_TIMEOUT_SECONDS", "a built-in worker stuck this long on one step is restarted (default 60)"],
   ...GAME_SETTING_VARIABLES,
   ["LOBBY_GM_EVENTS_STREAM", "the Game Master's lobby events stream the lobby consumes (default gm:lobby_events)"],
   ["LOBBY_GM_EVENTS_LEASE_TTL_SECONDS", "with Redis, how soon another instance takes over the lobby's gm events worker (default 15)"],

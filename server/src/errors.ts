@@ -10,12 +10,20 @@ export type ErrorCode =
   | "UNAUTHENTICATED"
   | "FORBIDDEN"
   | "TOO_LARGE"
+  | "UNSUPPORTED_MEDIA_TYPE"
   | "CONFLICT"
   | "UNAVAILABLE"
   | "OVERLOADED"
   | "INTERNAL";
 
 export class GameJournalError extends Error {
+  /**
+   * A domain's own name for this error in JSON answers, in place of `code`
+   * (the game rooms answer `GAME_NOT_FOUND`, as their clients expect); the
+   * status still follows `code`.
+   */
+  readonly publicCode?: string;
+
   constructor(
     readonly code: ErrorCode,
     message: string,
@@ -59,6 +67,24 @@ export class ForbiddenError extends GameJournalError {
 export class TooLargeError extends GameJournalError {
   constructor(message: string, options?: { cause?: unknown }) {
     super("TOO_LARGE", message, options);
+  }
+}
+
+/** A body in a format the route does not take (only JSON is taken where JSON is meant). */
+export class UnsupportedMediaTypeError extends GameJournalError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("UNSUPPORTED_MEDIA_TYPE", message, options);
+  }
+}
+
+/** Too many requests from one credential or address: `retryAfterSeconds` says when the next one would pass. */
+export class RateLimitedError extends GameJournalError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+    options?: { cause?: unknown },
+  ) {
+    super("OVERLOADED", message, options);
   }
 }
 

@@ -89,6 +89,8 @@ async function serve(): Promise<void> {
   }
   const onSignal = (signal: string) => {
     logger.info({ signal }, "signal received");
+    // stop() resolves by the timeout; this is the backstop if the event loop itself is stuck past it.
+    setTimeout(() => process.exit(1), config.shutdownTimeoutMs + 500).unref();
     void server.stop().then(
       () => process.exit(0),
       (error) => {

@@ -7,14 +7,18 @@ import { openBackends, redisReady } from "./backends/index.ts";
 import type { Config } from "./config.ts";
 import { createGraphQL, graphqlRoutes } from "./graphql/index.ts";
 import { openGames } from "./games/module.ts";
-import { Health } from "./health/index.ts";
+import { Health, Readiness } from "./health/index.ts";
+import { bodyGuard } from "./http/body-guard.ts";
+import { crossOrigin } from "./http/cors.ts";
+import { messageRefusal } from "./http/message-guard.ts";
+import { RateLimiter, rateKeyOf, rateLimit } from "./http/rate-limit.ts";
 import { EventJournal, JournalMetrics, openJournal, type JournalingApi } from "./journal/index.ts";
 import { openAdmin } from "./admin/module.ts";
 import { openJournalEdges } from "./journal/module.ts";
 import type { Logger } from "./log.ts";
 import { openLobby } from "./lobby/module.ts";
 import { openMatches } from "./matches/module.ts";
-import { createMetrics } from "./metrics/index.ts";
+import { createMetrics, type Metrics } from "./metrics/index.ts";
 import { systemClock, type Clock } from "./platform/clock.ts";
 import { LiveFeeds } from "./platform/live-feed/index.ts";
 import type { DomainModule, EndpointSocket, PlatformDeps, SocketEndpoint } from "./platform/module.ts";
@@ -39,6 +43,8 @@ export interface Services {
   readonly telemetry: TelemetryApi;
   /** Every domain's API by its module name. */
   readonly domains: ReadonlyMap<string, unknown>;
+  /** The Prometheus registry and the HTTP metrics (what `/metrics` serves). */
+  readonly metrics: Metrics;
 }
 
 export interface RunningServer {
@@ -54,9 +60,12 @@ export interface RunningServer {
   /** Every REST route the app serves (method and path pattern), and every WebSocket endpoint's paths. */
   readonly surface: { routes: ReadonlyArray<{ method: string; path: string }>; sockets: readonly string[]; procedures: readonly string[] };
   /**
-   * Graceful shutdown: stops accepting, ends live feeds, closes WebSockets
-   * (1001), waits for in-flight requests up to the configured timeout, then
-   * stops the workers and modules and closes the backends. Safe to call twice.
+   * Graceful shutdown, within the configured timeout whatever hangs: stops
+   * accepting, ends live feeds, closes WebSockets (1001), waits for
+   * in-flight requests (all the timeout but its last quarter, at most a
+   * second), then stops the workers and modules and closes the backends,
+   * resolving at the deadline even if one of those never returns. Safe to
+   * call twice.
    */
   stop(): Promise<void>;
 }
@@ -120,12 +129,47 @@ export async function startServer({ config, logger, clock = systemClock }: Start
   for (const module of modules) for (const worker of module.workers ?? []) reservedGroups.add(worker.group);
   const createContext = createContextFactory(access);
   const appRouter = composeRouter(modules);
-  const graphql = createGraphQL({ health, logger, modules: modules.flatMap((m) => (m.graphql ? [m.graphql] : [])) });
+  const graphql = createGraphQL({ health, logger, limits: config.limits.graphql, modules: modules.flatMap((m) => (m.graphql ? [m.graphql] : [])) });
   const routes = [...modules.flatMap((m) => m.routes ?? []), graphqlRoutes(graphql)];
-  const app = createApp({ health, metrics, logger, access, router: appRouter, createContext, routes });
-  const endpoints: SocketEndpoint<unknown>[] = [createTrpcWsHandler({ router: appRouter, createContext, logger, clock }), ...modules.flatMap((m) => m.sockets ?? [])];
+  const workers = new WorkerRunner({ journal: opened.journal, logger, clock, stallMs: config.workerStallMs, registry: metrics.registry });
+  const ready = new Readiness({
+    health,
+    spoolDepth: () => opened.spool?.spoolDepth ?? 0,
+    maxSpoolDepth: config.readyMaxSpoolDepth,
+    stalledWorkers: () => workers.stalled(),
+    shutdown: shutdown.signal,
+  });
+  const limiter = new RateLimiter(config.rateLimits, clock, metrics.registry);
+  const app = createApp({
+    health,
+    ready,
+    before: [crossOrigin(config.corsOrigins)],
+    guards: [rateLimit(limiter), bodyGuard({ maxBodyBytes: config.limits.maxBodyBytes, json: config.limits.json })],
+    metrics,
+    logger,
+    access,
+    router: appRouter,
+    createContext,
+    routes,
+  });
+  const endpoints: SocketEndpoint<unknown>[] = [
+    createTrpcWsHandler({ router: appRouter, createContext, logger, clock, maxSubscriptions: config.limits.wsMaxSubscriptions }),
+    ...modules.flatMap((m) => m.sockets ?? []),
+  ];
   const endpointByPath = new Map(endpoints.flatMap((endpoint) => endpoint.paths.map((path) => [path, endpoint] as const)));
-  const workers = new WorkerRunner({ journal: opened.journal, logger, clock });
+
+  /** Every socket message passes the checks an HTTP body does (size, JSON limits) and the rate limit, before its endpoint reads it. */
+  function refusalOf(ws: AnySocket, message: string | Buffer): Error | undefined {
+    const endpoint = ws.data.endpoint;
+    const refused = messageRefusal(message, Math.min(endpoint.maxMessageBytes ?? Infinity, config.limits.wsMaxMessageBytes), config.limits.json);
+    if (refused || !limiter.enabled || message === "PING" || message === "PONG") return refused;
+    try {
+      limiter.check("ingest", ws.data.client?.who, ws.data.client?.address);
+      return undefined;
+    } catch (error) {
+      return error as Error;
+    }
+  }
 
   const sockets = new Set<AnySocket>();
   const server: Server<AnySocket["data"]> = Bun.serve<AnySocket["data"]>({
@@ -140,15 +184,21 @@ export async function startServer({ config, logger, clock = systemClock }: Start
           // Authentication and other checks happen before the upgrade: a refusal is an HTTP answer.
           const accepted = await endpoint.accept(req);
           if (accepted instanceof Response) return accepted;
-          if (srv.upgrade(req, { data: { endpoint, state: accepted } })) return undefined;
+          const who = limiter.enabled ? rateKeyOf(await access.identify(req).catch(() => undefined)) : undefined;
+          const client = { address: srv.requestIP(req)?.address, who };
+          if (srv.upgrade(req, { data: { endpoint, state: accepted, client } })) return undefined;
           return new Response("WebSocket upgrade failed", { status: 400 });
         }
       }
       return app.fetch(req, srv);
     },
+    // Our body guard answers first (JSON naming HTTP_MAX_BODY_BYTES); Bun's own limit is only a backstop.
+    maxRequestBodySize: Math.max(128 * 1024 * 1024, config.limits.maxBodyBytes * 2),
     websocket: {
       idleTimeout: 120,
       sendPings: true,
+      // Checked while reading: Bun closes a socket (1009) whose message would be larger.
+      maxPayloadLength: config.limits.wsMaxMessageBytes,
       // Past this many unsent bytes Bun closes the socket rather than drop a published message (a gap);
       // live feeds disconnect a slow subscriber well before (see platform/live-feed/feed-topics.ts).
       backpressureLimit: 16 * 1024 * 1024,
@@ -159,7 +209,10 @@ export async function startServer({ config, logger, clock = systemClock }: Start
         ws.data.endpoint.open?.(ws);
       },
       message(ws, message) {
-        ws.data.endpoint.message(ws, message);
+        const refused = refusalOf(ws, message);
+        if (!refused) ws.data.endpoint.message(ws, message);
+        else if (ws.data.endpoint.refuse) ws.data.endpoint.refuse(ws, message, refused);
+        else ws.close(refused.name === "TooLargeError" ? 1009 : 1008, Buffer.from(refused.message).subarray(0, 120).toString());
       },
       drain(ws) {
         ws.data.endpoint.drain?.(ws);
@@ -186,6 +239,7 @@ export async function startServer({ config, logger, clock = systemClock }: Start
     journal,
     telemetry: telemetry.api,
     domains: new Map(modules.map((m) => [m.name, m.api])),
+    metrics,
   };
 
   const firstStartAdminToken =
@@ -207,18 +261,26 @@ export async function startServer({ config, logger, clock = systemClock }: Start
     stop() {
       stopping ??= (async () => {
         logger.info("shutting down");
+        const deadline = performance.now() + config.shutdownTimeoutMs;
         shutdown.abort();
         const drained = server.stop(false);
         for (const ws of sockets) ws.close(1001, "server shutting down");
-        const timedOut = await Promise.race([drained.then(() => false), Bun.sleep(config.shutdownTimeoutMs).then(() => true)]);
+        // Open requests get the timeout but its last quarter (at most a second), kept for what follows.
+        const drainMs = config.shutdownTimeoutMs - Math.min(1_000, config.shutdownTimeoutMs / 4);
+        const timedOut = await Promise.race([drained.then(() => false), Bun.sleep(drainMs).then(() => true)]);
         if (timedOut) {
           logger.warn({ timeoutMs: config.shutdownTimeoutMs }, "shutdown timed out; closing remaining connections");
-          await server.stop(true);
+          void server.stop(true);
         }
-        await workers.stop();
-        for (const module of [...modules].reverse()) await module.stop?.();
-        await opened.journal.close();
-        await backends.close();
+        // A worker or a driver waiting on a frozen dependency must not hold the process past the timeout.
+        const rest = (async () => {
+          await workers.stop();
+          for (const module of [...modules].reverse()) await module.stop?.();
+          await opened.journal.close();
+          await backends.close();
+        })();
+        const finished = await Promise.race([rest.then(() => true), Bun.sleep(Math.max(0, deadline - performance.now())).then(() => false)]);
+        if (!finished) logger.error({ timeoutMs: config.shutdownTimeoutMs }, "shutdown did not finish within the timeout; leaving the rest unfinished");
         logger.info("stopped");
       })();
       return stopping;

@@ -24,6 +24,10 @@ export interface ServiceHandle extends AsyncDisposable {
   stop(opts?: { kill?: boolean }): Promise<void>;
   /** Starts it again on the same port with the same data directory. */
   start(): Promise<void>;
+  /** Freezes the process (SIGSTOP): connections stay open and nothing is answered, as a hung server. */
+  pause(): void;
+  /** Lets a paused process go on (SIGCONT). */
+  resume(): void;
   readonly running: boolean;
 }
 
@@ -74,7 +78,16 @@ abstract class LocalService implements ServiceHandle {
     }
   }
 
+  pause(): void {
+    this.child?.kill("SIGSTOP");
+  }
+
+  resume(): void {
+    this.child?.kill("SIGCONT");
+  }
+
   async [Symbol.asyncDispose](): Promise<void> {
+    this.resume();
     await this.stop({ kill: true });
     rmSync(this.dir, { recursive: true, force: true });
   }

@@ -40,6 +40,7 @@ const frame = { frame_index: 1, timestamp: "2025-03-01T12:00:00Z", session: { se
 
 export const REST_CASES: RestCase[] = [
   { method: "GET", pattern: "/health", path: "/health", need: "public" },
+  { method: "GET", pattern: "/ready", path: "/ready", need: "public" },
   { method: "GET", pattern: "/metrics", path: "/metrics", need: "public" },
   // The API's description and the pages served by the binary are public; what they call needs a credential.
   { method: "GET", pattern: "/", path: "/", need: "public" },

@@ -147,7 +147,7 @@ for (const backend of Object.keys(BACKENDS) as Backend[]) {
       const c = await second.call([{ frame }, { frame: agentFrame(session, 5) }]);
       const rest = await fetch(`${server.url}/session-events`, {
         method: "POST",
-        headers: { "X-Node-ID": "n", authorization: `Bearer ${token}` },
+        headers: { "X-Node-ID": "n", authorization: `Bearer ${token}`, "Content-Type": "application/json" },
         body: JSON.stringify(frame),
       });
       expect(rest.status).toBe(200);

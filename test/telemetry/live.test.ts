@@ -181,7 +181,7 @@ describe("live lobby telemetry across restarts and instances", () => {
       await waitFor("the subscription to start", feed.isStarted);
       const sent: string[] = [];
       for (let n = 0; n < 200; n++) {
-        const res = await fetch(`${publisherUrl}/v1/lobbies/${lobby}/telemetry`, { method: "POST", body: JSON.stringify({ n }) });
+        const res = await fetch(`${publisherUrl}/v1/lobbies/${lobby}/telemetry`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ n }) });
         sent.push((await res.json()).id);
       }
       await waitFor("200 events on the other process", () => feed.received.length >= 200);

@@ -27,6 +27,7 @@ export const statusOf = (rejected: GameRejection): 400 | 403 | 404 | 409 | 422 =
 /** No such game, where the answer is not a rejection (a read): 404 with the code GAME_NOT_FOUND at the REST edge. */
 export class GameNotFoundError extends NotFoundError {
   readonly gameCode = "GAME_NOT_FOUND";
+  override readonly publicCode = "GAME_NOT_FOUND";
   constructor(readonly gameId: string) {
     super(`there is no game ${gameId}`);
   }

@@ -1,4 +1,8 @@
 import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
+import { costLimitPlugin } from "@escape.tech/graphql-armor-cost-limit";
+import { maxAliasesPlugin } from "@escape.tech/graphql-armor-max-aliases";
+import { maxDepthPlugin } from "@escape.tech/graphql-armor-max-depth";
+import { maxTokensPlugin } from "@escape.tech/graphql-armor-max-tokens";
 import { GraphQLError } from "graphql";
 import { createGraphQLError, createSchema, createYoga, type YogaLogger } from "graphql-yoga";
 import { describeError } from "../http/errors.ts";
@@ -10,7 +14,22 @@ import type { GraphQLModule } from "./graphql-module.ts";
 /** Where the reference (nevr-agent v4 `internal/api`) serves GraphQL, plus the conventional `/graphql`. */
 export const GRAPHQL_PATHS = ["/graphql", "/v3/graphql", "/v3/query"] as const;
 
+/** What one operation may ask for; past any of these it is refused before it runs (HTTP 400 naming the setting). */
+export interface GraphQLLimits {
+  /** Deepest selection (`GRAPHQL_MAX_DEPTH`). */
+  maxDepth: number;
+  /** Most aliases (`GRAPHQL_MAX_ALIASES`): one query cannot ask for the same list thousands of times. */
+  maxAliases: number;
+  /** Most tokens in the document (`GRAPHQL_MAX_TOKENS`), counted while parsing, so the parser never recurses deep. */
+  maxTokens: number;
+  /** Highest cost (`GRAPHQL_MAX_COST`): graphql-armor's, each object 2 and each scalar 1, times its depth. */
+  maxCost: number;
+}
+
+export const DEFAULT_GRAPHQL_LIMITS: GraphQLLimits = { maxDepth: 10, maxAliases: 15, maxTokens: 2_000, maxCost: 5_000 };
+
 export interface CreateGraphQLDeps extends CoreModuleDeps {
+  limits?: GraphQLLimits;
   /** The domains' schema parts, merged after the core module. */
   modules: readonly GraphQLModule[];
   logger: Logger;
@@ -23,6 +42,9 @@ export interface CreateGraphQLDeps extends CoreModuleDeps {
  * GRAPHQL_PATHS for GET and POST (GraphQL over HTTP: POST JSON bodies, GET
  * queries, GraphiQL on GET from a browser).
  *
+ * Limits (`limits`): tokens, depth, aliases and cost are checked before an
+ * operation runs; yoga's own CORS is off (the app's applies).
+ *
  * Errors: a resolver that throws a domain error (ValidationError,
  * NotFoundError, ...) yields a GraphQL error with its message and
  * `extensions.code` (and `extensions.field` when known), as the REST routes
@@ -31,7 +53,7 @@ export interface CreateGraphQLDeps extends CoreModuleDeps {
  * here, once: a module whose resolvers do not match its types fails now,
  * not on the first request.
  */
-export function createGraphQL({ modules, logger, graphiql = true, ...core }: CreateGraphQLDeps): (req: Request, identity: Identity) => Promise<Response> {
+export function createGraphQL({ modules, logger, graphiql = true, limits = DEFAULT_GRAPHQL_LIMITS, ...core }: CreateGraphQLDeps): (req: Request, identity: Identity) => Promise<Response> {
   const all = [coreModule(core), ...modules];
   const yoga = createYoga({
     schema: createSchema({
@@ -46,6 +68,14 @@ export function createGraphQL({ modules, logger, graphiql = true, ...core }: Cre
     renderGraphiQL: offlineGraphiQL(),
     logging: yogaLogger(logger),
     maskedErrors: { maskError: domainErrorMasker(logger) },
+    // CORS is the app's (CORS_ORIGINS): yoga's own would echo any Origin, with credentials.
+    cors: false,
+    plugins: [
+      maxTokensPlugin({ n: limits.maxTokens, exposeLimits: false, errorMessage: `the document has more than ${limits.maxTokens} tokens (GRAPHQL_MAX_TOKENS)` }),
+      maxDepthPlugin({ n: limits.maxDepth, exposeLimits: false, errorMessage: `the operation is deeper than ${limits.maxDepth} (GRAPHQL_MAX_DEPTH)` }),
+      maxAliasesPlugin({ n: limits.maxAliases, exposeLimits: false, errorMessage: `the operation has more than ${limits.maxAliases} aliases (GRAPHQL_MAX_ALIASES)` }),
+      costLimitPlugin({ maxCost: limits.maxCost, exposeLimits: false, errorMessage: `the operation costs more than ${limits.maxCost} (GRAPHQL_MAX_COST)` }),
+    ],
   });
   return async function handleGraphQL(req, identity) {
     return yoga.fetch(req, { identity });

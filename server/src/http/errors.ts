@@ -1,7 +1,7 @@
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import { ErrorReply } from "redis";
 import { isMongoUnavailable } from "../backends/mongo.ts";
-import { GameJournalError, UnavailableError, type ErrorCode } from "../errors.ts";
+import { GameJournalError, NotFoundError, UnavailableError, type ErrorCode } from "../errors.ts";
 
 /**
  * The one place where domain error codes become HTTP statuses and tRPC codes.
@@ -16,6 +16,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   NOT_FOUND: 404,
   CONFLICT: 409,
   TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
   OVERLOADED: 429,
   INTERNAL: 500,
   UNAVAILABLE: 503,
@@ -28,6 +29,7 @@ const TRPC_CODE: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
   NOT_FOUND: "NOT_FOUND",
   CONFLICT: "CONFLICT",
   TOO_LARGE: "PAYLOAD_TOO_LARGE",
+  UNSUPPORTED_MEDIA_TYPE: "UNSUPPORTED_MEDIA_TYPE",
   OVERLOADED: "TOO_MANY_REQUESTS",
   INTERNAL: "INTERNAL_SERVER_ERROR",
   UNAVAILABLE: "SERVICE_UNAVAILABLE",
@@ -67,6 +69,8 @@ export interface DescribedError {
   status: number;
   trpcCode: TRPC_ERROR_CODE_KEY;
   code: ErrorCode;
+  /** The domain's own name for the error in JSON answers (see GameJournalError.publicCode). */
+  publicCode?: string;
   message: string;
   field?: string;
 }
@@ -80,7 +84,14 @@ export function describeError(error: unknown): DescribedError {
   const cause = unwrap(error);
   if (cause instanceof GameJournalError) {
     const field = (cause as { field?: string }).field;
-    return { status: HTTP_STATUS[cause.code], trpcCode: TRPC_CODE[cause.code], code: cause.code, message: cause.message, ...(field ? { field } : {}) };
+    return {
+      status: HTTP_STATUS[cause.code],
+      trpcCode: TRPC_CODE[cause.code],
+      code: cause.code,
+      ...(cause.publicCode ? { publicCode: cause.publicCode } : {}),
+      message: cause.message,
+      ...(field ? { field } : {}),
+    };
   }
   if (hasIssues(cause)) {
     const { message, field } = describeIssues(cause.issues);
@@ -89,8 +100,11 @@ export function describeError(error: unknown): DescribedError {
   return { status: 500, trpcCode: "INTERNAL_SERVER_ERROR", code: "INTERNAL", message: "internal error" };
 }
 
-/** A driver error that means a dependency could not be reached: 503, not 500. */
-function unreachable(error: unknown): UnavailableError | undefined {
+/** A driver error that means a dependency could not be reached (503), or that names something missing (404): not a 500. */
+function unreachable(error: unknown): GameJournalError | undefined {
+  // Redis's and the embedded journal's answer for a consumer group that does not exist.
+  const message = (error as { message?: unknown } | null)?.message;
+  if (typeof message === "string" && /^NOGROUP\b/.test(message)) return new NotFoundError("no such consumer group on this stream; create it first (journal.groups.create)", { cause: error });
   if (isMongoUnavailable(error)) return new UnavailableError("MongoDB is unavailable", { cause: error });
   const name = (error as { name?: string } | null)?.name;
   if (name && /^(ClientOffline|ClientClosed|SocketClosedUnexpectedly|ConnectionTimeout|ReconnectStrategy)Error$/.test(name) && !(error instanceof ErrorReply)) {

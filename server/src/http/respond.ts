@@ -11,7 +11,7 @@ export function errorResponse(c: Context, error: unknown, logger?: Logger): Resp
   const described = describeError(error);
   if (described.status >= 500) logger?.error({ err: error, path: c.req.path }, "request failed");
   return c.json(
-    { success: false, error: described.message, code: described.code, ...(described.field ? { field: described.field } : {}) },
+    { success: false, error: described.message, code: described.publicCode ?? described.code, ...(described.field ? { field: described.field } : {}) },
     described.status as ContentfulStatusCode,
   );
 }

@@ -25,7 +25,7 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.inf
 /** One object or an array of them, each parsed with `schema`; errors name the element, e.g. `[2].user_id`. */
 export function parseOneOrMany<S extends z.ZodType>(schema: S, value: unknown): Array<z.infer<S>> {
   const items = Array.isArray(value) ? value : [value];
-  if (items.length === 0) throw new ValidationError("expected an event or a non-empty array of events");
+  if (items.length === 0) throw new ValidationError("the request body must be one event or a non-empty array of events; got an empty array", "body");
   return items.map((item, i) => {
     const result = schema.safeParse(item);
     if (result.success) return result.data;

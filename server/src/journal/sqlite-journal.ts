@@ -19,7 +19,7 @@ import type {
 } from "./journal.ts";
 import { trimBound } from "./journal.ts";
 import { LiveHub } from "./live-hub.ts";
-import { prepareStatements, type EntryRow, type Statements } from "./sqlite-statements.ts";
+import { prepareStatements, type EntryRow, type Statements, type StreamRow } from "./sqlite-statements.ts";
 import { tailWithHub, type TailOptions } from "./tail.ts";
 import { decodeEvent, encodeEvent } from "./codec.ts";
 import { systemClock, type Clock } from "../platform/clock.ts";
@@ -181,6 +181,7 @@ export class SqliteJournal implements Journal {
     return this.q.consumerList.all(stream, group).map((c) => ({ name: c.name, pending: c.pending, idle_ms: Math.max(0, now - c.seen_at) }));
   }
 
+  /** Costs the same whatever the backlog: the groups' counters are kept as entries move (see GroupRow). */
   async info(stream: string): Promise<StreamInfo | null> {
     const row = this.q.stream.get(stream);
     if (!row) return null;
@@ -188,9 +189,9 @@ export class SqliteJournal implements Journal {
     const last = this.q.last.get(stream);
     const groups: GroupInfo[] = this.q.groups.all(stream).map((g) => ({
       name: g.name,
-      pending: this.q.pendingCount.get(stream, g.name)!.n,
-      lag: this.q.countAfter.get(stream, g.last_ms, g.last_seq)!.n,
-      consumers: this.q.consumers.get(stream, g.name)!.n,
+      pending: g.pending,
+      lag: Math.max(0, Math.min(row.length, row.added - g.entries_read)),
+      consumers: g.consumers,
       last_delivered_id: `${g.last_ms}-${g.last_seq}`,
     }));
     return {
@@ -212,10 +213,29 @@ export class SqliteJournal implements Journal {
   }
 
   async createGroup(stream: string, group: string, startId = "$"): Promise<boolean> {
-    this.q.createStream.run(stream);
-    const row = this.q.stream.get(stream)!;
-    const start = startId === "$" ? { ms: row.last_ms, seq: row.last_seq } : parseId(startId);
-    return this.q.createGroup.run(stream, group, start.ms, start.seq).changes > 0;
+    return this.db.transaction(() => {
+      this.q.createStream.run(stream);
+      const row = this.q.stream.get(stream)!;
+      const start = startId === "$" ? { ms: row.last_ms, seq: row.last_seq } : parseId(startId);
+      if (this.q.group.get(stream, group)) return false;
+      return this.q.createGroup.run(stream, group, start.ms, start.seq, this.entriesReadAt(stream, row, start)).changes > 0;
+    })();
+  }
+
+  /** The stream's `added` as of `position`: every entry after it is still to be read. Counts rows only for a position inside the stream. */
+  private entriesReadAt(stream: string, row: StreamRow, position: StreamId): number {
+    if (compareIds(position, { ms: row.last_ms, seq: row.last_seq }) >= 0) return row.added;
+    const first = this.q.first.get(stream);
+    if (!first || compareIds(position, first) < 0) return row.added - row.length;
+    return row.added - this.q.countAfter.get(stream, position.ms, position.seq)!.n;
+  }
+
+  /** Registers `consumer` in the group, counting it once. */
+  /** Registers the consumer in its group (counting it once) and notes that it was seen now. */
+  private addConsumer(stream: string, group: string, consumer: string): void {
+    const now = this.clock.now();
+    if (this.q.addConsumer.run(stream, group, consumer, now).changes > 0) this.q.addGroupConsumer.run(stream, group);
+    else this.q.touchConsumer.run(now, stream, group, consumer);
   }
 
   async deleteGroup(stream: string, group: string): Promise<boolean> {
@@ -241,7 +261,7 @@ export class SqliteJournal implements Journal {
     return this.db.transaction(() => {
       const g = this.q.group.get(stream, group);
       if (!g) throw new Error(`NOGROUP no consumer group "${group}" on stream "${stream}"`);
-      this.q.addConsumer.run(stream, group, consumer, this.clock.now());
+      this.addConsumer(stream, group, consumer);
       if (id === "0") {
         // As in Redis, reading one's pending history counts as a delivery.
         const now = this.clock.now();
@@ -255,7 +275,11 @@ export class SqliteJournal implements Journal {
       const now = this.clock.now();
       for (const row of rows) this.q.addPending.run(stream, group, row.ms, row.seq, consumer, now);
       const lastRow = rows[rows.length - 1]!;
-      this.q.setGroup.run(lastRow.ms, lastRow.seq, stream, group);
+      // Trimming went past the group's position: every entry left was unread.
+      const s = this.q.stream.get(stream)!;
+      const trimmedPast = compareIds({ ms: g.last_ms, seq: g.last_seq }, { ms: s.deleted_ms, seq: s.deleted_seq }) < 0;
+      const read = (trimmedPast ? s.added - s.length : g.entries_read) + rows.length;
+      this.q.setGroup.run(lastRow.ms, lastRow.seq, read, rows.length, stream, group);
       return rows.map((row) => ({ ...decodeEvent(`${row.ms}-${row.seq}`, row.body), deliveries: 1 }));
     })();
   }
@@ -277,6 +301,7 @@ export class SqliteJournal implements Journal {
         const { ms, seq } = parseId(id);
         n += this.q.dropPending.run(stream, group, ms, seq).changes;
       }
+      if (n > 0) this.q.addGroupPending.run(-n, stream, group);
       return n;
     })();
   }
@@ -284,14 +309,14 @@ export class SqliteJournal implements Journal {
   async claimIdle(stream: string, group: string, consumer: string, { minIdleMs, count }: ClaimOptions): Promise<DeliveredEntry[]> {
     return this.db.transaction(() => {
       if (!this.q.group.get(stream, group)) throw new Error(`NOGROUP no consumer group "${group}" on stream "${stream}"`);
+      this.addConsumer(stream, group, consumer);
       const now = this.clock.now();
-      this.q.addConsumer.run(stream, group, consumer, now);
       const out: DeliveredEntry[] = [];
       for (const p of this.q.idlePending.all(stream, group, now - minIdleMs, count)) {
         const row = this.q.entry.get(stream, p.ms, p.seq);
         if (!row) {
           // Trimmed while pending: nothing left to deliver (XAUTOCLAIM drops these too).
-          this.q.dropPending.run(stream, group, p.ms, p.seq);
+          this.q.addGroupPending.run(-this.q.dropPending.run(stream, group, p.ms, p.seq).changes, stream, group);
           continue;
         }
         this.q.claim.run(consumer, now, stream, group, p.ms, p.seq);
@@ -303,8 +328,8 @@ export class SqliteJournal implements Journal {
 
   async claim(stream: string, group: string, consumer: string, ids: readonly string[]): Promise<DeliveredEntry[]> {
     return this.db.transaction(() => {
+      if (this.q.group.get(stream, group)) this.addConsumer(stream, group, consumer);
       const now = this.clock.now();
-      this.q.addConsumer.run(stream, group, consumer, now);
       const out: DeliveredEntry[] = [];
       for (const id of ids) {
         const { ms, seq } = parseId(id);
@@ -326,6 +351,10 @@ export class SqliteJournal implements Journal {
   async close(): Promise<void> {
     this.hub.failAll(new Error("journal closed"));
   }
+}
+
+function compareIds(a: StreamId, b: StreamId): number {
+  return a.ms - b.ms || a.seq - b.seq;
 }
 
 function globToRegExp(pattern: string): RegExp {

@@ -20,6 +20,7 @@ CREATE TABLE IF NOT EXISTS journal_idempotency (
 CREATE TABLE IF NOT EXISTS journal_groups (
   stream TEXT NOT NULL, name TEXT NOT NULL,
   last_ms INTEGER NOT NULL, last_seq INTEGER NOT NULL,
+  entries_read INTEGER NOT NULL DEFAULT 0, pending INTEGER NOT NULL DEFAULT 0, consumers INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (stream, name)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS journal_pending (
@@ -33,22 +34,52 @@ CREATE TABLE IF NOT EXISTS journal_consumers (
 ) WITHOUT ROWID;
 `;
 
-/** Journals made before a column existed get it here (SQLite has no ADD COLUMN IF NOT EXISTS). */
-function migrate(db: Database): void {
-  const streamColumns = db.query<{ name: string }, []>("PRAGMA table_info(journal_streams)").all();
-  // What was appended before the column existed is at least what is still there.
-  if (!streamColumns.some((c) => c.name === "added")) db.exec("ALTER TABLE journal_streams ADD COLUMN added INTEGER NOT NULL DEFAULT 0; UPDATE journal_streams SET added = length");
-  const columns = db.query<{ name: string }, []>("PRAGMA table_info(journal_consumers)").all();
-  if (!columns.some((c) => c.name === "seen_at")) db.exec("ALTER TABLE journal_consumers ADD COLUMN seen_at INTEGER NOT NULL DEFAULT 0");
-}
-
 export interface StreamRow {
   last_ms: number;
   last_seq: number;
   length: number;
   deleted_ms: number;
   deleted_seq: number;
+  /** Entries ever appended (trimming does not lower it), as Redis's entries-added. */
   added: number;
+}
+
+/**
+ * A consumer group's counters, kept as entries move so that `info` costs
+ * the same whatever the backlog (counting rows per group made it
+ * O(groups × lag): 50 groups at `0` on a 200k-entry stream took seconds).
+ * `entries_read` is the stream's `added` as of the group's last delivered
+ * entry, as Redis's entries-read: lag = added - entries_read, at most the
+ * stream's length.
+ */
+export interface GroupRow {
+  name: string;
+  last_ms: number;
+  last_seq: number;
+  entries_read: number;
+  pending: number;
+  consumers: number;
+}
+
+/** Adds the columns of later versions to a journal written before they existed (SQLite has no ADD COLUMN IF NOT EXISTS), and fills them in (once). */
+function migrate(db: Database): void {
+  const has = (table: string, column: string) => db.query<{ name: string }, []>(`PRAGMA table_info(${table})`).all().some((c) => c.name === column);
+  if (!has("journal_consumers", "seen_at")) db.exec("ALTER TABLE journal_consumers ADD COLUMN seen_at INTEGER NOT NULL DEFAULT 0");
+  if (has("journal_streams", "added") && has("journal_groups", "entries_read")) return;
+  db.transaction(() => {
+    if (!has("journal_streams", "added")) {
+      db.exec("ALTER TABLE journal_streams ADD COLUMN added INTEGER NOT NULL DEFAULT 0");
+      db.exec("UPDATE journal_streams SET added = length");
+    }
+    for (const column of ["entries_read", "pending", "consumers"]) {
+      if (!has("journal_groups", column)) db.exec(`ALTER TABLE journal_groups ADD COLUMN ${column} INTEGER NOT NULL DEFAULT 0`);
+    }
+    db.exec(`UPDATE journal_groups AS g SET
+      entries_read = (SELECT s.added FROM journal_streams s WHERE s.name = g.stream)
+        - (SELECT count(*) FROM journal_entries e WHERE e.stream = g.stream AND (e.ms, e.seq) > (g.last_ms, g.last_seq)),
+      pending = (SELECT count(*) FROM journal_pending p WHERE p.stream = g.stream AND p.grp = g.name),
+      consumers = (SELECT count(*) FROM journal_consumers c WHERE c.stream = g.stream AND c.grp = g.name)`);
+  })();
 }
 export interface EntryRow {
   ms: number;
@@ -67,7 +98,7 @@ export function prepareStatements(db: Database) {
   return {
     stream: db.query<StreamRow, [string]>("SELECT last_ms, last_seq, length, deleted_ms, deleted_seq, added FROM journal_streams WHERE name = ?"),
     createStream: db.query("INSERT OR IGNORE INTO journal_streams (name) VALUES (?)"),
-    advance: db.query("UPDATE journal_streams SET last_ms = ?, last_seq = ?, length = length + ?3, added = added + ?3 WHERE name = ?4"),
+    advance: db.query("UPDATE journal_streams SET last_ms = ?1, last_seq = ?2, length = length + ?3, added = added + ?3 WHERE name = ?4"),
     insert: db.query("INSERT INTO journal_entries (stream, ms, seq, body) VALUES (?, ?, ?, ?)"),
     idemGet: db.query<{ id: string }, [string, string, number]>("SELECT id FROM journal_idempotency WHERE stream = ? AND key = ? AND expires_at > ?"),
     idemPut: db.query("INSERT OR REPLACE INTO journal_idempotency (stream, key, id, expires_at) VALUES (?, ?, ?, ?)"),
@@ -84,16 +115,17 @@ export function prepareStatements(db: Database) {
     newestBelow: db.query<{ ms: number; seq: number }, [string, number, number]>(
       "SELECT ms, seq FROM journal_entries WHERE stream = ? AND (ms, seq) < (?, ?) ORDER BY ms DESC, seq DESC LIMIT 1",
     ),
-    groups: db.query<{ name: string; last_ms: number; last_seq: number }, [string]>(
-      "SELECT name, last_ms, last_seq FROM journal_groups WHERE stream = ? ORDER BY name",
-    ),
-    group: db.query<{ last_ms: number; last_seq: number }, [string, string]>("SELECT last_ms, last_seq FROM journal_groups WHERE stream = ? AND name = ?"),
-    createGroup: db.query("INSERT OR IGNORE INTO journal_groups (stream, name, last_ms, last_seq) VALUES (?, ?, ?, ?)"),
-    setGroup: db.query("UPDATE journal_groups SET last_ms = ?, last_seq = ? WHERE stream = ? AND name = ?"),
-    /** Registers a consumer, or notes that it was seen now (its idle time starts again, as in Redis). */
-    addConsumer: db.query(
-      "INSERT INTO journal_consumers (stream, grp, name, seen_at) VALUES (?, ?, ?, ?) ON CONFLICT (stream, grp, name) DO UPDATE SET seen_at = excluded.seen_at",
-    ),
+    groups: db.query<GroupRow, [string]>("SELECT name, last_ms, last_seq, entries_read, pending, consumers FROM journal_groups WHERE stream = ? ORDER BY name"),
+    group: db.query<GroupRow, [string, string]>("SELECT name, last_ms, last_seq, entries_read, pending, consumers FROM journal_groups WHERE stream = ? AND name = ?"),
+    createGroup: db.query("INSERT OR IGNORE INTO journal_groups (stream, name, last_ms, last_seq, entries_read) VALUES (?, ?, ?, ?, ?)"),
+    /** Moves the group past a delivery: its new position and entries read, and the entries now pending. */
+    setGroup: db.query("UPDATE journal_groups SET last_ms = ?, last_seq = ?, entries_read = ?, pending = pending + ? WHERE stream = ? AND name = ?"),
+    addGroupPending: db.query("UPDATE journal_groups SET pending = pending + ? WHERE stream = ? AND name = ?"),
+    addGroupConsumer: db.query("UPDATE journal_groups SET consumers = consumers + 1 WHERE stream = ? AND name = ?"),
+    /** Registers a consumer (changes 0 when it was known), seen now. */
+    addConsumer: db.query("INSERT OR IGNORE INTO journal_consumers (stream, grp, name, seen_at) VALUES (?, ?, ?, ?)"),
+    /** Notes that a known consumer was seen now: its idle time starts again, as in Redis. */
+    touchConsumer: db.query("UPDATE journal_consumers SET seen_at = ? WHERE stream = ? AND grp = ? AND name = ?"),
     consumerList: db.query<{ name: string; seen_at: number; pending: number }, [string, string]>(
       `SELECT c.name, c.seen_at, (SELECT count(*) FROM journal_pending p WHERE p.stream = c.stream AND p.grp = c.grp AND p.consumer = c.name) AS pending
        FROM journal_consumers c WHERE c.stream = ? AND c.grp = ? ORDER BY c.name`,

@@ -33,8 +33,16 @@ export interface PlatformDeps {
   shutdown: AbortSignal;
 }
 
+/** Who is on a socket, for the server's per-message checks (rate limits). */
+export interface SocketClient {
+  /** The client's address. */
+  readonly address?: string | undefined;
+  /** The rate-limit key of the credential the upgrade request carried, if any. */
+  readonly who?: string | undefined;
+}
+
 /** A socket of an endpoint: its state is `ws.data.state`. */
-export type EndpointSocket<State> = ServerWebSocket<{ endpoint: SocketEndpoint<State>; state: State }>;
+export type EndpointSocket<State> = ServerWebSocket<{ endpoint: SocketEndpoint<State>; state: State; client?: SocketClient }>;
 
 /**
  * A WebSocket endpoint served on the server's port. The server upgrades a
@@ -52,6 +60,15 @@ export interface SocketEndpoint<State = unknown> {
   bind?(server: Server<unknown>): void;
   open?(ws: EndpointSocket<State>): void;
   message(ws: EndpointSocket<State>, message: string | Buffer): void;
+  /**
+   * Answers a message the server refused before handing it over (too
+   * large, too deep, rate limited), in the endpoint's own protocol and in
+   * order with its other answers. Without it the socket is closed with the
+   * reason (1009 too large, 1008 otherwise).
+   */
+  refuse?(ws: EndpointSocket<State>, message: string | Buffer, error: Error): void;
+  /** The largest message this endpoint takes, when below the server's WS_MAX_MESSAGE_BYTES. */
+  readonly maxMessageBytes?: number;
   drain?(ws: EndpointSocket<State>): void;
   close?(ws: EndpointSocket<State>, code: number, reason: string): void;
 }

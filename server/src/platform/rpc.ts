@@ -40,7 +40,8 @@ const t = initTRPC.context<Context>().create({
   },
   errorFormatter({ shape, error }) {
     const described = describeError(error);
-    if (described.code === "INTERNAL" && error.code !== "INTERNAL_SERVER_ERROR") return shape;
+    // tRPC adds the stack outside production; no answer carries one (issue 14).
+    if (described.code === "INTERNAL" && error.code !== "INTERNAL_SERVER_ERROR") return { ...shape, data: { ...shape.data, stack: undefined } };
     return {
       ...shape,
       message: described.message,

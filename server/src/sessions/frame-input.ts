@@ -1,7 +1,7 @@
 import { FrameSchema, isUuid, normalizeKeys, sessionIdOf, type Frame } from "@gamejournal/shared";
 import { ValidationError } from "../errors.ts";
 import { describeIssues } from "../http/errors.ts";
-import { unstorableKeyOf } from "./session-event.ts";
+import { nestedArrayOf, unstorableKeyOf } from "./session-event.ts";
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -11,7 +11,8 @@ function isObject(value: unknown): value is Record<string, unknown> {
  * A LobbySessionStateFrame as any ingest path receives it: keys normalised
  * to snake_case (`frameIndex` → `frame_index`, `sessionID` → `session_id`),
  * checked against FrameSchema (unknown fields are kept), and refused when a
- * key could not be stored in MongoDB. Throws ValidationError naming the
+ * key could not be stored in MongoDB or an array sits directly in an array
+ * (FerretDB cannot store that). Throws ValidationError naming the
  * field, prefixed by `at` (e.g. `frame.` or `[2].frame.`):
  * `frame.session.session_id: must be a UUID, got "x"`.
  */
@@ -25,6 +26,8 @@ export function parseFrame(raw: unknown, at = ""): Frame {
   }
   const badKey = unstorableKeyOf(parsed.data);
   if (badKey !== undefined) throw new ValidationError(`${at}${badKey}: keys must not contain '.' or start with '$'`, `${at}${badKey}`);
+  const nested = nestedArrayOf(parsed.data);
+  if (nested !== undefined) throw new ValidationError(`${at}${nested}: an array directly inside an array cannot be stored (FerretDB); wrap it in an object`, `${at}${nested}`);
   return parsed.data;
 }
 

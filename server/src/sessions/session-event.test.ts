@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { DEFAULT_NODE, FrameSchema, normalizeKeys, parseMatchId, toMatchId, type Frame } from "@gamejournal/shared";
 import { ValidationError } from "../errors.ts";
-import { nodeIdOf, toSessionEvent, unstorableKeyOf } from "./session-event.ts";
+import { nestedArrayOf, nodeIdOf, toSessionEvent, unstorableKeyOf } from "./session-event.ts";
 
 const LOBBY = "6F1C2A3B-4D5E-4F60-8A7B-9C0D1E2F3A4B";
 const lobby = LOBBY.toLowerCase();
@@ -88,5 +88,16 @@ describe("unstorableKeyOf", () => {
     expect(unstorableKeyOf({ "x.y": 1 })).toBe("x.y");
     expect(unstorableKeyOf({ ok: { "nul\0": 1 } })).toBe("ok.nul\0");
     expect(unstorableKeyOf({ a: "x.y", b: ["$z"], "a$": 1, "": 2 })).toBeUndefined();
+  });
+});
+
+describe("nestedArrayOf", () => {
+  test("finds the first array held directly in an array, by its path, without recursing", () => {
+    expect(nestedArrayOf({ a: [1, { b: [2, 3] }], c: { d: [4] } })).toBeUndefined();
+    expect(nestedArrayOf({ a: [1, { b: [2, [3]] }] })).toBe("a[1].b[1]");
+    expect(nestedArrayOf([[1]])).toBe("[0]");
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = { a: deep };
+    expect(nestedArrayOf(deep)).toBeUndefined();
   });
 });

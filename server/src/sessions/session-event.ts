@@ -81,6 +81,32 @@ export function unstorableKeyOf(value: unknown, path = ""): string | undefined {
   return undefined;
 }
 
+/**
+ * The path of the first array held directly in another array, e.g.
+ * `player_bones.v[0]`; undefined when there is none. FerretDB (the
+ * MongoDB-protocol server this project tests with) cannot store nested
+ * arrays, so a frame holding one would be acknowledged and then
+ * dead-lettered by the session-events worker: ingest refuses it instead,
+ * on every deployment alike. Walks without recursion.
+ */
+export function nestedArrayOf(value: unknown): string | undefined {
+  const stack: Array<{ value: unknown; path: string; inArray: boolean }> = [{ value, path: "", inArray: false }];
+  while (stack.length > 0) {
+    const { value: v, path, inArray } = stack.pop()!;
+    if (Array.isArray(v)) {
+      if (inArray) return path;
+      for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i], path: `${path}[${i}]`, inArray: true });
+    } else if (v !== null && typeof v === "object") {
+      const entries = Object.entries(v);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [key, inner] = entries[i]!;
+        stack.push({ value: inner, path: path === "" ? key : `${path}.${key}`, inArray: false });
+      }
+    }
+  }
+  return undefined;
+}
+
 export interface ToSessionEventOptions {
   /** `X-User-ID`, or the token's subject; "" when none. */
   userId?: string | undefined;

@@ -81,9 +81,42 @@ export function createStreamEndpoint({ ingest, access, clock, logger, maxMessage
     }
   }
 
+  /** Queues the answer to a message; answers go out one after another, in arrival order. */
+  function reply(ws: Socket, answering: () => Promise<StreamAnswer>): void {
+    const state = ws.data.state;
+    if (state.closed) return;
+    const overloaded = state.unanswered >= maxUnanswered;
+    state.unanswered++;
+    // Processing starts now, so a connection's messages are journaled concurrently (their
+    // appends are issued in arrival order, and Redis runs one connection's commands in order);
+    // answers still go out one after another, in arrival order.
+    const replying = overloaded
+      ? Promise.resolve(refusal(new GameJournalError("OVERLOADED", `more than ${maxUnanswered} messages are unanswered; wait for answers before sending more`)))
+      : answering();
+    replying.catch(() => {}); // handled in order below
+    state.tail = state.tail.then(async () => {
+      let answer: StreamAnswer;
+      try {
+        answer = await replying;
+      } catch (error) {
+        // Only server-side failures get here (`refusal` rethrows them).
+        if (!state.closed) {
+          logger.error({ err: error, node: state.sender.node }, "stream message failed; closing so the client resends");
+          state.closed = true;
+          ws.close(1011, "internal error; resend unanswered messages");
+        }
+        return;
+      } finally {
+        state.unanswered--;
+      }
+      if (!state.closed) ws.send(JSON.stringify(answer));
+    });
+  }
+
   return {
     name: "stream",
     paths: [STREAM_PATH],
+    maxMessageBytes,
 
     /** Checks an upgrade request: the new socket's state, or the Response (401, 400) to answer instead of upgrading. */
     async accept(req: Request): Promise<StreamSocketState | Response> {
@@ -105,34 +138,12 @@ export function createStreamEndpoint({ ingest, access, clock, logger, maxMessage
     },
 
     message(ws: Socket, raw: string | Buffer): void {
-      const state = ws.data.state;
-      if (state.closed) return;
-      const overloaded = state.unanswered >= maxUnanswered;
-      state.unanswered++;
-      // Processing starts now, so a connection's messages are journaled concurrently (their
-      // appends are issued in arrival order, and Redis runs one connection's commands in order);
-      // answers still go out one after another, in arrival order.
-      const replying = overloaded
-        ? Promise.resolve(refusal(new GameJournalError("OVERLOADED", `more than ${maxUnanswered} messages are unanswered; wait for answers before sending more`)))
-        : answer(state.sender, raw);
-      replying.catch(() => {}); // handled in order below
-      state.tail = state.tail.then(async () => {
-        let reply: StreamAnswer;
-        try {
-          reply = await replying;
-        } catch (error) {
-          // Only server-side failures get here (`refusal` rethrows them).
-          if (!state.closed) {
-            logger.error({ err: error, node: state.sender.node }, "stream message failed; closing so the client resends");
-            state.closed = true;
-            ws.close(1011, "internal error; resend unanswered messages");
-          }
-          return;
-        } finally {
-          state.unanswered--;
-        }
-        if (!state.closed) ws.send(JSON.stringify(reply));
-      });
+      reply(ws, () => answer(ws.data.state.sender, raw));
+    },
+
+    /** A message the server refused unread (too large or deep, rate limited) is answered in order like any other. */
+    refuse(ws: Socket, _raw: string | Buffer, error: Error): void {
+      reply(ws, async () => refusal(error));
     },
 
     close(ws: Socket): void {

@@ -54,12 +54,14 @@ export interface TrpcWsHandlerOptions {
   router: AnyTRPCRouter;
   createContext: CreateContext;
   logger: Logger;
+  /** Most subscriptions open at once on one socket (`WS_MAX_SUBSCRIPTIONS`, default 100); past it a new one is refused. */
+  maxSubscriptions?: number;
   /** Times the close of a connection whose credential expires. */
   clock: Clock;
 }
 
 /** tRPC over WebSocket at `/trpc`, as one of the server's socket endpoints. */
-export function createTrpcWsHandler({ router, createContext, logger, clock }: TrpcWsHandlerOptions): SocketEndpoint<TrpcSocketState> {
+export function createTrpcWsHandler({ router, createContext, logger, clock, maxSubscriptions = 100 }: TrpcWsHandlerOptions): SocketEndpoint<TrpcSocketState> {
   const config = router._def._config;
   const topics = new WsTopics<Socket>({
     send: (ws, text) => send(ws, text),
@@ -201,6 +203,11 @@ export function createTrpcWsHandler({ router, createContext, logger, clock }: Tr
       respond(ws, errorMessage(id, new TRPCError({ code: "BAD_REQUEST", message: `Duplicate id ${id}` }), type, path));
       return;
     }
+    if (type === "subscription" && state.subscriptions.size >= maxSubscriptions) {
+      const message = `this connection has ${state.subscriptions.size} subscriptions open, the most allowed (WS_MAX_SUBSCRIPTIONS); stop one first`;
+      respond(ws, errorMessage(id, new TRPCError({ code: "TOO_MANY_REQUESTS", message }), type, path));
+      return;
+    }
     const abort = new AbortController();
     if (type === "subscription") state.subscriptions.set(id, abort);
     try {
@@ -279,16 +286,33 @@ export function createTrpcWsHandler({ router, createContext, logger, clock }: Tr
         state.ctx = makeContext(ws, parsed.data ?? null);
         return;
       }
-      for (const item of Array.isArray(parsed) ? parsed : [parsed]) {
+      const items = Array.isArray(parsed) ? parsed : [parsed];
+      if (items.length === 0) respond(ws, errorMessage(null, new TRPCError({ code: "PARSE_ERROR", message: "an empty batch: send one or more tRPC messages" }), "unknown"));
+      for (const item of items) {
         let msg: TRPCClientOutgoingMessage;
         try {
           msg = parseTRPCMessage(item, config.transformer) as TRPCClientOutgoingMessage;
         } catch (cause) {
-          respond(ws, errorMessage(null, new TRPCError({ code: "PARSE_ERROR", message: "malformed tRPC message", cause }), "unknown"));
+          // Answered under the message's own id when it has one, so the caller's request does not wait forever.
+          const id = (item as { id?: unknown } | null)?.id;
+          const message = `malformed tRPC message: ${cause instanceof Error ? cause.message : String(cause)}`;
+          respond(ws, errorMessage(typeof id === "string" || typeof id === "number" ? id : null, new TRPCError({ code: "PARSE_ERROR", message, cause }), "unknown"));
           continue;
         }
         void handle(ws, msg);
       }
+    },
+
+    /** A message the server refused unread is answered as an error of its request (its `id` read from the text's start). */
+    refuse(ws: Socket, raw: string | Buffer, error: Error): void {
+      const head = (typeof raw === "string" ? raw : raw.toString("utf8", 0, 256)).slice(0, 256);
+      const found = /"id"\s*:\s*("(?:[^"\\]|\\.){0,100}"|-?\d{1,15})[,}\s]/.exec(head)?.[1];
+      let id: string | number | null = null;
+      try {
+        id = found === undefined ? null : (JSON.parse(found) as string | number);
+      } catch {}
+      const described = describeError(error);
+      respond(ws, errorMessage(id, new TRPCError({ code: described.trpcCode, message: described.message, cause: error }), "unknown"));
     },
 
     drain,

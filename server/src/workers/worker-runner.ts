@@ -1,4 +1,5 @@
 import { hostname } from "node:os";
+import { Counter, Gauge, type Registry } from "prom-client";
 import { UnavailableError } from "../errors.ts";
 import { EventConsumer, type BatchHandler, type EventConsumerOptions, type EventHandler, type Handler } from "../journal/event-consumer.ts";
 import type { Journal } from "../journal/journal.ts";
@@ -6,6 +7,7 @@ import type { Logger } from "../log.ts";
 import { systemClock, type Clock } from "../platform/clock.ts";
 import { anySignal, sleep } from "../util/abort.ts";
 import type { Lease } from "./lease.ts";
+import { StepTracker, unlessAborted } from "./watchdog.ts";
 
 /** A built-in worker: a handler for the entries of one journal stream, read through one consumer group. */
 export interface WorkerDefinition {
@@ -50,17 +52,31 @@ export interface WorkerDefinition {
 export interface WorkerRunnerOptions {
   journal: Journal;
   logger: Logger;
-  /** Handed to every consumer (idle times, retry timing). */
+  /** Handed to every consumer (idle times, retry timing) and the watchdog. */
   clock?: Clock;
   /** This process's consumer name in every group (default: the host name, so a restart resumes its own pending entries at once). */
   consumerName?: string;
   /** Longest pause between retries of a transient failure (default 10 s). */
   maxRetryDelayMs?: number;
+  /** A worker waiting longer than this on one step (a journal call, a handler attempt) is stalled and restarted (default 60 s). */
+  stallMs?: number;
+  /** Where the watchdog counts stalls (`gamejournal_worker_stalls_total`, `gamejournal_worker_stalled`). */
+  registry?: Registry;
+}
+
+/** One run of a worker's consumer: its steps, and the switch the watchdog turns to restart it. */
+interface Generation {
+  readonly steps: StepTracker;
+  readonly restart: AbortController;
+  /** Aborts on stop or on restart. */
+  readonly signal: AbortSignal;
 }
 
 interface Running {
   definition: WorkerDefinition;
   done: Promise<void>;
+  current?: Generation;
+  stalled: boolean;
 }
 
 /**
@@ -73,20 +89,49 @@ interface Running {
  *    failing it towards the dead-letter stream.
  * 2. `init` has succeeded before the worker reads its first entry.
  * 3. `stop` ends every read and retry and resolves once every worker has
- *    returned; an entry whose handling was interrupted stays pending and is
- *    handled again after the next start.
+ *    returned, even one waiting on a call that never settles; an entry
+ *    whose handling was interrupted stays pending and is handled again
+ *    after the next start.
+ * 4. A watchdog restarts, in process, a worker that waits longer than
+ *    `stallMs` on one step (a journal call or a handler attempt that never
+ *    settles; a transient failure's retries are not a stall, since each
+ *    attempt settles): it logs an error, counts the stall, reports the
+ *    worker in `stalled()` until its new run makes progress, abandons the
+ *    stuck call, and starts a new consumer under the same name, which
+ *    handles the entries left pending first.
  */
 export class WorkerRunner {
   private readonly abort = new AbortController();
   private readonly running: Running[] = [];
   private readonly consumerName: string;
   private readonly maxRetryDelayMs: number;
+  private readonly stallMs: number;
+  private readonly clock: Clock;
+  private watchdog: Timer | undefined;
+  private readonly stalls?: Counter<"worker">;
+  private readonly stalledGauge?: Gauge<"worker">;
 
   constructor(private readonly opts: WorkerRunnerOptions) {
     if (!opts?.journal) throw new Error("new worker runner: no journal");
     if (!opts.logger) throw new Error("new worker runner: no logger");
     this.consumerName = opts.consumerName ?? hostname();
     this.maxRetryDelayMs = opts.maxRetryDelayMs ?? 10_000;
+    this.stallMs = opts.stallMs ?? 60_000;
+    this.clock = opts.clock ?? systemClock;
+    if (opts.registry) {
+      this.stalls = new Counter({
+        name: "gamejournal_worker_stalls_total",
+        help: "Built-in workers restarted by the watchdog after waiting too long on one step",
+        labelNames: ["worker"],
+        registers: [opts.registry],
+      });
+      this.stalledGauge = new Gauge({
+        name: "gamejournal_worker_stalled",
+        help: "1 while a built-in worker is stalled (restarted and not yet progressing)",
+        labelNames: ["worker"],
+        registers: [opts.registry],
+      });
+    }
   }
 
   /** Names of the workers started. */
@@ -94,66 +139,129 @@ export class WorkerRunner {
     return this.running.map((r) => r.definition.name);
   }
 
+  /** Names of the workers the watchdog found stalled and whose new run has not made progress yet. */
+  stalled(): string[] {
+    return this.running.filter((r) => r.stalled).map((r) => r.definition.name);
+  }
+
   /** Starts each worker; a worker name may run once per runner. */
   start(...definitions: WorkerDefinition[]): void {
     if (this.abort.signal.aborted) throw new Error("worker runner: start after stop");
     for (const definition of definitions) {
       if (this.workers.includes(definition.name)) throw new Error(`worker runner: ${definition.name} is already running`);
-      this.running.push({ definition, done: this.run(definition) });
+      const running: Running = { definition, done: Promise.resolve(), stalled: false };
+      this.stalledGauge?.set({ worker: definition.name }, 0);
+      running.done = this.run(running);
+      this.running.push(running);
     }
+    this.watchdog ??= setInterval(() => this.checkStalls(), Math.max(10, Math.min(1_000, this.stallMs / 4)));
+    this.watchdog.unref?.();
   }
 
-  /** Stops every worker and resolves once all have returned. Safe to call twice. */
+  /** Stops every worker and resolves once all have returned (abandoning calls that never settle). Safe to call twice. */
   async stop(): Promise<void> {
     this.abort.abort();
+    clearInterval(this.watchdog);
     await Promise.all(this.running.map((r) => r.done));
   }
 
-  private async run(definition: WorkerDefinition): Promise<void> {
+  private checkStalls(): void {
+    for (const running of this.running) {
+      const generation = running.current;
+      const oldest = generation?.steps.oldest();
+      if (!generation || !oldest || oldest.waitedMs <= this.stallMs || generation.restart.signal.aborted) continue;
+      const { name, stream, group } = running.definition;
+      this.opts.logger.error({ worker: name, stream, group, step: oldest.what, waited_ms: oldest.waitedMs }, "worker stalled: no progress on one step; restarting it");
+      running.stalled = true;
+      this.stalls?.inc({ worker: name });
+      this.stalledGauge?.set({ worker: name }, 1);
+      generation.restart.abort();
+    }
+  }
+
+  private begin(running: Running): Generation {
+    const restart = new AbortController();
+    // Progress after a restart: an entry handled, or a read that found the group caught up.
+    const steps = new StepTracker(this.clock, (what, value) => {
+      if (running.current !== generation || !running.stalled) return;
+      if (what !== "handler" && !(what === "journal.readGroup" && Array.isArray(value) && value.length === 0)) return;
+      running.stalled = false;
+      this.stalledGauge?.set({ worker: running.definition.name }, 0);
+      this.opts.logger.info({ worker: running.definition.name }, "worker progressing again after a restart");
+    });
+    const generation: Generation = { steps, restart, signal: anySignal(this.abort.signal, restart.signal) };
+    running.current = generation;
+    return generation;
+  }
+
+  private async run(running: Running): Promise<void> {
+    const { definition } = running;
     const { name, stream, group } = definition;
-    const signal = this.abort.signal;
+    const stop = this.abort.signal;
     const logger = this.opts.logger.child({ worker: name, stream, group });
-    const isTransient = definition.isTransient ?? ((error: unknown) => error instanceof UnavailableError);
-    const consumerName = definition.consumerName ?? this.consumerName;
-    try {
-      if (definition.init) await this.retrying(logger, "init", () => definition.init!(), () => true);
-      if (signal.aborted) return;
-      const given = definition.handle;
-      const handle: Handler =
-        typeof given === "function"
-          ? (id, entry) => this.retrying(logger, id, () => given(id, entry), isTransient, definition.onRetry)
-          : { batch: (entries) => this.retrying(logger, entries[0]?.id ?? "batch", () => given.batch(entries), isTransient, definition.onRetry) };
-      while (!signal.aborted) {
-        const held = definition.lease ? await definition.lease.acquire(signal) : signal;
-        if (!held) break;
-        // A new consumer each time: one that lost the lease may have entries held in memory.
-        // Background work: linger a moment after a short read so a trickle of appends is handled in batches.
-        const consumer = new EventConsumer(this.opts.journal, group, consumerName, { lingerMs: 50, clock: this.opts.clock ?? systemClock, ...definition.consumer, logger });
-        if (definition.onStart) await this.retrying(logger, "start", () => definition.onStart!(), () => true);
-        logger.info({ consumer: consumerName }, "worker started");
-        try {
-          await consumer.run(stream, definition.batch ?? 500, handle, anySignal(signal, held));
-        } finally {
-          definition.onStop?.();
+    const state = { initialised: !definition.init };
+    while (!stop.aborted) {
+      const generation = this.begin(running);
+      try {
+        // A stuck step is abandoned here: the restart (or stop) ends the wait at once.
+        await unlessAborted(this.runOnce(definition, generation, logger, state), generation.signal);
+      } catch (error) {
+        if (!generation.signal.aborted) {
+          logger.error({ err: error }, "worker stopped by an error");
+          return;
         }
-        if (!signal.aborted) logger.warn("worker paused: its lease was lost; waiting to take it again");
       }
-    } catch (error) {
-      if (!signal.aborted) logger.error({ err: error }, "worker stopped by an error");
-      return;
+      if (!generation.restart.signal.aborted) break;
     }
     logger.info("worker stopped");
   }
 
-  /** Runs `task` until it succeeds, retrying with backoff while `retry(error)` holds and the runner runs. */
+  /** One run: `init` until it succeeds (once per runner), then the consumer, under the lease if any, until `generation` ends. */
+  private async runOnce(definition: WorkerDefinition, generation: Generation, logger: Logger, state: { initialised: boolean }): Promise<void> {
+    const { stream, group } = definition;
+    const { signal, steps } = generation;
+    const isTransient = definition.isTransient ?? ((error: unknown) => error instanceof UnavailableError);
+    const consumerName = definition.consumerName ?? this.consumerName;
+    if (!state.initialised) {
+      await this.retrying(logger, signal, "init", () => steps.track("init", async () => definition.init!()), () => true);
+      state.initialised = true;
+    }
+    if (signal.aborted) return;
+    const given = definition.handle;
+    const handle: Handler =
+      typeof given === "function"
+        ? (id, entry) => this.retrying(logger, signal, id, () => steps.track("handler", async () => given(id, entry)), isTransient, definition.onRetry)
+        : {
+            batch: (entries) =>
+              this.retrying(logger, signal, entries[0]?.id ?? "batch", () => steps.track("handler", async () => given.batch(entries)), isTransient, definition.onRetry),
+          };
+    const journal = steps.journal(this.opts.journal);
+    while (!signal.aborted) {
+      const held = definition.lease ? await definition.lease.acquire(signal) : signal;
+      if (!held) break;
+      // A new consumer each time: one that lost the lease may have entries held in memory.
+      // Background work: linger a moment after a short read so a trickle of appends is handled in batches.
+      const consumer = new EventConsumer(journal, group, consumerName, { lingerMs: 50, clock: this.clock, ...definition.consumer, logger });
+      if (definition.onStart) await this.retrying(logger, signal, "start", () => steps.track("start", async () => definition.onStart!()), () => true);
+      logger.info({ consumer: consumerName }, "worker started");
+      try {
+        await consumer.run(stream, definition.batch ?? 500, handle, anySignal(signal, held));
+      } finally {
+        definition.onStop?.();
+      }
+      if (!signal.aborted) logger.warn("worker paused: its lease was lost; waiting to take it again");
+    }
+  }
+
+  /** Runs `task` until it succeeds, retrying with backoff while `retry(error)` holds and `signal` has not aborted. */
   private async retrying<T>(
     logger: Logger,
+    signal: AbortSignal,
     what: string,
     task: () => T | Promise<T>,
     retry: (error: unknown) => boolean,
     onRetry?: () => void,
   ): Promise<T> {
-    const signal = this.abort.signal;
     for (let attempt = 0; ; attempt++) {
       try {
         const result = await task();
