@@ -36,10 +36,13 @@ describe("game rooms through kill -9", () => {
     await waitForPort(port);
     let kills = 0;
     let done = false;
-    // The killer: SIGKILL at a random moment, start again at once, while the bots play.
+    const acks: BotAck[] = [];
+    // The killer: SIGKILL at random moments of the play (after a random number of acknowledged commands,
+    // so the kills happen however fast this machine plays), start again at once, while the bots play.
+    const killAt = Array.from({ length: 8 }, () => 5 + Math.floor(Math.random() * 150)).sort((x, y) => x - y);
     const killer = (async () => {
-      while (!done && kills < 12) {
-        await Bun.sleep(250 + Math.random() * 600);
+      for (const at of killAt) {
+        while (!done && acks.length < at) await Bun.sleep(5);
         if (done) break;
         server.kill("SIGKILL");
         await server.exited;
@@ -48,7 +51,6 @@ describe("game rooms through kill -9", () => {
         await waitForPort(port, 30_000).catch(() => {});
       }
     })();
-    const acks: BotAck[] = [];
     let retries = 0;
     const common = { url, players: "mixed" as const, onAck: (ack: BotAck) => void acks.push(ack), onRetry: () => void retries++, retry: { timeoutMs: 60_000, firstDelayMs: 25 } };
     try {

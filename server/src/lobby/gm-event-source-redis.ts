@@ -34,7 +34,14 @@ export class RedisGmEventSource implements GmEventSource {
       throw new UnavailableError(`read ${this.stream}: Redis is unavailable`);
     }
     this.connId ??= await conn.clientId();
-    const unblock = () => void this.client.sendCommand(["CLIENT", "UNBLOCK", String(this.connId)]).catch(() => {});
+    // CLIENT UNBLOCK only wakes a read Redis is already blocking: an abort that lands between sending the
+    // XREAD and Redis running it would be lost, so it is sent again every 50 ms until the read returns.
+    let unblocking: Timer | undefined;
+    const sendUnblock = () => void this.client.sendCommand(["CLIENT", "UNBLOCK", String(this.connId)]).catch(() => {});
+    const unblock = () => {
+      sendUnblock();
+      unblocking = setInterval(sendUnblock, 50);
+    };
     signal.addEventListener("abort", unblock, { once: true });
     try {
       const reply = (await conn.xRead({ key: this.stream, id: after }, { COUNT: count, BLOCK: blockMs })) as Array<{
@@ -47,6 +54,7 @@ export class RedisGmEventSource implements GmEventSource {
       throw new UnavailableError(`read ${this.stream}: ${(error as Error).message}`, { cause: error });
     } finally {
       signal.removeEventListener("abort", unblock);
+      clearInterval(unblocking);
     }
   }
 
