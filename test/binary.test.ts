@@ -71,7 +71,7 @@ describe("the compiled binary", () => {
     await waitFor("/health", () => fetch(`${url}/health`).then((r) => r.ok).catch(() => false));
     const page = await (await fetch(`${url}/console`)).text();
     expect(page).toContain("/console/app.js");
-    for (const path of ["/console/app.js", "/console/sections/groups.js", "/console/console.css", "/docs", "/docs/swagger-ui-bundle.js"]) {
+    for (const path of ["/console/app.js", "/console/sections/groups.js", "/console/sections/games.js", "/console/game-view.js", "/console/console.css", "/docs", "/docs/swagger-ui-bundle.js"]) {
       const res = await fetch(`${url}${path}`);
       expect(`${path}: ${res.status} ${(await res.text()).length > 100}`).toBe(`${path}: 200 true`);
     }

@@ -2,6 +2,8 @@ import api from "./ui/api.js" with { type: "text" };
 import app from "./ui/app.js" with { type: "text" };
 import css from "./ui/console.css" with { type: "text" };
 import dom from "./ui/dom.js" with { type: "text" };
+import gameBoard from "./ui/game-board.js" with { type: "text" };
+import gameView from "./ui/game-view.js" with { type: "text" };
 import games from "./ui/sections/games.js" with { type: "text" };
 import groups from "./ui/sections/groups.js" with { type: "text" };
 import health from "./ui/sections/health.js" with { type: "text" };
@@ -14,13 +16,16 @@ import streams from "./ui/sections/streams.js" with { type: "text" };
 /**
  * The console's files, imported as text so `bun build --compile` embeds them
  * in the binary; served under `/console/` by their path here. A new section
- * is one line here and one in ui/app.js.
+ * is one line here and one in ui/app.js; a module the sections share, one
+ * line here.
  */
 export const CONSOLE_ASSETS: ReadonlyMap<string, { body: string; type: string }> = new Map(
   Object.entries({
     "app.js": app,
     "api.js": api,
     "dom.js": dom,
+    "game-view.js": gameView,
+    "game-board.js": gameBoard,
     "sections/health.js": health,
     "sections/streams.js": streams,
     "sections/groups.js": groups,

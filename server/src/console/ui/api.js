@@ -1,5 +1,6 @@
 // The console's only door to the server: its own public API (tRPC over HTTP as plain JSON,
-// the journal's SSE live route, /metrics), with the admin token from the login form.
+// tRPC subscriptions and the journal's live routes over SSE, /metrics), with the admin
+// token from the login form.
 
 const TOKEN_KEY = "gamejournal.console.token";
 
@@ -63,7 +64,7 @@ export async function followSse(path, { onEntry, onNotice, onState, signal, last
   let last = lastEventId;
   while (!signal.aborted) {
     try {
-      const qs = last ? `?lastEventId=${encodeURIComponent(last)}` : "";
+      const qs = last ? `${path.includes("?") ? "&" : "?"}lastEventId=${encodeURIComponent(last)}` : "";
       const res = await fetch(`${path}${qs}`, { headers: headers({ Accept: "text/event-stream" }), signal });
       if (!res.ok) {
         const body = await res.json().catch(() => ({}));
@@ -94,6 +95,16 @@ export async function followSse(path, { onEntry, onNotice, onState, signal, last
     }
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
+}
+
+/**
+ * A tRPC subscription over SSE (`GET /trpc/<path>?input=<json>`), read as `followSse` reads it:
+ * after a drop it reconnects with the last id it saw, which tRPC hands the procedure as
+ * `input.lastEventId`. tRPC's own `connected` and `ping` messages are not passed on.
+ */
+export function subscribe(path, input, { onNotice, ...options }) {
+  const quiet = (kind, data) => (kind === "connected" || kind === "ping" ? undefined : onNotice?.(kind, data));
+  return followSse(`/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`, { ...options, onNotice: quiet });
 }
 
 function parseSse(block) {
