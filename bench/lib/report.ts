@@ -46,6 +46,7 @@ export function round(n: number, digits = 1): number {
 
 const UNITS: Record<string, string> = {
   events_per_s: "ev/s",
+  bytes_per_s: "MB/s",
   p50_ms: "p50 ms",
   p99_ms: "p99 ms",
   max_ms: "max ms",
@@ -66,7 +67,7 @@ function formatValue(v: number | string | null): string {
 /** The figures worth a table cell, in a stable order; the JSON keeps them all. */
 export function formatFigures(f: Figures): string {
   const keys = Object.keys(UNITS).filter((k) => k in f && !(k === "lost" && f[k] === 0));
-  return keys.map((k) => `${formatValue(f[k]!)} ${UNITS[k]}`).join(", ");
+  return keys.map((k) => `${formatValue(k === "bytes_per_s" && typeof f[k] === "number" ? round(f[k] / 1e6, 1) : f[k]!)} ${UNITS[k]}`).join(", ");
 }
 
 export function formatTable(rows: Row[]): string {
