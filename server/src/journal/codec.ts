@@ -26,14 +26,27 @@ export function decodeEvent(id: string, body: string): JournalEntry {
 
 /** XADD field/value pairs; `dataJson` as for `encodeEvent`. */
 export function toFields(event: JournalEvent, dataJson = dataText(event)): string[] {
-  const fields = ["type", event.type, "ts", String(event.ts)];
+  return pushFields([], event, dataJson);
+}
+
+/**
+ * Pushes the XADD field/value pairs onto `into` (after whatever it holds).
+ * Strings are stored as UTF-8: a lone surrogate becomes U+FFFD here, as the
+ * Redis client would make of it, so every path stores the same bytes.
+ */
+export function pushFields<T extends unknown[]>(into: T, event: JournalEvent, dataJson = dataText(event)): T {
+  into.push("type", wellFormed(event.type), "ts", String(event.ts));
   for (const name of STRING_FIELDS) {
     const value = event[name];
-    if (value !== undefined) fields.push(name, value);
+    if (value !== undefined) into.push(name, wellFormed(value));
   }
-  if (event.mode !== undefined) fields.push("mode", String(event.mode));
-  fields.push("data", dataJson);
-  return fields;
+  if (event.mode !== undefined) into.push("mode", String(event.mode));
+  into.push("data", dataJson);
+  return into;
+}
+
+function wellFormed(text: string): string {
+  return text.isWellFormed() ? text : text.toWellFormed();
 }
 
 /** The inverse of `toFields`; tolerant of entries written by other tools (missing fields, non-JSON data). */

@@ -17,6 +17,7 @@ import type {
   TrimOptions,
 } from "./journal.ts";
 import { trimBound } from "./journal.ts";
+import { GroupCommit } from "./group-commit.ts";
 import { LiveHub } from "./live-hub.ts";
 import { prepareStatements, type EntryRow, type Statements } from "./sqlite-statements.ts";
 import { tailWithHub, type TailOptions } from "./tail.ts";
@@ -32,9 +33,11 @@ export interface SqliteJournalOptions {
 /**
  * The embedded journal: SQLite in WAL mode, one row per entry, with ids
  * generated exactly as Redis generates them for `*` (the clock's ms, or the
- * last ms with the next seq when the clock has not moved on). Consumer
- * groups follow XREADGROUP/XACK/XAUTOCLAIM semantics in tables of their own.
- * Live tails are fed in-process right after each committed append.
+ * last ms with the next seq when the clock has not moved on). Appends are
+ * group-committed (see group-commit.ts): the appends of one event-loop turn
+ * share one transaction. Consumer groups follow XREADGROUP/XACK/XAUTOCLAIM
+ * semantics in tables of their own. Live tails are fed in-process right
+ * after each committed group.
  * Single-process: one server owns a journal file.
  */
 export class SqliteJournal implements Journal {
@@ -44,6 +47,7 @@ export class SqliteJournal implements Journal {
   private readonly clock: Clock;
   private appendsSincePurge = 0;
   private readonly q: Statements;
+  private readonly group = new GroupCommit((calls) => Promise.resolve(this.commit(calls)));
 
   constructor(
     private readonly db: Database,
@@ -55,40 +59,80 @@ export class SqliteJournal implements Journal {
     this.q = prepareStatements(db);
   }
 
-  async append(writes: readonly AppendWrite[]): Promise<AppendResult[]> {
+  append(writes: readonly AppendWrite[]): Promise<AppendResult[]> {
+    return this.group.submit(writes);
+  }
+
+  /**
+   * Commits a group of calls in one transaction. If it fails, it is rolled
+   * back whole, and each call is committed again in a transaction of its
+   * own, so that only the failing call fails. Live tails are fed once the
+   * transaction has committed.
+   */
+  private commit(calls: ReadonlyArray<readonly AppendWrite[]>): Array<AppendResult[] | Error> {
     const now = this.clock.now();
-    const results: AppendResult[] = [];
     const published = new Map<string, JournalEntry[]>();
-    const trims = new Map<string, number>();
-    this.db.transaction(() => {
-      for (const { stream, event, maxLen, dataJson } of writes) {
-        if (event.key !== undefined) {
-          const seen = this.q.idemGet.get(stream, event.key, now);
-          if (seen) {
-            results.push({ stream, id: seen.id, duplicate: true });
-            continue;
-          }
+    let outcomes: Array<AppendResult[] | Error>;
+    try {
+      outcomes = this.db.transaction(() => this.writeCalls(calls, now, published))();
+    } catch (error) {
+      if (calls.length === 1) throw error;
+      published.clear();
+      outcomes = calls.map((writes) => {
+        const mine = new Map<string, JournalEntry[]>();
+        try {
+          const [results] = this.db.transaction(() => this.writeCalls([writes], now, mine))();
+          for (const [stream, entries] of mine) published.set(stream, [...(published.get(stream) ?? []), ...entries]);
+          return results!;
+        } catch (callError) {
+          return callError instanceof Error ? callError : new Error(String(callError));
         }
-        this.q.createStream.run(stream);
-        const row = this.q.stream.get(stream)!;
-        const id = nextId({ ms: row.last_ms, seq: row.last_seq }, now);
-        const idText = formatId(id);
-        this.q.insert.run(stream, id.ms, id.seq, encodeEvent(event, dataJson));
-        this.q.advance.run(id.ms, id.seq, 1, stream);
-        if (event.key !== undefined) this.q.idemPut.run(stream, event.key, idText, now + this.window);
-        results.push({ stream, id: idText, duplicate: false });
-        let list = published.get(stream);
-        if (!list) published.set(stream, (list = []));
-        list.push({ ...event, id: idText });
-        if (maxLen !== undefined) trims.set(stream, maxLen);
-      }
-      for (const [stream, maxLen] of trims) this.trimToLength(stream, maxLen);
-    })();
-    if (++this.appendsSincePurge >= 1_000) {
+      });
+    }
+    this.appendsSincePurge += calls.length;
+    if (this.appendsSincePurge >= 1_000) {
       this.appendsSincePurge = 0;
       this.q.idemPurge.run(now);
     }
     for (const [stream, entries] of published) this.hub.publish(stream, entries);
+    return outcomes;
+  }
+
+  /**
+   * The calls' writes, inside a transaction: each stream's last id is read
+   * once and advanced once, whatever the number of writes to it; caps are
+   * applied after all writes.
+   */
+  private writeCalls(calls: ReadonlyArray<readonly AppendWrite[]>, now: number, published: Map<string, JournalEntry[]>): AppendResult[][] {
+    const cursors = new Map<string, { last: StreamId; added: number }>();
+    const trims = new Map<string, number>();
+    const results = calls.map((writes) =>
+      writes.map(({ stream, event, maxLen, dataJson }): AppendResult => {
+        if (event.key !== undefined) {
+          const seen = this.q.idemGet.get(stream, event.key, now);
+          if (seen) return { stream, id: seen.id, duplicate: true };
+        }
+        let cursor = cursors.get(stream);
+        if (!cursor) {
+          this.q.createStream.run(stream);
+          const row = this.q.stream.get(stream)!;
+          cursors.set(stream, (cursor = { last: { ms: row.last_ms, seq: row.last_seq }, added: 0 }));
+        }
+        const id = nextId(cursor.last, now);
+        const idText = formatId(id);
+        this.q.insert.run(stream, id.ms, id.seq, encodeEvent(event, dataJson));
+        cursor.last = id;
+        cursor.added++;
+        if (event.key !== undefined) this.q.idemPut.run(stream, event.key, idText, now + this.window);
+        let list = published.get(stream);
+        if (!list) published.set(stream, (list = []));
+        list.push({ ...event, id: idText });
+        if (maxLen !== undefined) trims.set(stream, maxLen);
+        return { stream, id: idText, duplicate: false };
+      }),
+    );
+    for (const [stream, { last, added }] of cursors) if (added > 0) this.q.advance.run(last.ms, last.seq, added, stream);
+    for (const [stream, maxLen] of trims) this.trimToLength(stream, maxLen);
     return results;
   }
 
