@@ -1,3 +1,4 @@
+import type { TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 import { Hono } from "hono";
@@ -8,6 +9,7 @@ import type { Logger } from "./log.ts";
 import type { Metrics } from "./metrics/index.ts";
 import type { HealthReport } from "./health/index.ts";
 import type { AppRouter, CreateContext } from "./trpc/index.ts";
+import { callTrpcMutation } from "./trpc/http-mutation.ts";
 
 export interface AppDeps {
   health: { report(): Promise<HealthReport> };
@@ -35,18 +37,29 @@ export function createApp({ health, metrics, logger, router, createContext, rout
     return c.body(await metrics.registry.metrics());
   });
 
+  const onError = ({ error, path }: { error: TRPCError; path?: string | undefined }) => {
+    if (error.code === "INTERNAL_SERVER_ERROR") logger.error({ err: error.cause ?? error, path }, "trpc procedure failed");
+  };
+
   app.all("/trpc/*", async (c) => {
+    let req = c.req.raw;
+    // A single mutation (the hot ingest calls) is answered without the fetch adapter's generic handling.
+    const direct = await callTrpcMutation(req, "/trpc", {
+      router,
+      createContext: () => createContext({ req, transport: "http" }),
+      onError,
+    });
+    if (direct instanceof Response) return direct;
+    if (direct) req = direct;
     // An SSE subscription can be cut by the server (a subscriber that stopped reading).
     let cut: ((reason: string) => void) | undefined;
     const response = await fetchRequestHandler({
       endpoint: "/trpc",
-      req: c.req.raw,
+      req,
       router,
       createContext: ({ req, info }) =>
         createContext({ req, connectionParams: info.connectionParams, transport: "http", disconnect: (reason) => cut?.(reason) }),
-      onError({ error, path }) {
-        if (error.code === "INTERNAL_SERVER_ERROR") logger.error({ err: error.cause ?? error, path }, "trpc procedure failed");
-      },
+      onError,
     });
     if (!response.body || !response.headers.get("content-type")?.includes("text/event-stream")) return response;
     const body = cuttableStream(response.body);
