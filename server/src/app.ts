@@ -10,6 +10,7 @@ import type { Metrics } from "./metrics/index.ts";
 import type { HealthReport } from "./health/index.ts";
 import type { AppRouter, CreateContext } from "./trpc/index.ts";
 import { callTrpcMutation } from "./trpc/http-mutation.ts";
+import { callTrpcSubscription } from "./trpc/http-subscription.ts";
 
 export interface AppDeps {
   health: { report(): Promise<HealthReport> };
@@ -51,6 +52,17 @@ export function createApp({ health, metrics, logger, router, createContext, rout
     });
     if (direct instanceof Response) return direct;
     if (direct) req = direct;
+    // A subscription returning a live feed is written by the live feed's SSE writer (serialised once for every subscriber).
+    const feed = await callTrpcSubscription(req, "/trpc", {
+      router,
+      createContext: (source) => createContext({ req, ...source }),
+      onError,
+      onCut: (reason) => {
+        logger.warn({ reason }, "cutting a slow SSE subscriber");
+        (c.env as { timeout?: (req: Request, seconds: number) => void } | undefined)?.timeout?.(req, 1);
+      },
+    });
+    if (feed) return feed;
     // An SSE subscription can be cut by the server (a subscriber that stopped reading).
     let cut: ((reason: string) => void) | undefined;
     const response = await fetchRequestHandler({

@@ -8,10 +8,12 @@ import { TopicOffer, type TopicMember, type TopicPublisher } from "./socket-deli
 import type { FeedMetrics } from "./feed-metrics.ts";
 
 /**
- * Live fanout of journal streams to WebSocket subscribers through native
- * topics: per process, one journal watch per followed stream hands each new
- * entry, serialised once, to one `publish` that Bun writes to every joined
- * socket. No per-subscriber JavaScript runs per event.
+ * Live fanout of journal streams to caught-up subscribers through topics:
+ * per process, one journal watch per followed stream hands each new batch,
+ * serialised once, to one `publish` per transport's publisher: Bun's native
+ * topics write it to every joined WebSocket, the SSE topics write the same
+ * bytes to every joined SSE stream. No per-subscriber serialisation or
+ * generator step runs per event.
  *
  * Hand-over without gap or duplicate: a subscriber has been sent every
  * entry up to its `last`; the topic has published every entry up to its
@@ -35,6 +37,10 @@ import type { FeedMetrics } from "./feed-metrics.ts";
 
 interface Seat {
   member: TopicMember;
+  /** Publishes to this subscriber once joined (its transport's). */
+  publisher: TopicPublisher;
+  /** For metrics. */
+  transport: string;
   /** The last id sent to this subscriber. */
   last: string;
   joined: boolean;
@@ -59,6 +65,9 @@ export function trackedEntry(entry: JournalEntry) {
 
 class StreamTopic {
   private readonly seats = new Set<Seat>();
+  /** Joined seats per publisher and per transport: who a batch is published through, and counted for. */
+  private readonly publishers = new Map<TopicPublisher, number>();
+  private readonly transports = new Map<string, number>();
   private readonly watch: LiveWatch;
   private avgBytes = 0;
 
@@ -66,7 +75,6 @@ class StreamTopic {
     private readonly topics: FeedTopics,
     readonly stream: string,
     after: string,
-    private readonly publisher: TopicPublisher,
     private readonly metrics: FeedMetrics | undefined,
   ) {
     this.watch = topics.journal.watch(
@@ -88,7 +96,11 @@ class StreamTopic {
 
   remove(seat: Seat): void {
     if (!this.seats.delete(seat)) return;
-    if (seat.joined) seat.member.leave(this.stream);
+    if (seat.joined) {
+      seat.member.leave(this.stream);
+      count(this.publishers, seat.publisher, -1);
+      count(this.transports, seat.transport, -1);
+    }
     if (this.seats.size === 0) {
       this.watch.close();
       this.topics.dropped(this);
@@ -98,17 +110,16 @@ class StreamTopic {
   private join(seat: Seat): void {
     seat.joined = true;
     seat.member.join(this.stream);
+    count(this.publishers, seat.publisher, 1);
+    count(this.transports, seat.transport, 1);
   }
 
   private deliver(entries: readonly JournalEntry[]): void {
     const items = entries.map(trackedEntry);
-    this.publisher.publish(this.stream, items);
-    let joined = 0;
+    for (const publisher of this.publishers.keys()) publisher.publish(this.stream, items);
+    const joined = [...this.transports];
     for (const seat of this.seats) {
-      if (seat.joined) {
-        joined++;
-        continue;
-      }
+      if (seat.joined) continue;
       const fresh = entries.findIndex((e) => compareIds(e.id, seat.last) > 0);
       if (fresh >= 0) {
         seat.member.send(items.slice(fresh));
@@ -118,7 +129,8 @@ class StreamTopic {
     }
     const now = this.topics.clock.now();
     for (const entry of entries) {
-      this.metrics?.delivered("ws", joined, Math.max(0, now - parseId(entry.id).ms) / 1000);
+      const latency = Math.max(0, now - parseId(entry.id).ms) / 1000;
+      for (const [transport, n] of joined) this.metrics?.delivered(transport, n, latency);
       const bytes = serializeEntry(entry).json.length;
       this.avgBytes = this.avgBytes === 0 ? bytes : this.avgBytes * 0.9 + bytes * 0.1;
     }
@@ -164,14 +176,14 @@ export class FeedTopics {
    * to `last`. Once joined, `done` settles when `signal` aborts (resolves)
    * or the subscriber is dropped (rejects); it then leaves the topic.
    */
-  offer(stream: string, last: string, signal: AbortSignal, metrics?: FeedMetrics): FeedOffer {
-    return new FeedOffer(this, stream, last, signal, metrics);
+  offer(stream: string, last: string, signal: AbortSignal, metrics?: FeedMetrics, transport = "ws"): FeedOffer {
+    return new FeedOffer(this, stream, last, signal, metrics, transport);
   }
 
   /** The stream's topic; its metrics are those of the subscriber that opened it. */
-  topicFor(stream: string, last: string, publisher: TopicPublisher, metrics?: FeedMetrics): StreamTopic {
+  topicFor(stream: string, last: string, metrics?: FeedMetrics): StreamTopic {
     let topic = this.topics.get(stream);
-    if (!topic) this.topics.set(stream, (topic = new StreamTopic(this, stream, last, publisher, metrics)));
+    if (!topic) this.topics.set(stream, (topic = new StreamTopic(this, stream, last, metrics)));
     return topic;
   }
 
@@ -191,6 +203,7 @@ export class FeedOffer extends TopicOffer {
     private readonly last: string,
     private readonly signal: AbortSignal,
     private readonly metrics: FeedMetrics | undefined,
+    private readonly transport: string,
   ) {
     super();
     this.done = new Promise<void>((resolve, reject) => (this.settle = { resolve, reject }));
@@ -198,9 +211,9 @@ export class FeedOffer extends TopicOffer {
 
   tryJoin(member: TopicMember, publisher: TopicPublisher): boolean {
     if (this.signal.aborted) return false;
-    const topic = this.topics.topicFor(this.stream, this.last, publisher, this.metrics);
+    const topic = this.topics.topicFor(this.stream, this.last, this.metrics);
     if (compareIds(this.last, topic.last) < 0) return false;
-    const seat: Seat = { member, last: this.last, joined: false, fail: (error) => this.settle!.reject(error) };
+    const seat: Seat = { member, publisher, transport: this.transport, last: this.last, joined: false, fail: (error) => this.settle!.reject(error) };
     topic.add(seat);
     this.joined = true;
     const leave = () => {
@@ -211,4 +224,10 @@ export class FeedOffer extends TopicOffer {
     void this.done.catch(() => this.signal.removeEventListener("abort", leave));
     return true;
   }
+}
+
+function count<K>(counts: Map<K, number>, key: K, by: number): void {
+  const n = (counts.get(key) ?? 0) + by;
+  if (n > 0) counts.set(key, n);
+  else counts.delete(key);
 }

@@ -2,3 +2,4 @@ export * from "./feed-metrics.ts";
 export * from "./live-feed.ts";
 export * from "./socket-delivery.ts";
 export * from "./sse.ts";
+export * from "./sse-format.ts";

@@ -211,7 +211,7 @@ export class LiveFeed implements AsyncIterable<FeedItem>, SocketDeliverable<Feed
         if (page.length < PAGE || signal.aborted) break;
       }
       if (signal.aborted) return;
-      const offer = this.topics.offer(stream, last, signal, metrics);
+      const offer = this.topics.offer(stream, last, signal, metrics, transport);
       yield offer;
       if (offer.joined) return await offer.done;
     }
