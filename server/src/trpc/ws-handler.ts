@@ -39,8 +39,10 @@ export interface TrpcSocketState {
   /** The upgrade request, until the context is built from it (then dropped: an idle socket should not keep it). */
   req: Request | null;
   ctx: Promise<Context | null> | null;
-  readonly subscriptions: Map<string | number, AbortController>;
-  drainWaiters: Array<() => void>;
+  /** Running subscriptions (their abort controller) and held ones (their topic seat), by id. */
+  readonly subscriptions: Map<string | number, { abort(): void }>;
+  /** Who waits for the socket to drain (null while nobody does: an idle socket keeps no array). */
+  drainWaiters: Array<() => void> | null;
   closed: boolean;
 }
 
@@ -59,6 +61,11 @@ export function createTrpcWsHandler({ router, createContext, logger }: TrpcWsHan
     send: (ws, text) => send(ws, text),
     isClosed: (ws) => ws.data.state.closed,
     disconnect: (ws, reason) => disconnectSlow(ws, reason),
+    ended: (ws, id, path, error) => {
+      ws.data.state.subscriptions.delete(id);
+      if (error) respond(ws, errorMessage(id, error, "subscription", path));
+      else respond(ws, { id, jsonrpc: "2.0", result: { type: "stopped" } });
+    },
   });
 
   /** Sends a batch corked, pausing for `drain` whenever the socket reports backpressure. 0 when the socket is gone. */
@@ -113,7 +120,7 @@ export function createTrpcWsHandler({ router, createContext, logger }: TrpcWsHan
   }
 
   function waitForDrain(ws: Socket): Promise<void> {
-    return new Promise((resolve) => ws.data.state.drainWaiters.push(resolve));
+    return new Promise((resolve) => (ws.data.state.drainWaiters ??= []).push(resolve));
   }
 
   function makeContext(ws: Socket, connectionParams: Record<string, string | undefined> | null): Promise<Context | null> {
@@ -138,14 +145,23 @@ export function createTrpcWsHandler({ router, createContext, logger }: TrpcWsHan
     const aborted = new Promise<"abort">((resolve) => abort.signal.addEventListener("abort", () => resolve("abort"), { once: true }));
     const idJson = JSON.stringify(id);
     let member: TopicMember | undefined;
+    let held = false;
     try {
       for (;;) {
         const next = await Promise.race([iterator.next(), aborted]);
         if (next === "abort" || next.done) break;
         const value = next.value;
         if (value instanceof TopicOffer) {
+          if (value.tryJoin((member ??= topics.member(ws, id, idJson, path)), topics) && !abort.signal.aborted) {
+            // Caught up: the topic holds the subscriber from now on, as a plain member; the feed and this loop let go.
+            const seat = value.hold?.();
+            if (seat) {
+              ws.data.state.subscriptions.set(id, seat);
+              held = true;
+              return;
+            }
+          }
           // Joined or not, pull again: a joined feed then waits for its end, a refused one catches up.
-          value.tryJoin((member ??= topics.member(ws, idJson)), topics);
           continue;
         }
         const sent = value instanceof FeedPage ? await sendBatch(ws, idJson, value.items, aborted) : send(ws, encodeData(idJson, value));
@@ -160,8 +176,10 @@ export function createTrpcWsHandler({ router, createContext, logger }: TrpcWsHan
       respond(ws, errorMessage(id, cause, "subscription", path));
       if (describeError(cause).code === "OVERLOADED") disconnectSlow(ws, describeError(cause).message);
     } finally {
-      ws.data.state.subscriptions.delete(id);
-      abort.abort();
+      if (!held) {
+        ws.data.state.subscriptions.delete(id);
+        abort.abort();
+      }
       // Ends the generator (runs its finally blocks) without awaiting a pending next().
       void Promise.resolve(iterator.return?.()).catch(() => {});
     }
@@ -222,8 +240,8 @@ export function createTrpcWsHandler({ router, createContext, logger }: TrpcWsHan
 
   function drain(ws: Socket): void {
     const waiters = ws.data.state.drainWaiters;
-    ws.data.state.drainWaiters = [];
-    for (const resolve of waiters) resolve();
+    ws.data.state.drainWaiters = null;
+    for (const resolve of waiters ?? []) resolve();
   }
 
   return {
@@ -237,7 +255,7 @@ export function createTrpcWsHandler({ router, createContext, logger }: TrpcWsHan
 
     /** The state a socket carries; the context is built from the request on open or on the first message. */
     accept(req: Request): TrpcSocketState {
-      return { req, ctx: null, subscriptions: new Map(), drainWaiters: [], closed: false };
+      return { req, ctx: null, subscriptions: new Map(), drainWaiters: null, closed: false };
     },
 
     open(ws: Socket): void {

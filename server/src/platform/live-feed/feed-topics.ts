@@ -35,16 +35,61 @@ import type { FeedMetrics } from "./feed-metrics.ts";
  * never silently dropped.
  */
 
-interface Seat {
-  member: TopicMember;
-  /** Publishes to this subscriber once joined (its transport's). */
-  publisher: TopicPublisher;
-  /** For metrics. */
-  transport: string;
-  /** The last id sent to this subscriber. */
-  last: string;
-  joined: boolean;
-  fail(error: Error): void;
+/** How a held subscriber's end is reported: its feed's metrics and `onEnd` (see LiveFeed), once. */
+export interface FeedEnd {
+  close(reason: "done" | "slow" | "error"): void | Promise<void>;
+}
+
+/**
+ * A subscriber's place in a topic. While its feed runs, the feed's offer
+ * settles when it ends; once held (`FeedOffer.hold`), the seat is all that
+ * is kept of the subscription: the member, its last id, and how to report
+ * its end.
+ */
+class Seat {
+  joined = false;
+  /** Set once held: the feed has let go, and the seat reports the end itself. */
+  private end: FeedEnd | undefined;
+
+  constructor(
+    private readonly topic: StreamTopic,
+    readonly member: TopicMember,
+    /** Publishes to this subscriber once joined (its transport's). */
+    readonly publisher: TopicPublisher,
+    /** For metrics. */
+    readonly transport: string,
+    /** The last id sent to this subscriber. */
+    public last: string,
+    private offer: FeedOffer | undefined,
+  ) {}
+
+  get held(): boolean {
+    return this.end !== undefined;
+  }
+
+  hold(end: FeedEnd): void {
+    this.end = end;
+    this.offer = undefined;
+  }
+
+  /** Dropped (too slow) or failed (the journal's live feed ended): already out of the topic. */
+  fail(error: Error): void {
+    if (!this.end) return this.offer?.failed(error);
+    void Promise.resolve(this.end.close((error as { code?: string }).code === "OVERLOADED" ? "slow" : "error")).catch(() => {});
+    this.member.ended?.(error);
+  }
+
+  /**
+   * Ends a held subscription: its transport asked (stop, close). `quietly`
+   * on shutdown: the member is not told, since its connection is about to
+   * close and its client should resume after reconnecting, not see the
+   * subscription end.
+   */
+  abort(quietly = false): void {
+    if (!this.topic.remove(this)) return;
+    if (this.end) void Promise.resolve(this.end.close("done")).catch(() => {});
+    if (!quietly) this.member.ended?.();
+  }
 }
 
 /** One serialisation per entry, shared by every subscriber handed the same entry. */
@@ -94,8 +139,9 @@ class StreamTopic {
     if (compareIds(seat.last, this.last) === 0) this.join(seat);
   }
 
-  remove(seat: Seat): void {
-    if (!this.seats.delete(seat)) return;
+  /** False when the seat had left already. */
+  remove(seat: Seat): boolean {
+    if (!this.seats.delete(seat)) return false;
     if (seat.joined) {
       seat.member.leave(this.stream);
       count(this.publishers, seat.publisher, -1);
@@ -105,6 +151,12 @@ class StreamTopic {
       this.watch.close();
       this.topics.dropped(this);
     }
+    return true;
+  }
+
+  /** The seats held by the topic itself (see FeedOffer.hold). */
+  heldSeats(): Seat[] {
+    return [...this.seats].filter((seat) => seat.held);
   }
 
   private join(seat: Seat): void {
@@ -165,19 +217,25 @@ class StreamTopic {
 export class FeedTopics {
   private readonly topics = new Map<string, StreamTopic>();
 
+  /** `shutdown` ends every held subscriber (their feeds, which would have ended with it, are gone), quietly: the server closes their connections. */
   constructor(
     readonly journal: Journal,
     readonly bufferEvents: number,
     readonly clock: Clock,
-  ) {}
+    shutdown?: AbortSignal,
+  ) {
+    shutdown?.addEventListener("abort", () => {
+      for (const topic of [...this.topics.values()]) for (const seat of topic.heldSeats()) seat.abort(true);
+    });
+  }
 
   /**
    * An offer for a subscriber of `stream` that has been sent everything up
    * to `last`. Once joined, `done` settles when `signal` aborts (resolves)
    * or the subscriber is dropped (rejects); it then leaves the topic.
    */
-  offer(stream: string, last: string, signal: AbortSignal, metrics?: FeedMetrics, transport = "ws"): FeedOffer {
-    return new FeedOffer(this, stream, last, signal, metrics, transport);
+  offer(stream: string, last: string, signal: AbortSignal, metrics?: FeedMetrics, transport = "ws", end?: FeedEnd): FeedOffer {
+    return new FeedOffer(this, stream, last, signal, metrics, transport, end);
   }
 
   /** The stream's topic; its metrics are those of the subscriber that opened it. */
@@ -194,7 +252,10 @@ export class FeedTopics {
 
 export class FeedOffer extends TopicOffer {
   joined = false;
+  held = false;
   private settle: { resolve: () => void; reject: (error: Error) => void } | undefined;
+  private seat: Seat | undefined;
+  private leave: (() => void) | undefined;
   readonly done: Promise<void>;
 
   constructor(
@@ -204,6 +265,8 @@ export class FeedOffer extends TopicOffer {
     private readonly signal: AbortSignal,
     private readonly metrics: FeedMetrics | undefined,
     private readonly transport: string,
+    /** How the feed reports its end, when a transport holds the subscriber. */
+    private readonly end: FeedEnd | undefined,
   ) {
     super();
     this.done = new Promise<void>((resolve, reject) => (this.settle = { resolve, reject }));
@@ -213,16 +276,37 @@ export class FeedOffer extends TopicOffer {
     if (this.signal.aborted) return false;
     const topic = this.topics.topicFor(this.stream, this.last, this.metrics);
     if (compareIds(this.last, topic.last) < 0) return false;
-    const seat: Seat = { member, publisher, transport: this.transport, last: this.last, joined: false, fail: (error) => this.settle!.reject(error) };
+    const seat = new Seat(topic, member, publisher, this.transport, this.last, this);
     topic.add(seat);
     this.joined = true;
-    const leave = () => {
+    this.seat = seat;
+    this.leave = () => {
       topic.remove(seat);
       this.settle!.resolve();
     };
-    this.signal.addEventListener("abort", leave, { once: true });
-    void this.done.catch(() => this.signal.removeEventListener("abort", leave));
+    this.signal.addEventListener("abort", this.leave, { once: true });
     return true;
+  }
+
+  /** The seat was dropped or failed while the feed still ran: the feed ends with the error. */
+  failed(error: Error): void {
+    this.signal.removeEventListener("abort", this.leave!);
+    this.settle!.reject(error);
+  }
+
+  /**
+   * After `tryJoin` succeeded, hands the subscriber to the topic for good
+   * (see TopicOffer.hold): the feed's steps end (`done` resolves at once),
+   * and the returned seat ends the subscription when aborted.
+   */
+  override hold(): { abort(): void } | undefined {
+    const seat = this.seat;
+    if (!seat || !this.end || this.signal.aborted) return undefined;
+    this.signal.removeEventListener("abort", this.leave!);
+    seat.hold(this.end);
+    this.held = true;
+    this.settle!.resolve();
+    return seat;
   }
 }
 
