@@ -8,6 +8,7 @@ import type { EndpointSocket, SocketEndpoint } from "../platform/module.ts";
 import type { Context } from "../platform/rpc.ts";
 import type { CreateContext } from "./context.ts";
 import { encodeData } from "./ws-encode.ts";
+import { Subscriptions } from "./ws-subscriptions.ts";
 import { WsTopics } from "./ws-topics.ts";
 
 /**
@@ -38,9 +39,10 @@ import { WsTopics } from "./ws-topics.ts";
 export interface TrpcSocketState {
   /** The upgrade request, until the context is built from it (then dropped: an idle socket should not keep it). */
   req: Request | null;
-  ctx: Promise<Context | null> | null;
+  /** The context once built (until then the promise of it; null before it is asked for). */
+  ctx: Promise<Context | null> | Context | null;
   /** Running subscriptions (their abort controller) and held ones (their topic seat), by id. */
-  readonly subscriptions: Map<string | number, { abort(): void }>;
+  readonly subscriptions: Subscriptions;
   /** Who waits for the socket to drain (null while nobody does: an idle socket keeps no array). */
   drainWaiters: Array<() => void> | null;
   closed: boolean;
@@ -126,11 +128,14 @@ export function createTrpcWsHandler({ router, createContext, logger }: TrpcWsHan
   function makeContext(ws: Socket, connectionParams: Record<string, string | undefined> | null): Promise<Context | null> {
     const req = ws.data.state.req!;
     ws.data.state.req = null;
-    return createContext({ req, connectionParams, transport: "ws", disconnect: (reason) => disconnectSlow(ws, reason) }).catch((cause) => {
-      respond(ws, errorMessage(null, cause, "unknown"));
-      ws.close(1008, "context could not be created");
-      return null;
-    });
+    return createContext({ req, connectionParams, transport: "ws", disconnect: (reason) => disconnectSlow(ws, reason) }).then(
+      (ctx) => (ws.data.state.ctx = ctx), // an idle socket keeps the context, not the promise of it
+      (cause) => {
+        respond(ws, errorMessage(null, cause, "unknown"));
+        ws.close(1008, "context could not be created");
+        return null;
+      },
+    );
   }
 
   async function runSubscription(
@@ -255,7 +260,7 @@ export function createTrpcWsHandler({ router, createContext, logger }: TrpcWsHan
 
     /** The state a socket carries; the context is built from the request on open or on the first message. */
     accept(req: Request): TrpcSocketState {
-      return { req, ctx: null, subscriptions: new Map(), drainWaiters: null, closed: false };
+      return { req, ctx: null, subscriptions: new Subscriptions(), drainWaiters: null, closed: false };
     },
 
     open(ws: Socket): void {
@@ -301,7 +306,7 @@ export function createTrpcWsHandler({ router, createContext, logger }: TrpcWsHan
     close(ws: Socket): void {
       const state = ws.data.state;
       state.closed = true;
-      for (const abort of state.subscriptions.values()) abort.abort();
+      for (const subscription of state.subscriptions.values()) subscription.abort();
       state.subscriptions.clear();
       drain(ws);
     },
