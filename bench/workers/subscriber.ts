@@ -91,7 +91,7 @@ async function connect(i: number): Promise<void> {
     await sse(i, `${url}/v1/journal/${encodeURIComponent(toLobbyStream(topic))}/live`);
   } else if (mode === "trpc") {
     const socket = await TrpcSocket.open(url);
-    await socket.subscribe("telemetry.lobby", { lobbyId: topic }, (text) => onEvent(i, text));
+    await socket.subscribe("telemetry.lobby", { lobbyId: topic }, (text) => onEvent(i, text as string));
     keep.push({
       close: () => socket.close(),
     });

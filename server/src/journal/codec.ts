@@ -76,3 +76,45 @@ function attributes(event: JournalEvent): Omit<JournalEvent, "data"> {
   if (event.mode !== undefined) out.mode = event.mode;
   return out;
 }
+
+/**
+ * The JSON text of the entry `fromFields` makes of these fields, without
+ * building the entry (its JSON once parsed equals `fromFields`'s entry):
+ * `data` is spliced in as it is stored when it is JSON (as the journal
+ * writes it), `ts` and `mode` are numbers, other known fields JSON strings,
+ * unknown fields left out. The replay path of live
+ * feeds, which forwards entries as text.
+ */
+export function fieldsToJson(id: string, fields: readonly string[]): string {
+  let text = `{"id":"${id}"`;
+  let data = "null";
+  let ts: number | undefined;
+  let typed = false;
+  for (let i = 0; i < fields.length; i += 2) {
+    const name = fields[i]!;
+    const value = fields[i + 1]!;
+    if (name === "data") data = looksLikeJson(value) ? value : JSON.stringify(value);
+    else if (name === "ts") ts = Number(value);
+    else if (name === "type") {
+      typed = true;
+      text += `,"type":${JSON.stringify(value)}`;
+    } else if (name === "mode") text += `,"mode":${JSON.stringify(Number(value))}`;
+    else if ((STRING_FIELDS as readonly string[]).includes(name)) text += `,"${name}":${JSON.stringify(value)}`;
+  }
+  if (!typed) text += `,"type":""`;
+  return `${text},"ts":${JSON.stringify(ts ?? parseInt(id, 10))},"data":${data}}`;
+}
+
+/** Whether `parseData` would parse `text` as JSON, judged cheaply for what the journal writes (objects, arrays, strings, literals, numbers). */
+function looksLikeJson(text: string): boolean {
+  const first = text.charCodeAt(0);
+  if (first === 123 /* { */ || first === 91 /* [ */ || first === 34 /* " */) return true;
+  if (text === "true" || text === "false" || text === "null") return true;
+  if (first !== 45 /* - */ && (first < 48 || first > 57)) return false;
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -2,7 +2,7 @@ import { ErrorReply } from "redis";
 import type { RedisClient } from "../backends/index.ts";
 import type { Logger } from "../log.ts";
 import { systemClock, type Clock } from "../platform/clock.ts";
-import { fromFields, pushFields } from "./codec.ts";
+import { fieldsToJson, fromFields, pushFields } from "./codec.ts";
 import { GroupCommit } from "./group-commit.ts";
 import { compareIds } from "./ids.ts";
 import type {
@@ -20,7 +20,7 @@ import type {
   StreamInfo,
   TrimOptions,
 } from "./journal.ts";
-import { APPEND_GROUP_SCRIPT, CREATE_GROUP_AT_END_SCRIPT, READ_JSON_SCRIPT, Script, sidecarKey, TRIM_SCRIPT } from "./redis-scripts.ts";
+import { APPEND_GROUP_SCRIPT, CREATE_GROUP_AT_END_SCRIPT, READ_ROWS_SCRIPT, Script, sidecarKey, TRIM_SCRIPT } from "./redis-scripts.ts";
 import { RedisTailer } from "./redis-tailer.ts";
 import { trimBound } from "./journal.ts";
 import { tailWithHub, type TailOptions } from "./tail.ts";
@@ -37,7 +37,7 @@ type RawMessage = { id: string; message: Record<string, string> | null };
 const appendGroup = new Script(APPEND_GROUP_SCRIPT);
 const trim = new Script(TRIM_SCRIPT);
 const createGroupAtEnd = new Script(CREATE_GROUP_AT_END_SCRIPT);
-const readJson = new Script(READ_JSON_SCRIPT);
+const readRows = new Script(READ_ROWS_SCRIPT);
 
 /**
  * The journal on Redis Streams. Appends are group-committed (see
@@ -139,11 +139,13 @@ export class RedisJournal implements Journal {
     return messages.filter((m) => m.message).map((m) => fromFields(m.id, m.message!));
   }
 
+  /** One XRANGE encoded by Redis as one JSON text (see READ_ROWS_SCRIPT); each entry's JSON is built from its fields. */
   async readRaw(stream: string, { from, after, to, count }: ReadOptions): Promise<RawEntry[]> {
     const start = after !== undefined ? `(${after}` : (from ?? "-");
-    const texts = (await readJson.run(this.client, [stream], [start, to ?? "+", String(count)])) as string[];
-    // The id is the text between `{"id":"` and the next quote.
-    return texts.map((json) => ({ id: json.slice(7, json.indexOf('"', 7)), json }));
+    const reply = (await readRows.run(this.client, [stream], [start, to ?? "+", String(count)])) as string;
+    // cjson encodes an empty table as an object.
+    if (reply === "{}" || reply === "[]") return [];
+    return (JSON.parse(reply) as Array<[string, string[]]>).map(([id, fields]) => ({ id, json: fieldsToJson(id, fields) }));
   }
 
   tail(stream: string, after: string, opts: TailOptions): AsyncIterable<JournalEntry[]> {

@@ -113,49 +113,15 @@ return removed
 `;
 
 /**
- * XRANGE that answers each entry as the JSON text of its JournalEntry, built
- * in Redis: one bulk string an entry instead of a dozen, and no decode and
- * re-encode in the server (the replay path of live feeds). `data` holds JSON
- * text already and is spliced in as is; `ts` and `mode` are numbers; other
- * fields are JSON-escaped strings; fields the journal does not know are left
- * out. A `data` that is not JSON (an entry written by another tool) becomes
- * a JSON string: exactly what `fromFields` makes of the same entry.
+ * XRANGE answered as one JSON text (`[[id, [field, value, ...]], ...]`, or
+ * `{}` for no entries), encoded by Redis's cjson in C: one bulk string a
+ * page instead of a dozen an entry, which the server parses at once
+ * (`JSON.parse`) rather than through the client's reply decoder; the
+ * replay path of live feeds (see RedisJournal.readRaw). Building each
+ * entry's JSON in Lua instead costs Redis twice as much per entry.
  * KEYS: stream. ARGV: start (`(` for exclusive), end, count.
  */
-export const READ_JSON_SCRIPT = `
-local rows = redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[2], 'COUNT', ARGV[3])
-local out = {}
-local text = { type = true, user_id = true, session_id = true, match_id = true, lobby_id = true, key = true }
-local function isjson(v)
-  local c = string.sub(v, 1, 1)
-  if c == '{' or c == '[' or c == '"' then return true end
-  if v == 'true' or v == 'false' or v == 'null' then return true end
-  return tonumber(v) ~= nil and string.find(v, '^-?%d') ~= nil
-end
-for i, row in ipairs(rows) do
-  local id, f = row[1], row[2]
-  local parts = {'{"id":"', id, '"'}
-  local data, ts, typed = 'null', nil, false
-  for j = 1, #f, 2 do
-    local k, v = f[j], f[j + 1]
-    if k == 'data' then
-      if isjson(v) then data = v else data = cjson.encode(v) end
-    elseif k == 'ts' then
-      ts = tonumber(v)
-    elseif k == 'mode' and tonumber(v) then
-      parts[#parts + 1] = ',"mode":' .. v
-    elseif text[k] then
-      if k == 'type' then typed = true end
-      parts[#parts + 1] = ',"' .. k .. '":' .. cjson.encode(v)
-    end
-  end
-  if not typed then parts[#parts + 1] = ',"type":""' end
-  parts[#parts + 1] = ',"ts":' .. string.format('%d', ts or tonumber(string.match(id, '^(%d+)')))
-  parts[#parts + 1] = ',"data":' .. data .. '}'
-  out[i] = table.concat(parts)
-end
-return out
-`;
+export const READ_ROWS_SCRIPT = `return cjson.encode(redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[2], 'COUNT', ARGV[3]))`;
 
 /** A key beside `stream` in the same cluster slot: `events:rtapi` → `{events:rtapi}:<suffix>`. */
 export function sidecarKey(stream: string, suffix: string): string {

@@ -29,7 +29,8 @@ import { WsTopics } from "./ws-topics.ts";
  * 3. Fewer writes. A subscription that returns a live feed offering socket
  *    steps (platform/live-feed/socket-delivery.ts) is driven by them: a
  *    `FeedPage` is written corked (one syscall for a page of backlog, still
- *    pausing on backpressure), and a `TopicOffer` moves a caught-up
+ *    pausing on backpressure), or as one batch message to a client that
+ *    connected with `?pages=1`, and a `TopicOffer` moves a caught-up
  *    subscriber onto a native topic: Bun's `publish` then writes each live
  *    event to every joined socket without per-socket JavaScript. Topic names
  *    carry the subscription id, since the envelope does: sockets whose
@@ -43,6 +44,12 @@ export interface TrpcSocketState {
   ctx: Promise<Context | null> | Context | null;
   /** Running subscriptions (their abort controller) and held ones (their topic seat), by id. */
   readonly subscriptions: Subscriptions;
+  /**
+   * The client asked for pages (`/trpc?pages=1`): a page of backlog goes out
+   * as one message, a JSON-RPC batch (an array of the data messages it
+   * holds); the typed client unpacks it (client/src/paged-websocket.ts).
+   */
+  readonly pages: boolean;
   /** Who waits for the socket to drain (null while nobody does: an idle socket keeps no array). */
   drainWaiters: Array<() => void> | null;
   closed: boolean;
@@ -70,8 +77,17 @@ export function createTrpcWsHandler({ router, createContext, logger }: TrpcWsHan
     },
   });
 
-  /** Sends a batch corked, pausing for `drain` whenever the socket reports backpressure. 0 when the socket is gone. */
+  /**
+   * Sends a page of items: as one batch message to a client that asked for
+   * pages, else corked, one message each, pausing for `drain` whenever the
+   * socket reports backpressure. 0 when the socket is gone.
+   */
   async function sendBatch(ws: Socket, idJson: string, items: readonly unknown[], aborted: Promise<"abort">): Promise<number> {
+    if (ws.data.state.pages && items.length > 1) {
+      let text = "[";
+      for (let j = 0; j < items.length; j++) text += (j === 0 ? "" : ",") + encodeData(idJson, items[j]);
+      return send(ws, `${text}]`);
+    }
     let i = 0;
     let status = 1;
     while (i < items.length) {
@@ -260,7 +276,8 @@ export function createTrpcWsHandler({ router, createContext, logger }: TrpcWsHan
 
     /** The state a socket carries; the context is built from the request on open or on the first message. */
     accept(req: Request): TrpcSocketState {
-      return { req, ctx: null, subscriptions: new Subscriptions(), drainWaiters: null, closed: false };
+      const pages = new URL(req.url).searchParams.get("pages") === "1";
+      return { req, ctx: null, subscriptions: new Subscriptions(), pages, drainWaiters: null, closed: false };
     },
 
     open(ws: Socket): void {

@@ -209,15 +209,19 @@ export class LiveFeed implements AsyncIterable<FeedItem>, SocketDeliverable<Feed
       if (lost) yield new FeedPage([lost]);
       let last = this.after;
       for (;;) {
+        let reading = this.journal.readRaw(stream, { after: last, count: PAGE });
         for (;;) {
           // Entries come serialised by the journal: replay neither decodes nor re-encodes them.
-          const page = await this.journal.readRaw(stream, { after: last, count: PAGE });
+          const page = await reading;
+          if (page.length > 0) last = page[page.length - 1]!.id;
+          const more = page.length === PAGE && !signal.aborted;
+          // The next page is read while this one is written: the journal and the transport work at once.
+          if (more) (reading = this.journal.readRaw(stream, { after: last, count: PAGE })).catch(() => {});
           if (page.length > 0) {
-            last = page[page.length - 1]!.id;
             metrics?.delivered(transport, page.length);
             yield new FeedPage(page.map((entry) => tracked(entry.id, new SerializedJson<JournalEntry>(entry.json))));
           }
-          if (page.length < PAGE || signal.aborted) break;
+          if (!more) break;
         }
         if (signal.aborted) return;
         offer = this.topics.offer(stream, last, signal, metrics, transport, end);
