@@ -66,7 +66,8 @@ async function sqliteBackend(): Promise<Backend> {
   return {
     journal,
     async breakStream(stream) {
-      db.exec(`CREATE TRIGGER refuse_${stream.replace(/\W/g, "_")} BEFORE INSERT ON journal_entries WHEN NEW.stream = '${stream}'
+      db.exec(`CREATE TRIGGER refuse_${stream.replace(/\W/g, "_")} BEFORE INSERT ON journal_ids
+        WHEN NEW.sid = (SELECT sid FROM journal_streams WHERE name = '${stream}')
         BEGIN SELECT RAISE(ABORT, 'writes to ${stream} are refused'); END`);
     },
     async failCommits() {

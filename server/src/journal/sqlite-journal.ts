@@ -31,7 +31,8 @@ export interface SqliteJournalOptions {
 }
 
 /**
- * The embedded journal: SQLite in WAL mode, one row per entry, with ids
+ * The embedded journal: SQLite in WAL mode, an entry a body row and an id
+ * row (see sqlite-statements.ts), with ids
  * generated exactly as Redis generates them for `*` (the clock's ms, or the
  * last ms with the next seq when the clock has not moved on). Appends are
  * group-committed (see group-commit.ts): the appends of one event-loop turn
@@ -104,7 +105,7 @@ export class SqliteJournal implements Journal {
    * applied after all writes.
    */
   private writeCalls(calls: ReadonlyArray<readonly AppendWrite[]>, now: number, published: Map<string, JournalEntry[]>): AppendResult[][] {
-    const cursors = new Map<string, { last: StreamId; added: number }>();
+    const cursors = new Map<string, { sid: number; last: StreamId; added: number }>();
     const trims = new Map<string, number>();
     const results = calls.map((writes) =>
       writes.map(({ stream, event, maxLen, dataJson }): AppendResult => {
@@ -114,13 +115,17 @@ export class SqliteJournal implements Journal {
         }
         let cursor = cursors.get(stream);
         if (!cursor) {
-          this.q.createStream.run(stream);
-          const row = this.q.stream.get(stream)!;
-          cursors.set(stream, (cursor = { last: { ms: row.last_ms, seq: row.last_seq }, added: 0 }));
+          let row = this.q.stream.get(stream);
+          if (!row) {
+            this.q.createStream.run(stream);
+            row = this.q.stream.get(stream)!;
+          }
+          cursors.set(stream, (cursor = { sid: row.sid, last: { ms: row.last_ms, seq: row.last_seq }, added: 0 }));
         }
         const id = nextId(cursor.last, now);
         const idText = formatId(id);
-        this.q.insert.run(stream, id.ms, id.seq, encodeEvent(event, dataJson));
+        const body = this.q.insertBody.run(encodeEvent(event, dataJson)).lastInsertRowid;
+        this.q.insertId.run(cursor.sid, id.ms, id.seq, body);
         cursor.last = id;
         cursor.added++;
         if (event.key !== undefined) this.q.idemPut.run(stream, event.key, idText, now + this.window);
@@ -194,6 +199,7 @@ export class SqliteJournal implements Journal {
   private deleteBelow(stream: string, below: StreamId): number {
     const newest = this.q.newestBelow.get(stream, below.ms, below.seq);
     if (!newest) return 0;
+    this.q.deleteBodiesBelow.run(stream, below.ms, below.seq);
     const { changes } = this.q.deleteBelow.run(stream, below.ms, below.seq);
     const row = this.q.stream.get(stream)!;
     const later = newest.ms - row.deleted_ms || newest.seq - row.deleted_seq;
