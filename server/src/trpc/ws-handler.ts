@@ -35,6 +35,11 @@ import { WsTopics } from "./ws-topics.ts";
  *    event to every joined socket without per-socket JavaScript. Topic names
  *    carry the subscription id, since the envelope does: sockets whose
  *    subscriptions share an id share a message.
+ * 4. Idle subscribers cost little. Once joined, a subscription is held by
+ *    its topic (`TopicOffer.hold`): this handler's loop and the feed end,
+ *    and the socket's subscription entry becomes the topic seat, which
+ *    `subscription.stop` or the socket's close ends (answering `stopped`, or
+ *    the error when the seat is dropped).
  */
 
 export interface TrpcSocketState {
