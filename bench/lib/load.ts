@@ -54,3 +54,11 @@ export async function trpcMutation(base: string, path: string, body: string): Pr
   if (!res.ok) throw new Error(`${path}: HTTP ${res.status} ${text.slice(0, 200)}`);
   return JSON.parse(text);
 }
+
+/** POSTs a JSON body to a REST route and checks the status. */
+export async function restPost(url: string, body: string): Promise<unknown> {
+  const res = await fetch(url, { method: "POST", body, headers: { "content-type": "application/json" } });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status} ${text.slice(0, 200)}`);
+  return JSON.parse(text);
+}

@@ -48,6 +48,7 @@ const UNITS: Record<string, string> = {
   commands_per_s: "cmd/s",
   events_per_s: "ev/s",
   server_events_per_s: "ev/s in the server",
+  bytes_per_s: "MB/s",
   p50_ms: "p50 ms",
   p99_ms: "p99 ms",
   max_ms: "max ms",
@@ -68,7 +69,7 @@ function formatValue(v: number | string | null): string {
 /** The figures worth a table cell, in a stable order; the JSON keeps them all. */
 export function formatFigures(f: Figures): string {
   const keys = Object.keys(UNITS).filter((k) => k in f && !(k === "lost" && f[k] === 0));
-  return keys.map((k) => `${formatValue(f[k]!)} ${UNITS[k]}`).join(", ");
+  return keys.map((k) => `${formatValue(k === "bytes_per_s" && typeof f[k] === "number" ? round(f[k] / 1e6, 1) : f[k]!)} ${UNITS[k]}`).join(", ");
 }
 
 export function formatTable(rows: Row[]): string {

@@ -3,11 +3,14 @@
  * (what the server's handler serves), without the typed client's per-message
  * parsing: subscription data reaches the caller as the raw text, so a
  * thousand subscribers in one worker cost the bench as little as possible.
+ * Opened with `pages`, it asks for replay in pages (`/trpc?pages=1`, as the
+ * typed client does) and hands each data message of a page, parsed, to the
+ * subscription.
  */
 export class TrpcSocket {
   private nextId = 1;
   private readonly calls = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  private readonly subs = new Map<number, { onData: (text: string) => void; started: () => void; failed: (e: Error) => void }>();
+  private readonly subs = new Map<number, { onData: (message: string | object) => void; started: () => void; failed: (e: Error) => void }>();
   /** Set when the server closed the socket: code and reason. */
   closed: { code: number; reason: string } | undefined;
 
@@ -23,8 +26,8 @@ export class TrpcSocket {
   }
 
   /** `base` is the server's http URL. */
-  static open(base: string): Promise<TrpcSocket> {
-    const ws = new WebSocket(`${base.replace(/^http/, "ws")}/trpc`);
+  static open(base: string, { pages = false }: { pages?: boolean } = {}): Promise<TrpcSocket> {
+    const ws = new WebSocket(`${base.replace(/^http/, "ws")}/trpc${pages ? "?pages=1" : ""}`);
     return new Promise((resolve, reject) => {
       ws.onopen = () => resolve(new TrpcSocket(ws));
       ws.onerror = () => reject(new Error(`cannot open ${base}/trpc`));
@@ -41,8 +44,8 @@ export class TrpcSocket {
     return new Promise((resolve, reject) => this.calls.set(id, { resolve, reject }));
   }
 
-  /** Resolves once the server says `started`; `onData` gets each data message's text. */
-  subscribe(path: string, input: unknown, onData: (text: string) => void): Promise<void> {
+  /** Resolves once the server says `started`; `onData` gets each data message's text (parsed, when it came in a page). */
+  subscribe(path: string, input: unknown, onData: (message: string | object) => void): Promise<void> {
     const id = this.nextId++;
     this.ws.send(JSON.stringify({ id, method: "subscription", params: { path, input } }));
     return new Promise((started, failed) => this.subs.set(id, { onData, started: () => started(), failed }));
@@ -53,6 +56,13 @@ export class TrpcSocket {
   }
 
   private receive(text: string): void {
+    if (text.charCodeAt(0) === 91 /* [ */) {
+      // A page: a batch of data messages.
+      for (const message of JSON.parse(text) as Array<{ id: number; result?: { type?: string } }>) {
+        if (message.result?.type === "data") this.subs.get(message.id)?.onData(message);
+      }
+      return;
+    }
     // The server writes `{"id":<n>,...`: find the id without parsing the whole message.
     const id = Number(text.slice(6, text.indexOf(",", 6)));
     const sub = this.subs.get(id);

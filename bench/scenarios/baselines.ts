@@ -1,6 +1,9 @@
 import { createClient } from "redis";
-import { eventFields } from "../lib/event.ts";
+import type { BenchContext } from "../lib/context.ts";
+import { eventFields, playerActionInput } from "../lib/event.ts";
+import { closedLoop, restPost, type LoadResult } from "../lib/load.ts";
 import type { Figures } from "../lib/report.ts";
+import { WorkerProcess } from "../lib/workers.ts";
 
 /**
  * Raw-Redis ingest baselines, measured against the bench's own redis-server:
@@ -9,8 +12,8 @@ import type { Figures } from "../lib/report.ts";
  */
 
 /** `redis-benchmark -P 32 -c 50 -n <n> XADD <stream> * <the event's six fields>`: the ceiling. */
-export async function redisBenchmarkXadd(port: number, n: number, stream = "bench:redis-benchmark"): Promise<Figures> {
-  const proc = Bun.spawn(["redis-benchmark", "-h", "127.0.0.1", "-p", String(port), "-P", "32", "-c", "50", "-n", String(n), "--csv", "XADD", stream, "*", ...eventFields()], {
+export async function redisBenchmarkXadd(port: number, n: number, stream = "bench:redis-benchmark", fields = eventFields()): Promise<Figures> {
+  const proc = Bun.spawn(["redis-benchmark", "-h", "127.0.0.1", "-p", String(port), "-P", "32", "-c", "50", "-n", String(n), "--csv", "XADD", stream, "*", ...fields], {
     stdout: "pipe",
     stderr: "pipe",
   });
@@ -39,5 +42,27 @@ export async function nodeRedisXadd(url: string, n: number, stream = "bench:node
     return { events_per_s: Math.round(n / seconds), events: n };
   } finally {
     client.destroy();
+  }
+}
+
+const MINIMAL_SERVER = new URL("../workers/minimal-server.ts", import.meta.url).pathname;
+
+/**
+ * The single-event baseline: a bare Bun.serve + node-redis server
+ * (bench/workers/minimal-server.ts, its own process) under the same load as
+ * the server's single-event cases: `clients` callers POSTing the same
+ * player action, each again once answered.
+ */
+export async function minimalServerIngest(ctx: BenchContext, clients: number): Promise<LoadResult> {
+  const worker = new WorkerProcess(MINIMAL_SERVER, { redisUrl: ctx.redis.url, stream: "bench:minimal-server" });
+  try {
+    const url = String((await worker.next("ready", 30_000)).url);
+    const body = JSON.stringify(playerActionInput());
+    return await closedLoop({ concurrency: clients, durationMs: ctx.seconds * 1000, warmupMs: ctx.quick ? 300 : 1_000 }, async () => {
+      await restPost(url, body);
+      return 1;
+    });
+  } finally {
+    await worker.stop();
   }
 }

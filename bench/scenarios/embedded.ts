@@ -6,14 +6,15 @@ import type { BenchContext } from "../lib/context.ts";
 import { eventJson } from "../lib/event.ts";
 import { row, type Figures, type Row } from "../lib/report.ts";
 import { startServer } from "../lib/services.ts";
-import { BATCH_CLIENTS, BATCH_SIZE, figuresOf, SINGLE_CLIENTS, trpcIngest } from "./ingest.ts";
+import { BATCH_CLIENTS, BATCH_SIZE, figuresOf, minimalBaseline, SINGLE_CLIENTS, trpcBatch, trpcSingle } from "./ingest.ts";
 
 /**
  * Ingest on the embedded backend: a server with no Redis (journal in
  * SQLite, WAL, synchronous=NORMAL) under the same tRPC load as the Redis
- * ingest cases. Baseline: bun:sqlite in this process inserting the same
- * JSON rows with the same pragmas, one transaction per event and one per
- * 1,000 events.
+ * ingest cases. Baselines: the minimal Bun.serve + node-redis server of
+ * the ingest scenario (single events: what a bare server on Redis does),
+ * and bun:sqlite in this process inserting the same JSON rows with the
+ * same pragmas, one transaction per event and one per 1,000 events.
  */
 function plainSqlite(seconds: number, perTransaction: number): Figures {
   const dir = mkdtempSync(join(tmpdir(), "gamejournal-bench-sqlite-"));
@@ -39,10 +40,11 @@ function plainSqlite(seconds: number, perTransaction: number): Figures {
 }
 
 export async function embeddedScenario(ctx: BenchContext): Promise<Row[]> {
+  const minimal = await minimalBaseline(ctx);
   ctx.log("embedded: a server on SQLite, same tRPC load");
   const { single, batch } = await (async () => {
     await using server = await startServer({});
-    return await trpcIngest(server.url, ctx);
+    return { single: await trpcSingle(server.url, ctx), batch: await trpcBatch(server.url, ctx) };
   })();
   ctx.log("embedded: plain bun:sqlite inserts");
   const seconds = ctx.quick ? 1 : 4;
@@ -51,8 +53,9 @@ export async function embeddedScenario(ctx: BenchContext): Promise<Row[]> {
       scenario: "embedded",
       case: `tRPC journal.playerAction over HTTP, ${SINGLE_CLIENTS} clients, 1 event/call`,
       figures: figuresOf(single, { errors: single.errors }),
-      baselines: [{ name: "bun:sqlite INSERT, 1 event/transaction", figures: plainSqlite(seconds, 1) }],
+      baselines: [minimal, { name: "bun:sqlite INSERT, 1 event/transaction", figures: plainSqlite(seconds, 1) }],
       compare: "events_per_s",
+      target: { text: "≥ 1.0× the minimal server on Redis", met: single.events_per_s >= Number(minimal.figures.events_per_s) },
     }),
     row({
       scenario: "embedded",

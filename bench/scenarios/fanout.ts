@@ -9,13 +9,18 @@ import { shares, WorkerProcess } from "../lib/workers.ts";
 
 /**
  * Fanout: one publisher broadcasting to one lobby at a fixed rate, N
- * WebSocket subscribers (tRPC `telemetry.lobby`) in worker processes;
+ * subscribers in worker processes: tRPC `telemetry.lobby` over WebSocket,
+ * the same subscription over SSE, or the lobby stream's plain SSE route;
  * publish-to-receive latency from the publisher's send to each subscriber's
  * receipt, on the machine-wide clock. Baseline: Redis PUBLISH of the same
  * payload to N node-redis subscribers in the same number of processes.
  */
 const SUBSCRIBER = new URL("../workers/subscriber.ts", import.meta.url).pathname;
 const PER_WORKER = 250;
+/** An SSE subscriber is a fetch of its own; Bun's fetch runs at most 256 at once per process. */
+const SSE_PER_WORKER = 100;
+
+export type FanoutMode = "trpc" | "sse-trpc" | "sse-plain" | "redis";
 
 interface Publisher {
   publish(data: Record<string, unknown>): void;
@@ -80,11 +85,12 @@ export interface FanoutFigures extends Figures {
 }
 
 /** One fanout run: `subscribers` in workers, `rate` events/s for `seconds`. */
-export async function fanout(mode: "trpc" | "redis", ctx: BenchContext, subscribers: number, rate: number, seconds: number): Promise<FanoutFigures> {
+export async function fanout(mode: FanoutMode, ctx: BenchContext, subscribers: number, rate: number, seconds: number): Promise<FanoutFigures> {
   const topic = `bench-fanout-${mode}-${subscribers}-${Date.now()}`;
-  const url = mode === "trpc" ? ctx.server.url : ctx.redis.url;
-  const workers = shares(subscribers, Math.ceil(subscribers / PER_WORKER)).map((count) => new WorkerProcess(SUBSCRIBER, { mode, url, topic, count }));
-  const publisher = mode === "trpc" ? await serverPublisher(ctx.server.url, topic) : await redisPublisher(ctx.redis.url, topic);
+  const url = mode === "redis" ? ctx.redis.url : ctx.server.url;
+  const perWorker = mode.startsWith("sse") ? SSE_PER_WORKER : PER_WORKER;
+  const workers = shares(subscribers, Math.ceil(subscribers / perWorker)).map((count) => new WorkerProcess(SUBSCRIBER, { mode, url, topic, count }));
+  const publisher = mode === "redis" ? await redisPublisher(ctx.redis.url, topic) : await serverPublisher(ctx.server.url, topic);
   try {
     await Promise.all(workers.map((w) => w.next("ready", 120_000)));
     // Warm up until every subscriber has an event: feeds are live, JITs are warm.
@@ -137,6 +143,15 @@ export async function fanout(mode: "trpc" | "redis", ctx: BenchContext, subscrib
   }
 }
 
+/** Our p99 within `factor` × Redis's, with nothing lost. */
+function p99Target(ours: FanoutFigures, redis: FanoutFigures, factor: number) {
+  return { text: `p99 ≤ ${factor}× Redis pub/sub p99`, met: ours.lost === 0 && Number(ours.p99_ms) <= factor * Number(redis.p99_ms) };
+}
+
+function lostNotes(ours: FanoutFigures): string[] {
+  return ours.lost > 0 ? [`${ours.lost} deliveries missing${ours.closed ? ` (${ours.closed})` : ""}`] : [];
+}
+
 export async function fanoutScenario(ctx: BenchContext): Promise<Row[]> {
   const rate = 1_000;
   const seconds = ctx.quick ? 2 : 8;
@@ -153,8 +168,33 @@ export async function fanoutScenario(ctx: BenchContext): Promise<Row[]> {
         figures: ours,
         baselines: [{ name: `Redis PUBLISH to ${subscribers} node-redis subscribers`, figures: redis }],
         compare: "p99_ms",
-        ...(subscribers === 1_000 ? { target: { text: "p99 ≤ 1.5× Redis pub/sub p99", met: ours.lost === 0 && Number(ours.p99_ms) <= 1.5 * Number(redis.p99_ms) } } : {}),
-        notes: ours.lost > 0 ? [`${ours.lost} deliveries missing${ours.closed ? ` (${ours.closed})` : ""}`] : [],
+        target: p99Target(ours, redis, subscribers === 1_000 ? 1.5 : 1.2),
+        notes: lostNotes(ours),
+      }),
+    );
+  }
+
+  // SSE: 200 subscribers of one lobby at 300 events/s, over tRPC's SSE and over the plain route.
+  const sseSubscribers = 200;
+  const sseRate = 300;
+  ctx.log(`fanout: ${sseSubscribers} subscribers at ${sseRate} events/s, Redis pub/sub`);
+  const redis = await fanout("redis", ctx, sseSubscribers, sseRate, seconds);
+  const redisBaseline = { name: `Redis PUBLISH to ${sseSubscribers} node-redis subscribers`, figures: redis };
+  for (const [mode, what] of [
+    ["sse-trpc", "tRPC telemetry.lobby SSE subscribers"],
+    ["sse-plain", "plain SSE subscribers (GET /v1/journal/lobby:{id}:events/live)"],
+  ] as const) {
+    ctx.log(`fanout: ${sseSubscribers} ${mode} subscribers at ${sseRate} events/s, gamejournal`);
+    const ours = await fanout(mode, ctx, sseSubscribers, sseRate, seconds);
+    rows.push(
+      row({
+        scenario: "fanout",
+        case: `${sseSubscribers} ${what} of one lobby, ${sseRate} events/s for ${seconds} s, publish→receive`,
+        figures: ours,
+        baselines: [redisBaseline],
+        compare: "p99_ms",
+        target: p99Target(ours, redis, 1.5),
+        notes: lostNotes(ours),
       }),
     );
   }

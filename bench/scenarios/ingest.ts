@@ -1,39 +1,68 @@
 import type { BenchContext } from "../lib/context.ts";
 import { batchEvent, playerActionInput } from "../lib/event.ts";
-import { closedLoop, trpcMutation, type LoadResult } from "../lib/load.ts";
+import { closedLoop, restPost, trpcMutation, type LoadResult } from "../lib/load.ts";
 import { row, unavailable, type Baseline, type Figures, type Row } from "../lib/report.ts";
-import { nodeRedisXadd, redisBenchmarkXadd } from "./baselines.ts";
-import { streamFrames, upgradeStatus } from "./frames.ts";
+import { minimalServerIngest, nodeRedisXadd, redisBenchmarkXadd } from "./baselines.ts";
+import { frameEnvelope, streamFrames, upgradeStatus } from "./frames.ts";
 
 /**
- * Ingest through the server into Redis, three ways (single-event tRPC
- * mutations from many clients, `journal.appendBatch`, frames over
- * `/v3/stream`), each beside redis-benchmark's pipelined XADD of the same
- * event (the ceiling Redis itself sets) and pipelined XADD from a plain
- * node-redis client in Bun.
+ * Ingest through the server into Redis:
+ * - single events (tRPC `journal.playerAction` and `POST
+ *   /v1/journal/player-actions`, one event a call, many clients) beside a
+ *   minimal Bun.serve + node-redis server doing one XADD per request under
+ *   the same load (what any server on this stack pays per request);
+ * - batches (tRPC `journal.appendBatch` ×1,000, REST ×100) beside
+ *   redis-benchmark's pipelined XADD of the same event (the ceiling Redis
+ *   itself sets) and pipelined XADD from a plain node-redis client in Bun;
+ * - frames over `/v3/stream` in bytes/s beside redis-benchmark XADDing the
+ *   same frame bytes.
  */
 export const SINGLE_CLIENTS = 50;
 export const BATCH_SIZE = 1_000;
 export const BATCH_CLIENTS = 4;
+export const REST_BATCH_SIZE = 100;
+export const REST_BATCH_CLIENTS = 8;
 
 export function figuresOf(r: { events_per_s: number; hist: LoadResult["hist"] }, extra: Figures = {}): Figures {
   return { events_per_s: r.events_per_s, ...r.hist.summaryMs(), calls: r.hist.count, ...extra };
 }
 
-/** Load cases shared with the embedded scenario: single playerAction mutations and 1,000-event batches over HTTP. */
-export async function trpcIngest(base: string, ctx: BenchContext): Promise<{ single: LoadResult; batch: LoadResult }> {
-  const timing = { durationMs: ctx.seconds * 1000, warmupMs: ctx.quick ? 300 : 1_000 };
+function timing(ctx: BenchContext) {
+  return { durationMs: ctx.seconds * 1000, warmupMs: ctx.quick ? 300 : 1_000 };
+}
+
+/** `journal.playerAction` over HTTP from SINGLE_CLIENTS callers, one event a call. */
+export function trpcSingle(base: string, ctx: BenchContext): Promise<LoadResult> {
   const one = JSON.stringify(playerActionInput());
-  const single = await closedLoop({ concurrency: SINGLE_CLIENTS, ...timing }, async () => {
+  return closedLoop({ concurrency: SINGLE_CLIENTS, ...timing(ctx) }, async () => {
     await trpcMutation(base, "journal.playerAction", one);
     return 1;
   });
-  const batchBody = JSON.stringify({ events: Array.from({ length: BATCH_SIZE }, batchEvent) });
-  const batch = await closedLoop({ concurrency: BATCH_CLIENTS, ...timing }, async () => {
-    await trpcMutation(base, "journal.appendBatch", batchBody);
+}
+
+/** `journal.appendBatch` over HTTP, BATCH_SIZE events a call, BATCH_CLIENTS callers. */
+export function trpcBatch(base: string, ctx: BenchContext): Promise<LoadResult> {
+  const body = JSON.stringify({ events: Array.from({ length: BATCH_SIZE }, batchEvent) });
+  return closedLoop({ concurrency: BATCH_CLIENTS, ...timing(ctx) }, async () => {
+    await trpcMutation(base, "journal.appendBatch", body);
     return BATCH_SIZE;
   });
-  return { single, batch };
+}
+
+/** `POST /v1/journal/player-actions` with `size` events a call (one: the object itself), from `clients` callers. */
+export function restIngest(base: string, ctx: BenchContext, size: number, clients: number): Promise<LoadResult> {
+  const body = JSON.stringify(size === 1 ? playerActionInput() : Array.from({ length: size }, playerActionInput));
+  return closedLoop({ concurrency: clients, ...timing(ctx) }, async () => {
+    await restPost(`${base}/v1/journal/player-actions`, body);
+    return size;
+  });
+}
+
+/** The minimal server's single-event figures, as a baseline. */
+export async function minimalBaseline(ctx: BenchContext): Promise<Baseline> {
+  ctx.log(`ingest: minimal Bun.serve + node-redis XADD server, ${SINGLE_CLIENTS} clients`);
+  const minimal = await minimalServerIngest(ctx, SINGLE_CLIENTS);
+  return { name: "minimal Bun.serve + node-redis, 1 XADD/request", figures: figuresOf(minimal, { errors: minimal.errors }) };
 }
 
 export async function ingestScenario(ctx: BenchContext): Promise<Row[]> {
@@ -42,49 +71,89 @@ export async function ingestScenario(ctx: BenchContext): Promise<Row[]> {
   const ceiling: Baseline = { name: "redis-benchmark XADD -P 32 -c 50", figures: await redisBenchmarkXadd(ctx.redis.port, n) };
   ctx.log("ingest: node-redis pipelined XADD");
   const plain: Baseline = { name: "node-redis pipelined XADD", figures: await nodeRedisXadd(ctx.redis.url, ctx.quick ? 100_000 : 500_000) };
-  const baselines = [ceiling, plain];
+  const minimal = await minimalBaseline(ctx);
+  const ofMinimal = (eps: number) => ({ text: "≥ 1.0× the minimal server", met: eps >= Number(minimal.figures.events_per_s) });
   const half = Number(ceiling.figures.events_per_s) / 2;
-  const target = (eps: number) => ({ text: "≥ ½ redis-benchmark", met: eps >= half });
+  const ofCeiling = (eps: number) => ({ text: "≥ ½ redis-benchmark", met: eps >= half });
+  const rows: Row[] = [];
 
-  ctx.log(`ingest: tRPC journal.playerAction, ${SINGLE_CLIENTS} clients; journal.appendBatch ×${BATCH_SIZE}, ${BATCH_CLIENTS} clients`);
-  const { single, batch } = await trpcIngest(ctx.server.url, ctx);
-  const rows = [
+  ctx.log(`ingest: tRPC journal.playerAction, ${SINGLE_CLIENTS} clients`);
+  const single = await trpcSingle(ctx.server.url, ctx);
+  rows.push(
     row({
       scenario: "ingest",
       case: `tRPC journal.playerAction over HTTP, ${SINGLE_CLIENTS} clients, 1 event/call`,
       figures: figuresOf(single, { errors: single.errors }),
-      baselines,
+      baselines: [minimal, ceiling],
       compare: "events_per_s",
-      target: target(single.events_per_s),
+      target: ofMinimal(single.events_per_s),
     }),
+  );
+  ctx.log(`ingest: POST /v1/journal/player-actions, ${SINGLE_CLIENTS} clients`);
+  const restSingle = await restIngest(ctx.server.url, ctx, 1, SINGLE_CLIENTS);
+  rows.push(
+    row({
+      scenario: "ingest",
+      case: `REST POST /v1/journal/player-actions, ${SINGLE_CLIENTS} clients, 1 event/call`,
+      figures: figuresOf(restSingle, { errors: restSingle.errors }),
+      baselines: [minimal, ceiling],
+      compare: "events_per_s",
+      target: ofMinimal(restSingle.events_per_s),
+    }),
+  );
+
+  ctx.log(`ingest: tRPC journal.appendBatch ×${BATCH_SIZE}, ${BATCH_CLIENTS} clients`);
+  const batch = await trpcBatch(ctx.server.url, ctx);
+  rows.push(
     row({
       scenario: "ingest",
       case: `tRPC journal.appendBatch over HTTP, ${BATCH_CLIENTS} clients, ${BATCH_SIZE} events/call`,
       figures: figuresOf(batch, { errors: batch.errors }),
-      baselines,
+      baselines: [ceiling, plain],
       compare: "events_per_s",
-      target: target(batch.events_per_s),
+      target: ofCeiling(batch.events_per_s),
     }),
-  ];
+  );
+  ctx.log(`ingest: POST /v1/journal/player-actions ×${REST_BATCH_SIZE}, ${REST_BATCH_CLIENTS} clients`);
+  const restBatch = await restIngest(ctx.server.url, ctx, REST_BATCH_SIZE, REST_BATCH_CLIENTS);
+  rows.push(
+    row({
+      scenario: "ingest",
+      case: `REST POST /v1/journal/player-actions, ${REST_BATCH_CLIENTS} clients, ${REST_BATCH_SIZE} events/call`,
+      figures: figuresOf(restBatch, { errors: restBatch.errors }),
+      baselines: [ceiling, plain],
+      compare: "events_per_s",
+      target: ofCeiling(restBatch.events_per_s),
+    }),
+  );
 
   const frameCase = "frames over /v3/stream, 4 connections × 64 in flight, 1 frame/message";
   const status = await upgradeStatus(ctx.server.url, "/v3/stream?token=x").catch(() => 0);
   if (status === 404) {
     rows.push(unavailable("ingest", frameCase, "this server answers 404 to the /v3/stream upgrade"));
-  } else {
-    ctx.log("ingest: frames over /v3/stream");
-    const frames = await streamFrames(ctx.server.url, { connections: 4, window: 64, durationMs: ctx.seconds * 1000, warmupMs: ctx.quick ? 300 : 1_000 });
-    rows.push(
-      row({
-        scenario: "ingest",
-        case: frameCase,
-        figures: figuresOf(frames, { failures: frames.failures, frame_bytes: frames.frameBytes }),
-        baselines,
-        compare: "events_per_s",
-        target: target(frames.events_per_s),
-        notes: frames.firstFailure ? [`first failure: ${frames.firstFailure}`] : [],
-      }),
-    );
+    return rows;
   }
+  const frame = frameEnvelope(0);
+  const frameBytes = Buffer.byteLength(frame);
+  ctx.log(`ingest: redis-benchmark XADD of one ${frameBytes}-byte field`);
+  const frameCeiling = await redisBenchmarkXadd(ctx.redis.port, ctx.quick ? 100_000 : 400_000, "bench:redis-benchmark-frames", ["frame", frame]);
+  const frameBaseline: Baseline = {
+    name: `redis-benchmark XADD -P 32 -c 50 of the ${frameBytes}-byte frame`,
+    figures: { ...frameCeiling, bytes_per_s: Number(frameCeiling.events_per_s) * frameBytes },
+  };
+  ctx.log("ingest: frames over /v3/stream");
+  const frames = await streamFrames(ctx.server.url, { connections: 4, window: 64, ...timing(ctx) });
+  const bytesPerS = frames.events_per_s * frames.frameBytes;
+  rows.push(
+    row({
+      scenario: "ingest",
+      case: frameCase,
+      figures: figuresOf(frames, { bytes_per_s: bytesPerS, failures: frames.failures, frame_bytes: frames.frameBytes }),
+      baselines: [frameBaseline],
+      compare: "bytes_per_s",
+      target: { text: "≥ 0.3× redis-benchmark in bytes/s", met: bytesPerS >= 0.3 * Number(frameBaseline.figures.bytes_per_s) },
+      notes: frames.firstFailure ? [`first failure: ${frames.firstFailure}`] : [],
+    }),
+  );
   return rows;
 }

@@ -7,9 +7,10 @@ import { TrpcSocket } from "../lib/trpc-ws.ts";
 
 /**
  * Replay: a subscriber resuming from id 0 over a long lobby stream (tRPC
- * `telemetry.lobby` with `lastEventId: "0-0"` over WebSocket), counted until
- * it has every event. Baseline: XRANGE paging (1,000 a page, as the server
- * reads) over the same stream from a plain node-redis client.
+ * `telemetry.lobby` with `lastEventId: "0-0"` over WebSocket, asking for
+ * pages as the typed client does: each page is parsed, each event counted),
+ * until it has every event. Baseline: XRANGE paging (1,000 a page, as the
+ * server reads) over the same stream from a plain node-redis client.
  */
 
 /** Fills a stream with `count` telemetry entries in the server's field layout, inside Redis (a Lua loop, 50,000 a call). */
@@ -45,7 +46,7 @@ export async function replayScenario(ctx: BenchContext): Promise<Row[]> {
     const baseline = { events_per_s: Math.round(read / ((performance.now() - t0) / 1000)), events: read };
 
     ctx.log("replay: telemetry.lobby from 0-0 over WebSocket");
-    const socket = await TrpcSocket.open(ctx.server.url);
+    const socket = await TrpcSocket.open(ctx.server.url, { pages: true });
     let received = 0;
     t0 = performance.now();
     const done = new Promise<void>((resolve, reject) => {
@@ -70,7 +71,7 @@ export async function replayScenario(ctx: BenchContext): Promise<Row[]> {
         figures: ours,
         baselines: [{ name: "node-redis XRANGE paging, 1,000/page", figures: baseline }],
         compare: "events_per_s",
-        target: { text: "≥ 500,000 events/s", met: ours.events_per_s >= 500_000 },
+        target: { text: "≥ 1.0× node-redis XRANGE paging", met: ours.events_per_s >= baseline.events_per_s },
       }),
     ];
   } finally {

@@ -91,6 +91,7 @@ export async function storageScenario(ctx: BenchContext): Promise<Row[]> {
         figures: { bytes_per_event: Math.round(sqliteBytes), event_json_bytes: eventJson().length },
         baselines: [{ name: "plain SQLite table (rowid, JSON text)", figures: { bytes_per_event: Math.round(plainSqlite) } }],
         compare: "bytes_per_event",
+        target: { text: "≤ 1.1× the plain table", met: sqliteBytes <= 1.1 * plainSqlite },
       }),
     );
     return rows;

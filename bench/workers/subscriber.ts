@@ -3,11 +3,16 @@
  * process so the server's CPU and memory are its own:
  * - mode "trpc": WebSockets to the server's `/trpc`, each with a
  *   `telemetry.lobby` subscription;
+ * - mode "sse-trpc": tRPC `telemetry.lobby` subscriptions over SSE
+ *   (`GET /trpc/telemetry.lobby?input=…`, what `httpSubscriptionLink` opens);
+ * - mode "sse-plain": the plain SSE route of the lobby's stream
+ *   (`GET /v1/journal/lobby:{<id>}:events/live`, what an EventSource opens);
  * - mode "redis": node-redis clients SUBSCRIBEd to a channel (the baseline).
  * Each received event's publish time (`"t":<µs>` on the shared clock) gives
  * its publish-to-receive latency; warm-up events (`"warm":true`) only mark a
  * subscriber as primed. The parent talks to it over IPC (see lib/workers.ts).
  */
+import { toLobbyStream } from "@gamejournal/shared";
 import { createClient } from "redis";
 import { nowUs } from "../lib/clock.ts";
 import { Histogram } from "../lib/histogram.ts";
@@ -15,7 +20,7 @@ import { TrpcSocket } from "../lib/trpc-ws.ts";
 import { toParent, workerArgs } from "../lib/workers.ts";
 
 interface Args {
-  mode: "trpc" | "redis";
+  mode: "trpc" | "sse-trpc" | "sse-plain" | "redis";
   url: string;
   /** Lobby (trpc) or channel (redis). */
   topic: string;
@@ -44,18 +49,56 @@ function onEvent(i: number, text: string): void {
   received++;
 }
 
+function noteClose(reason: string): void {
+  const key = reason.slice(0, 80);
+  closes.set(key, (closes.get(key) ?? 0) + 1);
+}
+
+/** An SSE stream read as a browser's EventSource would: each event's `data` line to `onEvent`. */
+async function sse(i: number, href: string): Promise<void> {
+  const abort = new AbortController();
+  const res = await fetch(href, { headers: { accept: "text/event-stream" }, signal: abort.signal });
+  if (!res.ok || !res.body) throw new Error(`SSE ${href}: HTTP ${res.status}`);
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  keep.push({ close: () => abort.abort() });
+  void (async () => {
+    let buffer = "";
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += decoder.decode(value, { stream: true });
+        let end: number;
+        while ((end = buffer.indexOf("\n\n")) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const at = block.indexOf("data: ");
+          if (at >= 0) onEvent(i, block.slice(at + 6));
+        }
+      }
+      noteClose("stream ended");
+    } catch (error) {
+      if (!abort.signal.aborted) noteClose((error as Error).message);
+    }
+  })();
+}
+
 async function connect(i: number): Promise<void> {
-  if (mode === "trpc") {
+  if (mode === "sse-trpc") {
+    await sse(i, `${url}/trpc/telemetry.lobby?input=${encodeURIComponent(JSON.stringify({ lobbyId: topic }))}`);
+  } else if (mode === "sse-plain") {
+    await sse(i, `${url}/v1/journal/${encodeURIComponent(toLobbyStream(topic))}/live`);
+  } else if (mode === "trpc") {
     const socket = await TrpcSocket.open(url);
-    await socket.subscribe("telemetry.lobby", { lobbyId: topic }, (text) => onEvent(i, text));
+    await socket.subscribe("telemetry.lobby", { lobbyId: topic }, (text) => onEvent(i, text as string));
     keep.push({
       close: () => socket.close(),
     });
     const watch = setInterval(() => {
       if (!socket.closed) return;
       clearInterval(watch);
-      const key = `${socket.closed.code} ${socket.closed.reason}`.slice(0, 80);
-      closes.set(key, (closes.get(key) ?? 0) + 1);
+      noteClose(`${socket.closed.code} ${socket.closed.reason}`);
     }, 500);
     watch.unref();
   } else {

@@ -8,6 +8,7 @@ import {
   type TRPCClient,
 } from "@trpc/client";
 import { EventSource } from "eventsource";
+import { pagedEncoder, pagedWebSocket } from "./paged-websocket.ts";
 import type { AppRouter } from "../../server/src/trpc/app-router.ts";
 
 export type { AppRouter };
@@ -39,7 +40,9 @@ export async function closeClient(client: GameJournalClient): Promise<void> {
  * returns the procedure proxy. Queries and mutations are batched
  * over HTTP; subscriptions use a WebSocket that reconnects by itself and
  * resumes each subscription from the last event id it received, or SSE,
- * which does the same through `Last-Event-ID`.
+ * which does the same through `Last-Event-ID`. Over WebSocket, replayed
+ * events arrive a page per message and are handed on one by one
+ * (paged-websocket.ts).
  */
 export function createClient(options: ClientOptions): GameJournalClient {
   const base = options.url.replace(/\/+$/, "");
@@ -61,6 +64,8 @@ export function createClient(options: ClientOptions): GameJournalClient {
       retryDelayMs: options.retryDelayMs ?? ((attempt) => Math.min(250 * 2 ** attempt, 5_000)),
       keepAlive: { enabled: true, intervalMs: 10_000, pongTimeoutMs: 5_000 },
       connectionParams: () => (options.token ? { token: options.token } : {}),
+      WebSocket: pagedWebSocket(WebSocket),
+      experimental_encoder: pagedEncoder as Parameters<typeof createWSClient>[0]["experimental_encoder"],
     });
     subscriptionLink = wsLink({ client: wsClient });
   }

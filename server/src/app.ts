@@ -1,3 +1,4 @@
+import type { TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 import { Hono, type MiddlewareHandler } from "hono";
@@ -12,6 +13,8 @@ import type { Logger } from "./log.ts";
 import type { Metrics } from "./metrics/index.ts";
 import type { HealthReport, ReadinessReport } from "./health/index.ts";
 import type { AppRouter, CreateContext } from "./trpc/index.ts";
+import { callTrpcMutation } from "./trpc/http-mutation.ts";
+import { callTrpcSubscription } from "./trpc/http-subscription.ts";
 
 const API_DESCRIPTION = [
   "The REST edge of gamejournal, the event backbone for multiplayer game servers.",
@@ -69,18 +72,40 @@ export function createApp({ health, ready, before = [], guards = [], metrics, lo
     return c.body(await metrics.registry.metrics());
   });
 
+  const onError = ({ error, path }: { error: TRPCError; path?: string | undefined }) => {
+    if (error.code === "INTERNAL_SERVER_ERROR") logger.error({ err: error.cause ?? error, path }, "trpc procedure failed");
+  };
+
   app.all("/trpc/*", async (c) => {
+    let req = c.req.raw;
+    // A single mutation (the hot ingest calls) is answered without the fetch adapter's generic handling.
+    const direct = await callTrpcMutation(req, "/trpc", {
+      router,
+      createContext: () => createContext({ req, transport: "http", identity: c.get("identity") }),
+      onError,
+    });
+    if (direct instanceof Response) return direct;
+    if (direct) req = direct;
+    // A subscription returning a live feed is written by the live feed's SSE writer (serialised once for every subscriber).
+    const feed = await callTrpcSubscription(req, "/trpc", {
+      router,
+      createContext: (source) => createContext({ req, ...source, ...(source.connectionParams?.token ? {} : { identity: c.get("identity") }) }),
+      onError,
+      onCut: (reason) => {
+        logger.warn({ reason }, "cutting a slow SSE subscriber");
+        (c.env as { timeout?: (req: Request, seconds: number) => void } | undefined)?.timeout?.(req, 1);
+      },
+    });
+    if (feed) return feed;
     // An SSE subscription can be cut by the server (a subscriber that stopped reading).
     let cut: ((reason: string) => void) | undefined;
     const response = await fetchRequestHandler({
       endpoint: "/trpc",
-      req: c.req.raw,
+      req,
       router,
       createContext: ({ req, info }) =>
         createContext({ req, connectionParams: info.connectionParams, transport: "http", disconnect: (reason) => cut?.(reason), ...(info.connectionParams?.token ? {} : { identity: c.get("identity") }) }),
-      onError({ error, path }) {
-        if (error.code === "INTERNAL_SERVER_ERROR") logger.error({ err: error.cause ?? error, path }, "trpc procedure failed");
-      },
+      onError,
     });
     if (!response.body || !response.headers.get("content-type")?.includes("text/event-stream")) return response;
     const body = cuttableStream(response.body);

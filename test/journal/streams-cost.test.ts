@@ -6,7 +6,7 @@ import { startTestServer } from "../support/server.ts";
 /** The lag a group has by definition: entries after its last delivered id. */
 function countedLag(db: ReturnType<typeof openSqlite>, stream: string, last: string): number {
   const [ms, seq] = last.split("-").map(Number);
-  return db.query<{ n: number }, [string, number, number]>("SELECT count(*) AS n FROM journal_entries WHERE stream = ? AND (ms, seq) > (?, ?)").get(stream, ms!, seq!)!.n;
+  return db.query<{ n: number }, [string, number, number]>("SELECT count(*) AS n FROM journal_ids WHERE sid = (SELECT sid FROM journal_streams WHERE name = ?) AND (ms, seq) > (?, ?)").get(stream, ms!, seq!)!.n;
 }
 
 async function append(journal: SqliteJournal, stream: string, n: number): Promise<string[]> {

@@ -77,3 +77,8 @@ export function stalledSseSubscriber(port: number, path: string, input: unknown)
   const request = `GET /trpc/${path}?${query} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAccept: text/event-stream\r\n\r\n`;
   return open(port, request);
 }
+
+/** A plain HTTP stream (the live SSE routes): GETs `target` (path and query), then stops reading. */
+export function stalledHttpSubscriber(port: number, target: string): Promise<StalledClient> {
+  return open(port, `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAccept: text/event-stream\r\n\r\n`);
+}

@@ -2,7 +2,8 @@ import { describe, expect, test } from "bun:test";
 import { closeClient, createClient } from "../../client/src/index.ts";
 import { sharedRedis, uniqueName, waitFor } from "../harness/index.ts";
 import { startTestServer } from "../support/server.ts";
-import { stalledSseSubscriber, stalledWebSocketSubscriber } from "../support/stalled-client.ts";
+import { toLobbyStream } from "@gamejournal/shared";
+import { stalledHttpSubscriber, stalledSseSubscriber, stalledWebSocketSubscriber } from "../support/stalled-client.ts";
 
 const backends: Array<[string, () => Promise<Record<string, string>>]> = [
   ["embedded SQLite", async () => ({})],
@@ -57,5 +58,36 @@ for (const [name, env] of backends) {
         }
       });
     }
+
+    test("a plain SSE subscriber of the lobby's stream that never reads is cut once its buffer is full; others get everything", async () => {
+      await using server = await startTestServer({ ...(await env()), TELEMETRY_SUBSCRIBER_BUFFER: "100" });
+      const lobby = uniqueName("lobby");
+      const stalled = await stalledHttpSubscriber(server.port, `/v1/journal/${encodeURIComponent(toLobbyStream(lobby))}/live`);
+      const follow = (name: string) => async () => metric(await (await fetch(`${server.url}/metrics`)).text(), `gamejournal_journal_follow_${name}{transport="sse"}`);
+      await waitFor("the stalled subscriber to be live", async () => (await follow("subscribers")()) === 1);
+      const client = createClient({ url: server.url });
+      const received: string[] = [];
+      const sub = client.telemetry.lobby.subscribe({ lobbyId: lobby }, { onData: ({ id }) => void received.push(id) });
+      try {
+        await waitFor("the healthy subscriber to be live", async () =>
+          metric(await (await fetch(`${server.url}/metrics`)).text(), 'gamejournal_telemetry_subscribers{transport="ws"}') === 1,
+        );
+        const blob = "x".repeat(4096);
+        const sent: string[] = [];
+        for (let n = 0; n < 3_000; n++) {
+          sent.push((await server.services.telemetry.broadcast(lobby, { n, blob })).id!);
+          if (n % 10 === 9) await Bun.sleep(1);
+        }
+        await waitFor("the stalled subscriber to be counted as disconnected", async () => (await follow("slow_consumer_disconnects_total")()) === 1);
+        await stalled.drainUntilClosed(10_000);
+        await waitFor("the healthy subscriber to get everything", () => received.length === 3_000, { timeoutMs: 30_000 });
+        expect(received).toEqual(sent);
+        expect(await follow("subscribers")()).toBe(0);
+      } finally {
+        sub.unsubscribe();
+        await closeClient(client);
+        stalled.destroy();
+      }
+    });
   });
 }

@@ -26,14 +26,27 @@ export function decodeEvent(id: string, body: string): JournalEntry {
 
 /** XADD field/value pairs; `dataJson` as for `encodeEvent`. */
 export function toFields(event: JournalEvent, dataJson = dataText(event)): string[] {
-  const fields = ["type", event.type, "ts", String(event.ts)];
+  return pushFields([], event, dataJson);
+}
+
+/**
+ * Pushes the XADD field/value pairs onto `into` (after whatever it holds).
+ * Strings are stored as UTF-8: a lone surrogate becomes U+FFFD here, as the
+ * Redis client would make of it, so every path stores the same bytes.
+ */
+export function pushFields<T extends unknown[]>(into: T, event: JournalEvent, dataJson = dataText(event)): T {
+  into.push("type", wellFormed(event.type), "ts", String(event.ts));
   for (const name of STRING_FIELDS) {
     const value = event[name];
-    if (value !== undefined) fields.push(name, value);
+    if (value !== undefined) into.push(name, wellFormed(value));
   }
-  if (event.mode !== undefined) fields.push("mode", String(event.mode));
-  fields.push("data", dataJson);
-  return fields;
+  if (event.mode !== undefined) into.push("mode", String(event.mode));
+  into.push("data", dataJson);
+  return into;
+}
+
+function wellFormed(text: string): string {
+  return text.isWellFormed() ? text : text.toWellFormed();
 }
 
 /** The inverse of `toFields`; tolerant of entries written by other tools (missing fields, non-JSON data). */
@@ -62,4 +75,46 @@ function attributes(event: JournalEvent): Omit<JournalEvent, "data"> {
   for (const name of STRING_FIELDS) if (event[name] !== undefined) out[name] = event[name];
   if (event.mode !== undefined) out.mode = event.mode;
   return out;
+}
+
+/**
+ * The JSON text of the entry `fromFields` makes of these fields, without
+ * building the entry (its JSON once parsed equals `fromFields`'s entry):
+ * `data` is spliced in as it is stored when it is JSON (as the journal
+ * writes it), `ts` and `mode` are numbers, other known fields JSON strings,
+ * unknown fields left out. The replay path of live
+ * feeds, which forwards entries as text.
+ */
+export function fieldsToJson(id: string, fields: readonly string[]): string {
+  let text = `{"id":"${id}"`;
+  let data = "null";
+  let ts: number | undefined;
+  let typed = false;
+  for (let i = 0; i < fields.length; i += 2) {
+    const name = fields[i]!;
+    const value = fields[i + 1]!;
+    if (name === "data") data = looksLikeJson(value) ? value : JSON.stringify(value);
+    else if (name === "ts") ts = Number(value);
+    else if (name === "type") {
+      typed = true;
+      text += `,"type":${JSON.stringify(value)}`;
+    } else if (name === "mode") text += `,"mode":${JSON.stringify(Number(value))}`;
+    else if ((STRING_FIELDS as readonly string[]).includes(name)) text += `,"${name}":${JSON.stringify(value)}`;
+  }
+  if (!typed) text += `,"type":""`;
+  return `${text},"ts":${JSON.stringify(ts ?? parseInt(id, 10))},"data":${data}}`;
+}
+
+/** Whether `parseData` would parse `text` as JSON, judged cheaply for what the journal writes (objects, arrays, strings, literals, numbers). */
+function looksLikeJson(text: string): boolean {
+  const first = text.charCodeAt(0);
+  if (first === 123 /* { */ || first === 91 /* [ */ || first === 34 /* " */) return true;
+  if (text === "true" || text === "false" || text === "null") return true;
+  if (first !== 45 /* - */ && (first < 48 || first > 57)) return false;
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -1,7 +1,9 @@
+import { ErrorReply } from "redis";
 import type { RedisClient } from "../backends/index.ts";
 import type { Logger } from "../log.ts";
 import { systemClock, type Clock } from "../platform/clock.ts";
-import { fromFields, toFields } from "./codec.ts";
+import { fieldsToJson, fromFields, pushFields } from "./codec.ts";
+import { GroupCommit } from "./group-commit.ts";
 import { compareIds } from "./ids.ts";
 import type {
   AppendResult,
@@ -19,7 +21,7 @@ import type {
   StreamInfo,
   TrimOptions,
 } from "./journal.ts";
-import { APPEND_SCRIPT, CREATE_GROUP_AT_END_SCRIPT, READ_JSON_SCRIPT, Script, sidecarKey, TRIM_SCRIPT } from "./redis-scripts.ts";
+import { APPEND_GROUP_SCRIPT, CREATE_GROUP_AT_END_SCRIPT, READ_ROWS_SCRIPT, Script, sidecarKey, TRIM_SCRIPT } from "./redis-scripts.ts";
 import { RedisTailer } from "./redis-tailer.ts";
 import { trimBound } from "./journal.ts";
 import { tailWithHub, type TailOptions } from "./tail.ts";
@@ -33,16 +35,18 @@ export interface RedisJournalOptions {
 
 type RawMessage = { id: string; message: Record<string, string> | null };
 
-const append = new Script(APPEND_SCRIPT);
+const appendGroup = new Script(APPEND_GROUP_SCRIPT);
 const trim = new Script(TRIM_SCRIPT);
 const createGroupAtEnd = new Script(CREATE_GROUP_AT_END_SCRIPT);
-const readJson = new Script(READ_JSON_SCRIPT);
+const readRows = new Script(READ_ROWS_SCRIPT);
 
 /**
- * The journal on Redis Streams. An append runs as one Lua script
- * (idempotency checks, XADDs, exact trims), atomically, whatever the number
- * of streams it writes to, in one round trip. Consumer groups are Redis's own
- * (XREADGROUP, XACK, XAUTOCLAIM); blocking reads use connections of their own.
+ * The journal on Redis Streams. Appends are group-committed (see
+ * group-commit.ts): the appends of one event-loop turn run as one Lua
+ * script call (idempotency checks, XADDs, exact trims), whatever the number
+ * of callers and streams, in one round trip, and no other command runs
+ * between their writes. Consumer groups are Redis's own (XREADGROUP, XACK,
+ * XAUTOCLAIM); blocking reads use connections of their own.
  */
 export class RedisJournal implements Journal {
   readonly backend = "redis";
@@ -53,6 +57,7 @@ export class RedisJournal implements Journal {
   private readonly allBlockers = new Set<RedisClient>();
   /** Redis CLIENT ID of each blocking connection, to interrupt it with CLIENT UNBLOCK. */
   private readonly blockerIds = new WeakMap<RedisClient, number>();
+  private readonly group = new GroupCommit((calls) => this.commit(calls));
 
   constructor(
     private readonly client: RedisClient,
@@ -65,38 +70,68 @@ export class RedisJournal implements Journal {
     this.tailer = new RedisTailer(client, logger);
   }
 
-  async append(writes: readonly AppendWrite[]): Promise<AppendResult[]> {
-    // Group by stream, keeping each stream's events in order; all streams in one script call (atomic).
-    const byStream = new Map<string, { maxLen: number; indexes: number[] }>();
-    writes.forEach((w, i) => {
-      let group = byStream.get(w.stream);
-      if (!group) byStream.set(w.stream, (group = { maxLen: 0, indexes: [] }));
-      group.indexes.push(i);
-      if (w.maxLen !== undefined) group.maxLen = w.maxLen;
-    });
+  append(writes: readonly AppendWrite[]): Promise<AppendResult[]> {
+    return this.group.submit(writes);
+  }
+
+  /**
+   * One script call for the group. A call that cannot be sent (its data does
+   * not serialise) or that Redis refused alone (`!<error>`, an ErrorReply)
+   * fails only its caller.
+   */
+  private async commit(calls: ReadonlyArray<readonly AppendWrite[]>): Promise<Array<AppendResult[] | Error>> {
+    const streams = new Map<string, number>();
     const keys: string[] = [];
-    const args = [this.window, String(byStream.size)];
-    for (const [stream, { maxLen, indexes }] of byStream) {
-      keys.push(stream, sidecarKey(stream, "meta"));
-      args.push(String(maxLen), String(indexes.length));
-      for (const i of indexes) {
-        const { event, dataJson } = writes[i]!;
-        const fields = toFields(event, dataJson);
-        if (event.key !== undefined) keys.push(sidecarKey(stream, `idem:${event.key}`));
-        args.push(event.key !== undefined ? "1" : "0", String(fields.length), ...fields);
+    const idemKeys: string[] = [];
+    const caps: number[] = [];
+    const packed: Array<Array<Array<string | number>>> = [];
+    const outcomes = calls.map((writes): AppendResult[] | Error | number => {
+      try {
+        packed.push(writes.map((write) => this.pack(write, streams, keys, idemKeys, caps)));
+        return packed.length - 1;
+      } catch (error) {
+        return error instanceof Error ? error : new Error(String(error));
       }
-    }
-    const ids = (await append.run(this.client, keys, args)) as string[];
-    const results = new Array<AppendResult>(writes.length);
-    let j = 0;
-    for (const [stream, { indexes }] of byStream) {
-      for (const writeIndex of indexes) {
-        const raw = ids[j++]!;
+    });
+    if (packed.length === 0) return outcomes as Error[];
+    for (const key of idemKeys) keys.push(key);
+    const replies = (await appendGroup.run(this.client, keys, [this.window, JSON.stringify([caps, packed])])) as string[];
+    return outcomes.map((outcome, c) => {
+      if (typeof outcome !== "number") return outcome;
+      const reply = replies[outcome] ?? "!no reply for this append";
+      if (reply.startsWith("!")) return new ErrorReply(reply.slice(1));
+      const ids = reply.split(" ");
+      return calls[c]!.map(({ stream }, i) => {
+        const raw = ids[i]!;
         const duplicate = raw.startsWith("=");
-        results[writeIndex] = { stream, id: duplicate ? raw.slice(1) : raw, duplicate };
-      }
+        return { stream, id: duplicate ? raw.slice(1) : raw, duplicate };
+      });
+    });
+  }
+
+  /**
+   * A write as the script takes it, `[stream number, idempotency key number, fields...]`,
+   * numbering its stream and key among the group's (a call that cannot be
+   * packed may leave keys numbered that no event uses: the script ignores them).
+   */
+  private pack(
+    { stream, event, dataJson, maxLen }: AppendWrite,
+    streams: Map<string, number>,
+    keys: string[],
+    idemKeys: string[],
+    caps: number[],
+  ): Array<string | number> {
+    const fields = pushFields<Array<string | number>>([0, 0], event, dataJson);
+    let s = streams.get(stream);
+    if (s === undefined) {
+      s = caps.push(0);
+      streams.set(stream, s);
+      keys.push(stream, sidecarKey(stream, "meta"));
     }
-    return results;
+    if (maxLen !== undefined) caps[s - 1] = maxLen;
+    fields[0] = s;
+    if (event.key !== undefined) fields[1] = idemKeys.push(sidecarKey(stream, `idem:${event.key}`));
+    return fields;
   }
 
   async read(stream: string, { from, after, to, count }: ReadOptions): Promise<JournalEntry[]> {
@@ -105,11 +140,13 @@ export class RedisJournal implements Journal {
     return messages.filter((m) => m.message).map((m) => fromFields(m.id, m.message!));
   }
 
+  /** One XRANGE encoded by Redis as one JSON text (see READ_ROWS_SCRIPT); each entry's JSON is built from its fields. */
   async readRaw(stream: string, { from, after, to, count }: ReadOptions): Promise<RawEntry[]> {
     const start = after !== undefined ? `(${after}` : (from ?? "-");
-    const texts = (await readJson.run(this.client, [stream], [start, to ?? "+", String(count)])) as string[];
-    // The id is the text between `{"id":"` and the next quote.
-    return texts.map((json) => ({ id: json.slice(7, json.indexOf('"', 7)), json }));
+    const reply = (await readRows.run(this.client, [stream], [start, to ?? "+", String(count)])) as string;
+    // cjson encodes an empty table as an object.
+    if (reply === "{}" || reply === "[]") return [];
+    return (JSON.parse(reply) as Array<[string, string[]]>).map(([id, fields]) => ({ id, json: fieldsToJson(id, fields) }));
   }
 
   tail(stream: string, after: string, opts: TailOptions): AsyncIterable<JournalEntry[]> {

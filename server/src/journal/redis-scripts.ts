@@ -8,63 +8,80 @@ import type { RedisClient } from "../backends/index.ts";
  */
 
 /**
- * Appends events to one or more streams, atomically (Redis runs a script
- * whole). Per stream, in order: for each event with an idempotency key, a
- * key already present answers `=<first id>` and adds nothing; otherwise the
- * entry is added and the key remembered for the window. Then, when a cap is
- * given, the oldest entries beyond it are trimmed exactly and the highest
+ * Appends a group of calls (see group-commit.ts), each one or more events
+ * on one or more streams, in one script call. Redis runs a script whole, so
+ * no other command runs between a group's writes. Calls are handled in
+ * order, each call's events in order: an event with an idempotency key
+ * already present answers `=<first id>` and adds nothing; otherwise the
+ * entry is added and the key remembered for the window. A call whose write
+ * fails (a key of the wrong type) stops there and answers `!<error>`; the
+ * calls before and after it are unaffected. Then, for each stream given a
+ * cap that received an entry, the oldest entries beyond it are trimmed exactly and the highest
  * trimmed id is recorded in the meta hash (XTRIM does not maintain
  * max-deleted-entry-id, and resuming readers need it to know what they lost).
- * Each stream's sidecar keys share its hash slot; a call spanning streams of
- * different slots is for a standalone Redis only.
+ * Each stream's sidecar keys share its hash slot.
  *
- * KEYS: per stream: stream, meta, then one idempotency key per keyed event, in order.
- * ARGV: window ms, stream count, then per stream: maxlen (0: none), event
- *       count, then per event: has-key ("1"/"0"), field count, fields...
- * Returns the ids, stream after stream, event after event.
+ * The events come as one JSON argument, so a client encodes one bulk string
+ * per call instead of a dozen arguments per event.
+ *
+ * KEYS: per stream: stream, meta; then the idempotency keys.
+ * ARGV[1]: window ms.
+ * ARGV[2]: JSON `[caps, calls]`: `caps[s]` the cap of stream s (0: none);
+ *          each call a list of events `[s, k, field, value, ...]`, s the
+ *          stream's number (KEYS[2s-1]), k the number of its idempotency
+ *          key among the idempotency keys (0: none).
+ * Returns per call one string: its ids separated by spaces (`=<id>` for a
+ * duplicate), or `!<error>`.
  */
-export const APPEND_SCRIPT = `
+export const APPEND_GROUP_SCRIPT = `
 local window = ARGV[1]
-local streams = tonumber(ARGV[2])
-local a = 3
-local k = 1
-local out = {}
-for s = 1, streams do
-  local stream = KEYS[k]
-  local meta = KEYS[k + 1]
-  k = k + 2
-  local maxlen = tonumber(ARGV[a])
-  local n = tonumber(ARGV[a + 1])
-  a = a + 2
-  for e = 1, n do
-    local keyed = ARGV[a] == '1'
-    local nf = tonumber(ARGV[a + 1])
-    local fields = {}
-    for f = 1, nf do fields[f] = ARGV[a + 1 + f] end
-    a = a + 2 + nf
-    if keyed then
-      local idem = KEYS[k]
-      k = k + 1
+local spec = cjson.decode(ARGV[2])
+local caps, calls = spec[1], spec[2]
+local idembase = 2 * #caps
+local added = {}
+local function append(events, ids)
+  for e = 1, #events do
+    local event = events[e]
+    local stream = KEYS[2 * event[1] - 1]
+    local k = event[2]
+    if k > 0 then
+      local idem = KEYS[idembase + k]
       local first = redis.call('GET', idem)
       if first then
-        out[#out + 1] = '=' .. first
+        ids[e] = '=' .. first
       else
-        local id = redis.call('XADD', stream, '*', unpack(fields))
+        local id = redis.call('XADD', stream, '*', unpack(event, 3))
+        added[event[1]] = true
         redis.call('SET', idem, id, 'PX', window)
-        out[#out + 1] = id
+        ids[e] = id
       end
     else
-      out[#out + 1] = redis.call('XADD', stream, '*', unpack(fields))
+      ids[e] = redis.call('XADD', stream, '*', unpack(event, 3))
+      added[event[1]] = true
     end
   end
-  if maxlen > 0 then
+end
+local out = {}
+for c = 1, #calls do
+  local ids = {}
+  local ok, err = pcall(append, calls[c], ids)
+  if ok then
+    out[c] = table.concat(ids, ' ')
+  else
+    out[c] = '!' .. (type(err) == 'table' and (err.err or err.msg) or tostring(err))
+  end
+end
+for s = 1, #caps do
+  local maxlen = caps[s]
+  if maxlen > 0 and added[s] then
+    local stream = KEYS[2 * s - 1]
     local excess = redis.call('XLEN', stream) - maxlen
     if excess > 0 then
       local victims = redis.call('XRANGE', stream, '-', '+', 'COUNT', excess)
       local last = victims[#victims][1]
       local ms, seq = string.match(last, '^(%d+)-(%d+)$')
       redis.call('XTRIM', stream, 'MINID', ms .. '-' .. string.format('%d', tonumber(seq) + 1))
-      redis.call('HSET', meta, 'max_deleted', last)
+      redis.call('HSET', KEYS[2 * s], 'max_deleted', last)
     end
   end
 end
@@ -96,49 +113,15 @@ return removed
 `;
 
 /**
- * XRANGE that answers each entry as the JSON text of its JournalEntry, built
- * in Redis: one bulk string an entry instead of a dozen, and no decode and
- * re-encode in the server (the replay path of live feeds). `data` holds JSON
- * text already and is spliced in as is; `ts` and `mode` are numbers; other
- * fields are JSON-escaped strings; fields the journal does not know are left
- * out. A `data` that is not JSON (an entry written by another tool) becomes
- * a JSON string: exactly what `fromFields` makes of the same entry.
+ * XRANGE answered as one JSON text (`[[id, [field, value, ...]], ...]`, or
+ * `{}` for no entries), encoded by Redis's cjson in C: one bulk string a
+ * page instead of a dozen an entry, which the server parses at once
+ * (`JSON.parse`) rather than through the client's reply decoder; the
+ * replay path of live feeds (see RedisJournal.readRaw). Building each
+ * entry's JSON in Lua instead costs Redis twice as much per entry.
  * KEYS: stream. ARGV: start (`(` for exclusive), end, count.
  */
-export const READ_JSON_SCRIPT = `
-local rows = redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[2], 'COUNT', ARGV[3])
-local out = {}
-local text = { type = true, user_id = true, session_id = true, match_id = true, lobby_id = true, key = true }
-local function isjson(v)
-  local c = string.sub(v, 1, 1)
-  if c == '{' or c == '[' or c == '"' then return true end
-  if v == 'true' or v == 'false' or v == 'null' then return true end
-  return tonumber(v) ~= nil and string.find(v, '^-?%d') ~= nil
-end
-for i, row in ipairs(rows) do
-  local id, f = row[1], row[2]
-  local parts = {'{"id":"', id, '"'}
-  local data, ts, typed = 'null', nil, false
-  for j = 1, #f, 2 do
-    local k, v = f[j], f[j + 1]
-    if k == 'data' then
-      if isjson(v) then data = v else data = cjson.encode(v) end
-    elseif k == 'ts' then
-      ts = tonumber(v)
-    elseif k == 'mode' and tonumber(v) then
-      parts[#parts + 1] = ',"mode":' .. v
-    elseif text[k] then
-      if k == 'type' then typed = true end
-      parts[#parts + 1] = ',"' .. k .. '":' .. cjson.encode(v)
-    end
-  end
-  if not typed then parts[#parts + 1] = ',"type":""' end
-  parts[#parts + 1] = ',"ts":' .. string.format('%d', ts or tonumber(string.match(id, '^(%d+)')))
-  parts[#parts + 1] = ',"data":' .. data .. '}'
-  out[i] = table.concat(parts)
-end
-return out
-`;
+export const READ_ROWS_SCRIPT = `return cjson.encode(redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[2], 'COUNT', ARGV[3]))`;
 
 /** A key beside `stream` in the same cluster slot: `events:rtapi` → `{events:rtapi}:<suffix>`. */
 export function sidecarKey(stream: string, suffix: string): string {

@@ -18,6 +18,7 @@ import type {
   TrimOptions,
 } from "./journal.ts";
 import { trimBound } from "./journal.ts";
+import { GroupCommit } from "./group-commit.ts";
 import { LiveHub } from "./live-hub.ts";
 import { prepareStatements, type EntryRow, type Statements, type StreamRow } from "./sqlite-statements.ts";
 import { tailWithHub, type TailOptions } from "./tail.ts";
@@ -31,11 +32,14 @@ export interface SqliteJournalOptions {
 }
 
 /**
- * The embedded journal: SQLite in WAL mode, one row per entry, with ids
+ * The embedded journal: SQLite in WAL mode, an entry a body row and an id
+ * row (see sqlite-statements.ts), with ids
  * generated exactly as Redis generates them for `*` (the clock's ms, or the
- * last ms with the next seq when the clock has not moved on). Consumer
- * groups follow XREADGROUP/XACK/XAUTOCLAIM semantics in tables of their own.
- * Live tails are fed in-process right after each committed append.
+ * last ms with the next seq when the clock has not moved on). Appends are
+ * group-committed (see group-commit.ts): the appends of one event-loop turn
+ * share one transaction. Consumer groups follow XREADGROUP/XACK/XAUTOCLAIM
+ * semantics in tables of their own. Live tails are fed in-process right
+ * after each committed group.
  * Single-process: one server owns a journal file.
  */
 export class SqliteJournal implements Journal {
@@ -45,6 +49,7 @@ export class SqliteJournal implements Journal {
   private readonly clock: Clock;
   private appendsSincePurge = 0;
   private readonly q: Statements;
+  private readonly group = new GroupCommit((calls) => Promise.resolve(this.commit(calls)));
 
   constructor(
     private readonly db: Database,
@@ -56,40 +61,84 @@ export class SqliteJournal implements Journal {
     this.q = prepareStatements(db);
   }
 
-  async append(writes: readonly AppendWrite[]): Promise<AppendResult[]> {
+  append(writes: readonly AppendWrite[]): Promise<AppendResult[]> {
+    return this.group.submit(writes);
+  }
+
+  /**
+   * Commits a group of calls in one transaction. If it fails, it is rolled
+   * back whole, and each call is committed again in a transaction of its
+   * own, so that only the failing call fails. Live tails are fed once the
+   * transaction has committed.
+   */
+  private commit(calls: ReadonlyArray<readonly AppendWrite[]>): Array<AppendResult[] | Error> {
     const now = this.clock.now();
-    const results: AppendResult[] = [];
     const published = new Map<string, JournalEntry[]>();
-    const trims = new Map<string, number>();
-    this.db.transaction(() => {
-      for (const { stream, event, maxLen, dataJson } of writes) {
-        if (event.key !== undefined) {
-          const seen = this.q.idemGet.get(stream, event.key, now);
-          if (seen) {
-            results.push({ stream, id: seen.id, duplicate: true });
-            continue;
-          }
+    let outcomes: Array<AppendResult[] | Error>;
+    try {
+      outcomes = this.db.transaction(() => this.writeCalls(calls, now, published))();
+    } catch (error) {
+      if (calls.length === 1) throw error;
+      published.clear();
+      outcomes = calls.map((writes) => {
+        const mine = new Map<string, JournalEntry[]>();
+        try {
+          const [results] = this.db.transaction(() => this.writeCalls([writes], now, mine))();
+          for (const [stream, entries] of mine) published.set(stream, [...(published.get(stream) ?? []), ...entries]);
+          return results!;
+        } catch (callError) {
+          return callError instanceof Error ? callError : new Error(String(callError));
         }
-        this.q.createStream.run(stream);
-        const row = this.q.stream.get(stream)!;
-        const id = nextId({ ms: row.last_ms, seq: row.last_seq }, now);
-        const idText = formatId(id);
-        this.q.insert.run(stream, id.ms, id.seq, encodeEvent(event, dataJson));
-        this.q.advance.run(id.ms, id.seq, 1, stream);
-        if (event.key !== undefined) this.q.idemPut.run(stream, event.key, idText, now + this.window);
-        results.push({ stream, id: idText, duplicate: false });
-        let list = published.get(stream);
-        if (!list) published.set(stream, (list = []));
-        list.push({ ...event, id: idText });
-        if (maxLen !== undefined) trims.set(stream, maxLen);
-      }
-      for (const [stream, maxLen] of trims) this.trimToLength(stream, maxLen);
-    })();
-    if (++this.appendsSincePurge >= 1_000) {
+      });
+    }
+    this.appendsSincePurge += calls.length;
+    if (this.appendsSincePurge >= 1_000) {
       this.appendsSincePurge = 0;
       this.q.idemPurge.run(now);
     }
     for (const [stream, entries] of published) this.hub.publish(stream, entries);
+    return outcomes;
+  }
+
+  /**
+   * The calls' writes, inside a transaction: each stream's last id is read
+   * once and advanced once, whatever the number of writes to it; caps are
+   * applied after all writes.
+   */
+  private writeCalls(calls: ReadonlyArray<readonly AppendWrite[]>, now: number, published: Map<string, JournalEntry[]>): AppendResult[][] {
+    const cursors = new Map<string, { sid: number; last: StreamId; added: number }>();
+    const trims = new Map<string, number>();
+    const results = calls.map((writes) =>
+      writes.map(({ stream, event, maxLen, dataJson }): AppendResult => {
+        if (event.key !== undefined) {
+          const seen = this.q.idemGet.get(stream, event.key, now);
+          if (seen) return { stream, id: seen.id, duplicate: true };
+        }
+        let cursor = cursors.get(stream);
+        if (!cursor) {
+          let row = this.q.stream.get(stream);
+          if (!row) {
+            this.q.createStream.run(stream);
+            row = this.q.stream.get(stream)!;
+          }
+          cursors.set(stream, (cursor = { sid: row.sid, last: { ms: row.last_ms, seq: row.last_seq }, added: 0 }));
+        }
+        const id = nextId(cursor.last, now);
+        const idText = formatId(id);
+        const body = this.q.insertBody.run(encodeEvent(event, dataJson)).lastInsertRowid;
+        this.q.insertId.run(cursor.sid, id.ms, id.seq, body);
+        cursor.last = id;
+        cursor.added++;
+        if (event.key !== undefined) this.q.idemPut.run(stream, event.key, idText, now + this.window);
+        let list = published.get(stream);
+        if (!list) published.set(stream, (list = []));
+        list.push({ ...event, id: idText });
+        if (maxLen !== undefined) trims.set(stream, maxLen);
+        return { stream, id: idText, duplicate: false };
+      }),
+    );
+    for (const [stream, { last, added }] of cursors) if (added > 0) this.q.advance.run(last.ms, last.seq, added, stream);
+    for (const [stream, maxLen] of trims) this.trimToLength(stream, maxLen);
     return results;
   }
 
@@ -151,6 +200,7 @@ export class SqliteJournal implements Journal {
   private deleteBelow(stream: string, below: StreamId): number {
     const newest = this.q.newestBelow.get(stream, below.ms, below.seq);
     if (!newest) return 0;
+    this.q.deleteBodiesBelow.run(stream, below.ms, below.seq);
     const { changes } = this.q.deleteBelow.run(stream, below.ms, below.seq);
     const row = this.q.stream.get(stream)!;
     const later = newest.ms - row.deleted_ms || newest.seq - row.deleted_seq;
@@ -167,6 +217,7 @@ export class SqliteJournal implements Journal {
       let highest: StreamId = { ms: row.deleted_ms, seq: row.deleted_seq };
       for (const id of ids) {
         const at = parseId(id);
+        this.q.deleteEntryBody.run(stream, at.ms, at.seq);
         if (this.q.deleteEntry.run(stream, at.ms, at.seq).changes === 0) continue;
         removed++;
         if (at.ms > highest.ms || (at.ms === highest.ms && at.seq > highest.seq)) highest = at;

@@ -1,17 +1,27 @@
 import type { Database } from "bun:sqlite";
 
-/** The embedded journal's tables (see sqlite-journal.ts). */
+/**
+ * The embedded journal's tables (see sqlite-journal.ts). An entry is two
+ * rows: its body (the event's JSON) in `journal_bodies`, a rowid table that
+ * appends fill page after page, and its id in `journal_ids`, keyed by
+ * (stream number, ms, seq) and pointing at the body. Keyed by the stream's
+ * name and holding the body, one table cost 22% more than the bodies alone
+ * (the name on every row, and key-ordered pages split about 10% empty); this
+ * way an entry costs its JSON plus about 20 bytes.
+ */
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS journal_streams (
   name TEXT PRIMARY KEY,
   last_ms INTEGER NOT NULL DEFAULT 0, last_seq INTEGER NOT NULL DEFAULT 0,
   length INTEGER NOT NULL DEFAULT 0,
   deleted_ms INTEGER NOT NULL DEFAULT 0, deleted_seq INTEGER NOT NULL DEFAULT 0,
+  sid INTEGER,
   added INTEGER NOT NULL DEFAULT 0
 );
-CREATE TABLE IF NOT EXISTS journal_entries (
-  stream TEXT NOT NULL, ms INTEGER NOT NULL, seq INTEGER NOT NULL, body TEXT NOT NULL,
-  PRIMARY KEY (stream, ms, seq)
+CREATE TABLE IF NOT EXISTS journal_bodies (id INTEGER PRIMARY KEY, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS journal_ids (
+  sid INTEGER NOT NULL, ms INTEGER NOT NULL, seq INTEGER NOT NULL, body_id INTEGER NOT NULL,
+  PRIMARY KEY (sid, ms, seq)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS journal_idempotency (
   stream TEXT NOT NULL, key TEXT NOT NULL, id TEXT NOT NULL, expires_at INTEGER NOT NULL,
@@ -34,7 +44,50 @@ CREATE TABLE IF NOT EXISTS journal_consumers (
 ) WITHOUT ROWID;
 `;
 
+/**
+ * Brings a journal written by an earlier version to the current tables, in
+ * one transaction (SQLite has no ADD COLUMN IF NOT EXISTS): streams get
+ * their numbers; entries move from `journal_entries` (name, ms, seq, body in
+ * one table) to bodies and ids; streams get their appended counter and
+ * groups their counters (filled in once from the rows); consumers the time
+ * they were last seen.
+ */
+function migrate(db: Database): void {
+  const has = (table: string, column: string) => db.query<{ name: string }, []>(`PRAGMA table_info(${table})`).all().some((c) => c.name === column);
+  const exists = (table: string) => db.query<{ n: number }, [string]>("SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table' AND name = ?").get(table)!.n > 0;
+  db.transaction(() => {
+    if (!has("journal_streams", "sid")) db.exec("ALTER TABLE journal_streams ADD COLUMN sid INTEGER");
+    db.exec("UPDATE journal_streams SET sid = rowid + (SELECT COALESCE(MAX(sid), 0) FROM journal_streams) WHERE sid IS NULL");
+    db.exec("CREATE UNIQUE INDEX IF NOT EXISTS journal_streams_sid ON journal_streams (sid)");
+    if (exists("journal_entries")) {
+      const base = db.query<{ n: number }, []>("SELECT COALESCE(MAX(id), 0) AS n FROM journal_bodies").get()!.n;
+      db.exec(`INSERT INTO journal_bodies (id, body) SELECT ${base} + ROW_NUMBER() OVER (ORDER BY stream, ms, seq), body FROM journal_entries`);
+      db.exec(`INSERT INTO journal_ids (sid, ms, seq, body_id)
+        SELECT s.sid, e.ms, e.seq, ${base} + ROW_NUMBER() OVER (ORDER BY e.stream, e.ms, e.seq)
+        FROM journal_entries e JOIN journal_streams s ON s.name = e.stream`);
+      db.exec("DROP TABLE journal_entries");
+    }
+    if (!has("journal_streams", "added")) {
+      // What was appended before the column existed is at least what is still there.
+      db.exec("ALTER TABLE journal_streams ADD COLUMN added INTEGER NOT NULL DEFAULT 0");
+      db.exec("UPDATE journal_streams SET added = length");
+    }
+    if (!has("journal_consumers", "seen_at")) db.exec("ALTER TABLE journal_consumers ADD COLUMN seen_at INTEGER NOT NULL DEFAULT 0");
+    if (!has("journal_groups", "entries_read")) {
+      for (const column of ["entries_read", "pending", "consumers"]) {
+        if (!has("journal_groups", column)) db.exec(`ALTER TABLE journal_groups ADD COLUMN ${column} INTEGER NOT NULL DEFAULT 0`);
+      }
+      db.exec(`UPDATE journal_groups AS g SET
+        entries_read = (SELECT s.added FROM journal_streams s WHERE s.name = g.stream)
+          - (SELECT count(*) FROM journal_ids i WHERE i.sid = (SELECT sid FROM journal_streams WHERE name = g.stream) AND (i.ms, i.seq) > (g.last_ms, g.last_seq)),
+        pending = (SELECT count(*) FROM journal_pending p WHERE p.stream = g.stream AND p.grp = g.name),
+        consumers = (SELECT count(*) FROM journal_consumers c WHERE c.stream = g.stream AND c.grp = g.name)`);
+    }
+  })();
+}
+
 export interface StreamRow {
+  sid: number;
   last_ms: number;
   last_seq: number;
   length: number;
@@ -61,26 +114,6 @@ export interface GroupRow {
   consumers: number;
 }
 
-/** Adds the columns of later versions to a journal written before they existed (SQLite has no ADD COLUMN IF NOT EXISTS), and fills them in (once). */
-function migrate(db: Database): void {
-  const has = (table: string, column: string) => db.query<{ name: string }, []>(`PRAGMA table_info(${table})`).all().some((c) => c.name === column);
-  if (!has("journal_consumers", "seen_at")) db.exec("ALTER TABLE journal_consumers ADD COLUMN seen_at INTEGER NOT NULL DEFAULT 0");
-  if (has("journal_streams", "added") && has("journal_groups", "entries_read")) return;
-  db.transaction(() => {
-    if (!has("journal_streams", "added")) {
-      db.exec("ALTER TABLE journal_streams ADD COLUMN added INTEGER NOT NULL DEFAULT 0");
-      db.exec("UPDATE journal_streams SET added = length");
-    }
-    for (const column of ["entries_read", "pending", "consumers"]) {
-      if (!has("journal_groups", column)) db.exec(`ALTER TABLE journal_groups ADD COLUMN ${column} INTEGER NOT NULL DEFAULT 0`);
-    }
-    db.exec(`UPDATE journal_groups AS g SET
-      entries_read = (SELECT s.added FROM journal_streams s WHERE s.name = g.stream)
-        - (SELECT count(*) FROM journal_entries e WHERE e.stream = g.stream AND (e.ms, e.seq) > (g.last_ms, g.last_seq)),
-      pending = (SELECT count(*) FROM journal_pending p WHERE p.stream = g.stream AND p.grp = g.name),
-      consumers = (SELECT count(*) FROM journal_consumers c WHERE c.stream = g.stream AND c.grp = g.name)`);
-  })();
-}
 export interface EntryRow {
   ms: number;
   seq: number;
@@ -95,25 +128,31 @@ export interface EntryRow {
 export function prepareStatements(db: Database) {
   db.exec(SCHEMA);
   migrate(db);
+  /** A stream's number, from its name (the key of `journal_ids`). */
+  const SID = "(SELECT sid FROM journal_streams WHERE name = ?)";
   return {
-    stream: db.query<StreamRow, [string]>("SELECT last_ms, last_seq, length, deleted_ms, deleted_seq, added FROM journal_streams WHERE name = ?"),
-    createStream: db.query("INSERT OR IGNORE INTO journal_streams (name) VALUES (?)"),
+    stream: db.query<StreamRow, [string]>("SELECT sid, last_ms, last_seq, length, deleted_ms, deleted_seq, added FROM journal_streams WHERE name = ?"),
+    createStream: db.query("INSERT OR IGNORE INTO journal_streams (name, sid) VALUES (?, (SELECT COALESCE(MAX(sid), 0) + 1 FROM journal_streams))"),
     advance: db.query("UPDATE journal_streams SET last_ms = ?1, last_seq = ?2, length = length + ?3, added = added + ?3 WHERE name = ?4"),
-    insert: db.query("INSERT INTO journal_entries (stream, ms, seq, body) VALUES (?, ?, ?, ?)"),
+    insertBody: db.query("INSERT INTO journal_bodies (body) VALUES (?)"),
+    insertId: db.query("INSERT INTO journal_ids (sid, ms, seq, body_id) VALUES (?, ?, ?, ?)"),
     idemGet: db.query<{ id: string }, [string, string, number]>("SELECT id FROM journal_idempotency WHERE stream = ? AND key = ? AND expires_at > ?"),
     idemPut: db.query("INSERT OR REPLACE INTO journal_idempotency (stream, key, id, expires_at) VALUES (?, ?, ?, ?)"),
     idemPurge: db.query("DELETE FROM journal_idempotency WHERE expires_at <= ?"),
     rangeAfter: db.query<EntryRow, [string, number, number, number, number, number]>(
-      "SELECT ms, seq, body FROM journal_entries WHERE stream = ? AND (ms, seq) > (?, ?) AND (ms, seq) <= (?, ?) ORDER BY ms, seq LIMIT ?",
+      `SELECT i.ms, i.seq, b.body FROM journal_ids i JOIN journal_bodies b ON b.id = i.body_id
+       WHERE i.sid = ${SID} AND (i.ms, i.seq) > (?, ?) AND (i.ms, i.seq) <= (?, ?) ORDER BY i.ms, i.seq LIMIT ?`,
     ),
-    first: db.query<{ ms: number; seq: number }, [string]>("SELECT ms, seq FROM journal_entries WHERE stream = ? ORDER BY ms, seq LIMIT 1"),
-    entry: db.query<EntryRow, [string, number, number]>("SELECT ms, seq, body FROM journal_entries WHERE stream = ? AND ms = ? AND seq = ?"),
+    first: db.query<{ ms: number; seq: number }, [string]>(`SELECT ms, seq FROM journal_ids WHERE sid = ${SID} ORDER BY ms, seq LIMIT 1`),
+    entry: db.query<EntryRow, [string, number, number]>(
+      `SELECT i.ms, i.seq, b.body FROM journal_ids i JOIN journal_bodies b ON b.id = i.body_id WHERE i.sid = ${SID} AND i.ms = ? AND i.seq = ?`,
+    ),
     nthNewest: db.query<{ ms: number; seq: number }, [string, number]>(
-      "SELECT ms, seq FROM journal_entries WHERE stream = ? ORDER BY ms DESC, seq DESC LIMIT 1 OFFSET ?",
+      `SELECT ms, seq FROM journal_ids WHERE sid = ${SID} ORDER BY ms DESC, seq DESC LIMIT 1 OFFSET ?`,
     ),
-    last: db.query<{ ms: number; seq: number }, [string]>("SELECT ms, seq FROM journal_entries WHERE stream = ? ORDER BY ms DESC, seq DESC LIMIT 1"),
+    last: db.query<{ ms: number; seq: number }, [string]>(`SELECT ms, seq FROM journal_ids WHERE sid = ${SID} ORDER BY ms DESC, seq DESC LIMIT 1`),
     newestBelow: db.query<{ ms: number; seq: number }, [string, number, number]>(
-      "SELECT ms, seq FROM journal_entries WHERE stream = ? AND (ms, seq) < (?, ?) ORDER BY ms DESC, seq DESC LIMIT 1",
+      `SELECT ms, seq FROM journal_ids WHERE sid = ${SID} AND (ms, seq) < (?, ?) ORDER BY ms DESC, seq DESC LIMIT 1`,
     ),
     groups: db.query<GroupRow, [string]>("SELECT name, last_ms, last_seq, entries_read, pending, consumers FROM journal_groups WHERE stream = ? ORDER BY name"),
     group: db.query<GroupRow, [string, string]>("SELECT name, last_ms, last_seq, entries_read, pending, consumers FROM journal_groups WHERE stream = ? AND name = ?"),
@@ -130,11 +169,15 @@ export function prepareStatements(db: Database) {
       `SELECT c.name, c.seen_at, (SELECT count(*) FROM journal_pending p WHERE p.stream = c.stream AND p.grp = c.grp AND p.consumer = c.name) AS pending
        FROM journal_consumers c WHERE c.stream = ? AND c.grp = ? ORDER BY c.name`,
     ),
-    deleteEntry: db.query("DELETE FROM journal_entries WHERE stream = ? AND ms = ? AND seq = ?"),
+    /** Removes one entry (XDEL): its body, then its id row (changes 1 when it was there). */
+    deleteEntryBody: db.query(`DELETE FROM journal_bodies WHERE id = (SELECT body_id FROM journal_ids WHERE sid = ${SID} AND ms = ? AND seq = ?)`),
+    deleteEntry: db.query(`DELETE FROM journal_ids WHERE sid = ${SID} AND ms = ? AND seq = ?`),
     addPending: db.query("INSERT OR REPLACE INTO journal_pending (stream, grp, ms, seq, consumer, delivered_at, deliveries) VALUES (?, ?, ?, ?, ?, ?, 1)"),
     ownPending: db.query<EntryRow & { deliveries: number }, [string, string, string, number]>(
-      `SELECT p.ms, p.seq, e.body, p.deliveries FROM journal_pending p
-       JOIN journal_entries e ON e.stream = p.stream AND e.ms = p.ms AND e.seq = p.seq
+      `SELECT p.ms, p.seq, b.body, p.deliveries FROM journal_pending p
+       JOIN journal_streams s ON s.name = p.stream
+       JOIN journal_ids i ON i.sid = s.sid AND i.ms = p.ms AND i.seq = p.seq
+       JOIN journal_bodies b ON b.id = i.body_id
        WHERE p.stream = ? AND p.grp = ? AND p.consumer = ? ORDER BY p.ms, p.seq LIMIT ?`,
     ),
     idlePending: db.query<{ ms: number; seq: number; deliveries: number }, [string, string, number, number]>(
@@ -150,10 +193,11 @@ export function prepareStatements(db: Database) {
       "SELECT consumer AS name, count(*) AS n FROM journal_pending WHERE stream = ? AND grp = ? GROUP BY consumer ORDER BY consumer",
     ),
     consumers: db.query<{ n: number }, [string, string]>("SELECT count(*) AS n FROM journal_consumers WHERE stream = ? AND grp = ?"),
-    countAfter: db.query<{ n: number }, [string, number, number]>(
-      "SELECT count(*) AS n FROM journal_entries WHERE stream = ? AND (ms, seq) > (?, ?)",
+    countAfter: db.query<{ n: number }, [string, number, number]>(`SELECT count(*) AS n FROM journal_ids WHERE sid = ${SID} AND (ms, seq) > (?, ?)`),
+    deleteBodiesBelow: db.query(
+      `DELETE FROM journal_bodies WHERE id IN (SELECT body_id FROM journal_ids WHERE sid = ${SID} AND (ms, seq) < (?, ?))`,
     ),
-    deleteBelow: db.query("DELETE FROM journal_entries WHERE stream = ? AND (ms, seq) < (?, ?)"),
+    deleteBelow: db.query(`DELETE FROM journal_ids WHERE sid = ${SID} AND (ms, seq) < (?, ?)`),
     markDeleted: db.query("UPDATE journal_streams SET length = length - ?, deleted_ms = ?, deleted_seq = ? WHERE name = ?"),
     streams: db.query<{ name: string }, []>("SELECT name FROM journal_streams ORDER BY name"),
   };

@@ -10,6 +10,7 @@ import type { EndpointSocket, SocketEndpoint } from "../platform/module.ts";
 import type { Context } from "../platform/rpc.ts";
 import type { CreateContext } from "./context.ts";
 import { encodeData } from "./ws-encode.ts";
+import { Subscriptions } from "./ws-subscriptions.ts";
 import { WsTopics } from "./ws-topics.ts";
 
 /**
@@ -30,19 +31,34 @@ import { WsTopics } from "./ws-topics.ts";
  * 3. Fewer writes. A subscription that returns a live feed offering socket
  *    steps (platform/live-feed/socket-delivery.ts) is driven by them: a
  *    `FeedPage` is written corked (one syscall for a page of backlog, still
- *    pausing on backpressure), and a `TopicOffer` moves a caught-up
+ *    pausing on backpressure), or as one batch message to a client that
+ *    connected with `?pages=1`, and a `TopicOffer` moves a caught-up
  *    subscriber onto a native topic: Bun's `publish` then writes each live
  *    event to every joined socket without per-socket JavaScript. Topic names
  *    carry the subscription id, since the envelope does: sockets whose
  *    subscriptions share an id share a message.
+ * 4. Idle subscribers cost little. Once joined, a subscription is held by
+ *    its topic (`TopicOffer.hold`): this handler's loop and the feed end,
+ *    and the socket's subscription entry becomes the topic seat, which
+ *    `subscription.stop` or the socket's close ends (answering `stopped`, or
+ *    the error when the seat is dropped).
  */
 
 export interface TrpcSocketState {
   /** The upgrade request, until the context is built from it (then dropped: an idle socket should not keep it). */
   req: Request | null;
-  ctx: Promise<Context | null> | null;
-  readonly subscriptions: Map<string | number, AbortController>;
-  drainWaiters: Array<() => void>;
+  /** The context once built (until then the promise of it; null before it is asked for). */
+  ctx: Promise<Context | null> | Context | null;
+  /** Running subscriptions (their abort controller) and held ones (their topic seat), by id. */
+  readonly subscriptions: Subscriptions;
+  /**
+   * The client asked for pages (`/trpc?pages=1`): a page of backlog goes out
+   * as one message, a JSON-RPC batch (an array of the data messages it
+   * holds); the typed client unpacks it (client/src/paged-websocket.ts).
+   */
+  readonly pages: boolean;
+  /** Who waits for the socket to drain (null while nobody does: an idle socket keeps no array). */
+  drainWaiters: Array<() => void> | null;
   closed: boolean;
   /** Cancels the close at the credential's expiry, once the context knows it. */
   cancelExpiry?: () => void;
@@ -67,10 +83,24 @@ export function createTrpcWsHandler({ router, createContext, logger, clock, maxS
     send: (ws, text) => send(ws, text),
     isClosed: (ws) => ws.data.state.closed,
     disconnect: (ws, reason) => disconnectSlow(ws, reason),
+    ended: (ws, id, path, error) => {
+      ws.data.state.subscriptions.delete(id);
+      if (error) respond(ws, errorMessage(id, error, "subscription", path));
+      else respond(ws, { id, jsonrpc: "2.0", result: { type: "stopped" } });
+    },
   });
 
-  /** Sends a batch corked, pausing for `drain` whenever the socket reports backpressure. 0 when the socket is gone. */
+  /**
+   * Sends a page of items: as one batch message to a client that asked for
+   * pages, else corked, one message each, pausing for `drain` whenever the
+   * socket reports backpressure. 0 when the socket is gone.
+   */
   async function sendBatch(ws: Socket, idJson: string, items: readonly unknown[], aborted: Promise<"abort">): Promise<number> {
+    if (ws.data.state.pages && items.length > 1) {
+      let text = "[";
+      for (let j = 0; j < items.length; j++) text += (j === 0 ? "" : ",") + encodeData(idJson, items[j]);
+      return send(ws, `${text}]`);
+    }
     let i = 0;
     let status = 1;
     while (i < items.length) {
@@ -121,7 +151,7 @@ export function createTrpcWsHandler({ router, createContext, logger, clock, maxS
   }
 
   function waitForDrain(ws: Socket): Promise<void> {
-    return new Promise((resolve) => ws.data.state.drainWaiters.push(resolve));
+    return new Promise((resolve) => (ws.data.state.drainWaiters ??= []).push(resolve));
   }
 
   function makeContext(ws: Socket, connectionParams: Record<string, string | undefined> | null): Promise<Context | null> {
@@ -129,7 +159,9 @@ export function createTrpcWsHandler({ router, createContext, logger, clock, maxS
     ws.data.state.req = null;
     return createContext({ req, connectionParams, transport: "ws", disconnect: (reason) => disconnectSlow(ws, reason) }).then(
       (ctx) => {
-        // A connection does not outlive its credential: it closes (4001) when the token expires.
+        // An idle socket keeps the context, not the promise of it; and it does not outlive its credential:
+        // it closes (4001) when the token expires.
+        ws.data.state.ctx = ctx;
         if (!ws.data.state.closed) ws.data.state.cancelExpiry = closeWhenExpired(ws, ctx.user?.expiresAt, clock);
         return ctx;
       },
@@ -153,14 +185,23 @@ export function createTrpcWsHandler({ router, createContext, logger, clock, maxS
     const aborted = new Promise<"abort">((resolve) => abort.signal.addEventListener("abort", () => resolve("abort"), { once: true }));
     const idJson = JSON.stringify(id);
     let member: TopicMember | undefined;
+    let held = false;
     try {
       for (;;) {
         const next = await Promise.race([iterator.next(), aborted]);
         if (next === "abort" || next.done) break;
         const value = next.value;
         if (value instanceof TopicOffer) {
+          if (value.tryJoin((member ??= topics.member(ws, id, idJson, path)), topics) && !abort.signal.aborted) {
+            // Caught up: the topic holds the subscriber from now on, as a plain member; the feed and this loop let go.
+            const seat = value.hold?.();
+            if (seat) {
+              ws.data.state.subscriptions.set(id, seat);
+              held = true;
+              return;
+            }
+          }
           // Joined or not, pull again: a joined feed then waits for its end, a refused one catches up.
-          value.tryJoin((member ??= topics.member(ws, idJson)), topics);
           continue;
         }
         const sent = value instanceof FeedPage ? await sendBatch(ws, idJson, value.items, aborted) : send(ws, encodeData(idJson, value));
@@ -175,8 +216,10 @@ export function createTrpcWsHandler({ router, createContext, logger, clock, maxS
       respond(ws, errorMessage(id, cause, "subscription", path));
       if (describeError(cause).code === "OVERLOADED") disconnectSlow(ws, describeError(cause).message);
     } finally {
-      ws.data.state.subscriptions.delete(id);
-      abort.abort();
+      if (!held) {
+        ws.data.state.subscriptions.delete(id);
+        abort.abort();
+      }
       // Ends the generator (runs its finally blocks) without awaiting a pending next().
       void Promise.resolve(iterator.return?.()).catch(() => {});
     }
@@ -242,8 +285,8 @@ export function createTrpcWsHandler({ router, createContext, logger, clock, maxS
 
   function drain(ws: Socket): void {
     const waiters = ws.data.state.drainWaiters;
-    ws.data.state.drainWaiters = [];
-    for (const resolve of waiters) resolve();
+    ws.data.state.drainWaiters = null;
+    for (const resolve of waiters ?? []) resolve();
   }
 
   return {
@@ -257,7 +300,8 @@ export function createTrpcWsHandler({ router, createContext, logger, clock, maxS
 
     /** The state a socket carries; the context is built from the request on open or on the first message. */
     accept(req: Request): TrpcSocketState {
-      return { req, ctx: null, subscriptions: new Map(), drainWaiters: [], closed: false };
+      const pages = new URL(req.url).searchParams.get("pages") === "1";
+      return { req, ctx: null, subscriptions: new Subscriptions(), pages, drainWaiters: null, closed: false };
     },
 
     open(ws: Socket): void {
@@ -321,7 +365,7 @@ export function createTrpcWsHandler({ router, createContext, logger, clock, maxS
       const state = ws.data.state;
       state.closed = true;
       state.cancelExpiry?.();
-      for (const abort of state.subscriptions.values()) abort.abort();
+      for (const subscription of state.subscriptions.values()) subscription.abort();
       state.subscriptions.clear();
       drain(ws);
     },

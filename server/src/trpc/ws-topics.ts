@@ -2,11 +2,13 @@ import type { Server, ServerWebSocket } from "bun";
 import type { TopicMember, TopicPublisher } from "../platform/live-feed/index.ts";
 import { encodeData } from "./ws-encode.ts";
 
-/** What the WebSocket handler lends the topics: its guarded send, its closed flag, its slow-subscriber close. */
+/** What the WebSocket handler lends the topics: its guarded send, its closed flag, its slow-subscriber close, and the end of a held subscription. */
 export interface WsTopicsDeps<S> {
   send(ws: S, text: string): number;
   isClosed(ws: S): boolean;
   disconnect(ws: S, reason: string): void;
+  /** A held subscription ended (see TopicMember.ended): answer it and forget it. */
+  ended(ws: S, id: string | number, path: string, error?: Error): void;
 }
 
 /**
@@ -35,8 +37,8 @@ export class WsTopics<S extends ServerWebSocket<unknown>> implements TopicPublis
     }
   }
 
-  member(ws: S, idJson: string): TopicMember {
-    return new SocketTopicMember(this, ws, idJson);
+  member(ws: S, id: string | number, idJson: string, path: string): TopicMember {
+    return new SocketTopicMember(this, ws, id, idJson, path);
   }
 }
 
@@ -44,12 +46,17 @@ export function topicName(topic: string, idJson: string): string {
   return `${topic}\u0000${idJson}`;
 }
 
-/** A socket's side of a topic; a class, not closures, since every idle subscriber keeps one. */
+/**
+ * A socket's side of a topic; a class, not closures, since every idle
+ * subscriber keeps one (and, once held, little else: see TopicOffer.hold).
+ */
 class SocketTopicMember<S extends ServerWebSocket<unknown>> implements TopicMember {
   constructor(
     private readonly topics: WsTopics<S>,
     private readonly ws: S,
+    private readonly id: string | number,
     private readonly idJson: string,
+    private readonly path: string,
   ) {}
 
   send(items: readonly unknown[]): void {
@@ -82,5 +89,9 @@ class SocketTopicMember<S extends ServerWebSocket<unknown>> implements TopicMemb
 
   disconnect(reason: string): void {
     this.topics.deps.disconnect(this.ws, reason);
+  }
+
+  ended(error?: Error): void {
+    this.topics.deps.ended(this.ws, this.id, this.path, error);
   }
 }

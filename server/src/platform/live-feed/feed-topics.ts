@@ -4,14 +4,17 @@ import { compareIds, parseId } from "../../journal/ids.ts";
 import type { Journal, JournalEntry, LiveWatch } from "../../journal/journal.ts";
 import type { Clock } from "../clock.ts";
 import { SerializedJson } from "../serialized-json.ts";
-import { TopicOffer, type TopicMember, type TopicPublisher } from "./socket-delivery.ts";
+import type { TopicPublisher } from "./socket-delivery.ts";
+import { FeedOffer, type FeedEnd, type Seat } from "./topic-seat.ts";
 import type { FeedMetrics } from "./feed-metrics.ts";
 
 /**
- * Live fanout of journal streams to WebSocket subscribers through native
- * topics: per process, one journal watch per followed stream hands each new
- * entry, serialised once, to one `publish` that Bun writes to every joined
- * socket. No per-subscriber JavaScript runs per event.
+ * Live fanout of journal streams to caught-up subscribers through topics:
+ * per process, one journal watch per followed stream hands each new batch,
+ * serialised once, to one `publish` per transport's publisher: Bun's native
+ * topics write it to every joined WebSocket, the SSE topics write the same
+ * bytes to every joined SSE stream. No per-subscriber serialisation or
+ * generator step runs per event.
  *
  * Hand-over without gap or duplicate: a subscriber has been sent every
  * entry up to its `last`; the topic has published every entry up to its
@@ -33,14 +36,6 @@ import type { FeedMetrics } from "./feed-metrics.ts";
  * never silently dropped.
  */
 
-interface Seat {
-  member: TopicMember;
-  /** The last id sent to this subscriber. */
-  last: string;
-  joined: boolean;
-  fail(error: Error): void;
-}
-
 /** One serialisation per entry, shared by every subscriber handed the same entry. */
 const serialized = new WeakMap<JournalEntry, SerializedJson>();
 export function serializeEntry(entry: JournalEntry): SerializedJson {
@@ -57,8 +52,13 @@ export function trackedEntry(entry: JournalEntry) {
   return tracked(entry.id, serializeEntry(entry));
 }
 
+export type { FeedEnd, FeedOffer };
+
 class StreamTopic {
   private readonly seats = new Set<Seat>();
+  /** Joined seats per publisher and per transport: who a batch is published through, and counted for. */
+  private readonly publishers = new Map<TopicPublisher, number>();
+  private readonly transports = new Map<string, number>();
   private readonly watch: LiveWatch;
   private avgBytes = 0;
 
@@ -66,7 +66,6 @@ class StreamTopic {
     private readonly topics: FeedTopics,
     readonly stream: string,
     after: string,
-    private readonly publisher: TopicPublisher,
     private readonly metrics: FeedMetrics | undefined,
   ) {
     this.watch = topics.journal.watch(
@@ -86,29 +85,39 @@ class StreamTopic {
     if (compareIds(seat.last, this.last) === 0) this.join(seat);
   }
 
-  remove(seat: Seat): void {
-    if (!this.seats.delete(seat)) return;
-    if (seat.joined) seat.member.leave(this.stream);
+  /** False when the seat had left already. */
+  remove(seat: Seat): boolean {
+    if (!this.seats.delete(seat)) return false;
+    if (seat.joined) {
+      seat.member.leave(this.stream);
+      count(this.publishers, seat.publisher, -1);
+      count(this.transports, seat.transport, -1);
+    }
     if (this.seats.size === 0) {
       this.watch.close();
       this.topics.dropped(this);
     }
+    return true;
+  }
+
+  /** The seats held by the topic itself (see FeedOffer.hold). */
+  heldSeats(): Seat[] {
+    return [...this.seats].filter((seat) => seat.held);
   }
 
   private join(seat: Seat): void {
     seat.joined = true;
     seat.member.join(this.stream);
+    count(this.publishers, seat.publisher, 1);
+    count(this.transports, seat.transport, 1);
   }
 
   private deliver(entries: readonly JournalEntry[]): void {
     const items = entries.map(trackedEntry);
-    this.publisher.publish(this.stream, items);
-    let joined = 0;
+    for (const publisher of this.publishers.keys()) publisher.publish(this.stream, items);
+    const joined = [...this.transports];
     for (const seat of this.seats) {
-      if (seat.joined) {
-        joined++;
-        continue;
-      }
+      if (seat.joined) continue;
       const fresh = entries.findIndex((e) => compareIds(e.id, seat.last) > 0);
       if (fresh >= 0) {
         seat.member.send(items.slice(fresh));
@@ -118,7 +127,8 @@ class StreamTopic {
     }
     const now = this.topics.clock.now();
     for (const entry of entries) {
-      this.metrics?.delivered("ws", joined, Math.max(0, now - parseId(entry.id).ms) / 1000);
+      const latency = Math.max(0, now - parseId(entry.id).ms) / 1000;
+      for (const [transport, n] of joined) this.metrics?.delivered(transport, n, latency);
       const bytes = serializeEntry(entry).json.length;
       this.avgBytes = this.avgBytes === 0 ? bytes : this.avgBytes * 0.9 + bytes * 0.1;
     }
@@ -153,25 +163,31 @@ class StreamTopic {
 export class FeedTopics {
   private readonly topics = new Map<string, StreamTopic>();
 
+  /** `shutdown` ends every held subscriber (their feeds, which would have ended with it, are gone), quietly: the server closes their connections. */
   constructor(
     readonly journal: Journal,
     readonly bufferEvents: number,
     readonly clock: Clock,
-  ) {}
+    shutdown?: AbortSignal,
+  ) {
+    shutdown?.addEventListener("abort", () => {
+      for (const topic of [...this.topics.values()]) for (const seat of topic.heldSeats()) seat.abort(true);
+    });
+  }
 
   /**
    * An offer for a subscriber of `stream` that has been sent everything up
    * to `last`. Once joined, `done` settles when `signal` aborts (resolves)
    * or the subscriber is dropped (rejects); it then leaves the topic.
    */
-  offer(stream: string, last: string, signal: AbortSignal, metrics?: FeedMetrics): FeedOffer {
-    return new FeedOffer(this, stream, last, signal, metrics);
+  offer(stream: string, last: string, signal: AbortSignal, metrics?: FeedMetrics, transport = "ws", end?: FeedEnd): FeedOffer {
+    return new FeedOffer(this, stream, last, signal, metrics, transport, end);
   }
 
   /** The stream's topic; its metrics are those of the subscriber that opened it. */
-  topicFor(stream: string, last: string, publisher: TopicPublisher, metrics?: FeedMetrics): StreamTopic {
+  topicFor(stream: string, last: string, metrics?: FeedMetrics): StreamTopic {
     let topic = this.topics.get(stream);
-    if (!topic) this.topics.set(stream, (topic = new StreamTopic(this, stream, last, publisher, metrics)));
+    if (!topic) this.topics.set(stream, (topic = new StreamTopic(this, stream, last, metrics)));
     return topic;
   }
 
@@ -180,35 +196,8 @@ export class FeedTopics {
   }
 }
 
-export class FeedOffer extends TopicOffer {
-  joined = false;
-  private settle: { resolve: () => void; reject: (error: Error) => void } | undefined;
-  readonly done: Promise<void>;
-
-  constructor(
-    private readonly topics: FeedTopics,
-    private readonly stream: string,
-    private readonly last: string,
-    private readonly signal: AbortSignal,
-    private readonly metrics: FeedMetrics | undefined,
-  ) {
-    super();
-    this.done = new Promise<void>((resolve, reject) => (this.settle = { resolve, reject }));
-  }
-
-  tryJoin(member: TopicMember, publisher: TopicPublisher): boolean {
-    if (this.signal.aborted) return false;
-    const topic = this.topics.topicFor(this.stream, this.last, publisher, this.metrics);
-    if (compareIds(this.last, topic.last) < 0) return false;
-    const seat: Seat = { member, last: this.last, joined: false, fail: (error) => this.settle!.reject(error) };
-    topic.add(seat);
-    this.joined = true;
-    const leave = () => {
-      topic.remove(seat);
-      this.settle!.resolve();
-    };
-    this.signal.addEventListener("abort", leave, { once: true });
-    void this.done.catch(() => this.signal.removeEventListener("abort", leave));
-    return true;
-  }
+function count<K>(counts: Map<K, number>, key: K, by: number): void {
+  const n = (counts.get(key) ?? 0) + by;
+  if (n > 0) counts.set(key, n);
+  else counts.delete(key);
 }

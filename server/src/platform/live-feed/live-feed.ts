@@ -5,7 +5,7 @@ import { anySignal } from "../../util/abort.ts";
 import type { Clock } from "../clock.ts";
 import { SerializedJson } from "../serialized-json.ts";
 import type { FeedMetrics } from "./feed-metrics.ts";
-import { FeedTopics, trackedEntry } from "./feed-topics.ts";
+import { FeedTopics, trackedEntry, type FeedEnd, type FeedOffer } from "./feed-topics.ts";
 import { FeedPage, SOCKET_STEPS, type SocketDeliverable, type SocketStep } from "./socket-delivery.ts";
 
 /** Sent instead of entries a resuming subscriber can no longer get: they were trimmed from the stream. */
@@ -69,10 +69,13 @@ const PAGE = 1_000;
  * 4. A subscriber more than `bufferEvents` entries behind is disconnected at
  *    once and its feed ends with SlowConsumerError; others are unaffected
  *    and memory stays bounded.
- * 5. Over a WebSocket that takes socket steps (see socket-delivery.ts), the
- *    backlog goes out in corked pages and a caught-up subscriber moves onto
- *    the stream's native topic: each live entry is serialised and published
- *    once per process.
+ * 5. Over a transport that takes socket steps (see socket-delivery.ts:
+ *    WebSockets, SSE), the backlog goes out in pages and a caught-up
+ *    subscriber moves onto the stream's topic: each live batch is
+ *    serialised and published once per process. A transport may then hold
+ *    the subscriber as a plain topic member (`TopicOffer.hold`): the feed
+ *    itself ends, and the subscription's end (stop, close, shutdown, drop)
+ *    is reported by its seat, with the same metrics and `onEnd`.
  */
 export class LiveFeeds {
   private readonly topics: FeedTopics;
@@ -82,7 +85,7 @@ export class LiveFeeds {
     if (!opts?.journal) throw new Error("new live feeds: no journal");
     if (!opts.clock) throw new Error("new live feeds: no clock");
     this.bufferEvents = opts.bufferEvents ?? 1_000;
-    this.topics = new FeedTopics(opts.journal, this.bufferEvents, opts.clock);
+    this.topics = new FeedTopics(opts.journal, this.bufferEvents, opts.clock, opts.shutdown);
   }
 
   /** Fixes the feed's starting point (so an entry appended after this resolves is always delivered), then returns the feed. */
@@ -140,24 +143,26 @@ export class LiveFeed implements AsyncIterable<FeedItem>, SocketDeliverable<Feed
   }
 
   [SOCKET_STEPS](): AsyncGenerator<SocketStep<FeedItem>> {
-    return this.lifecycle(this.socketSteps());
+    return this.socketSteps();
   }
 
-  /** Counts the subscriber, reports how it ended, runs `onEnd`; refuses a second consumption. */
-  private async *lifecycle<T>(inner: AsyncGenerator<T>): AsyncGenerator<T> {
+  /** Counts the subscriber and returns how to report its end; refuses a second consumption. */
+  private begin(): SubscriberEnd {
     if (this.consumed) throw new Error("a live feed is consumed once");
     this.consumed = true;
-    const { metrics, transport } = this.opts;
-    metrics?.subscriberOpened(transport);
+    return new SubscriberEnd(this.opts);
+  }
+
+  private async *lifecycle<T>(inner: AsyncGenerator<T>): AsyncGenerator<T> {
+    const end = this.begin();
     let reason: "done" | "slow" | "error" = "done";
     try {
       yield* inner;
     } catch (error) {
-      reason = (error as { code?: string }).code === "OVERLOADED" ? "slow" : "error";
+      reason = reasonOf(error);
       throw error;
     } finally {
-      metrics?.subscriberClosed(transport, this.dropped ? "slow" : reason);
-      await this.opts.onEnd?.();
+      await end.close(this.dropped ? "slow" : reason);
     }
   }
 
@@ -196,24 +201,66 @@ export class LiveFeed implements AsyncIterable<FeedItem>, SocketDeliverable<Feed
    */
   private async *socketSteps(): AsyncGenerator<SocketStep<FeedItem>> {
     const { stream, signal, transport, metrics } = this.opts;
-    const lost = this.lostItem();
-    if (lost) yield new FeedPage([lost]);
-    let last = this.after;
-    for (;;) {
+    const end = this.begin();
+    let reason: "done" | "slow" | "error" = "done";
+    let offer: FeedOffer | undefined;
+    try {
+      const lost = this.lostItem();
+      if (lost) yield new FeedPage([lost]);
+      let last = this.after;
       for (;;) {
-        // Entries come serialised by the journal: replay neither decodes nor re-encodes them.
-        const page = await this.journal.readRaw(stream, { after: last, count: PAGE });
-        if (page.length > 0) {
-          last = page[page.length - 1]!.id;
-          metrics?.delivered(transport, page.length);
-          yield new FeedPage(page.map((entry) => tracked(entry.id, new SerializedJson<JournalEntry>(entry.json))));
+        let reading = this.journal.readRaw(stream, { after: last, count: PAGE });
+        for (;;) {
+          // Entries come serialised by the journal: replay neither decodes nor re-encodes them.
+          const page = await reading;
+          if (page.length > 0) last = page[page.length - 1]!.id;
+          const more = page.length === PAGE && !signal.aborted;
+          // The next page is read while this one is written: the journal and the transport work at once.
+          if (more) (reading = this.journal.readRaw(stream, { after: last, count: PAGE })).catch(() => {});
+          if (page.length > 0) {
+            metrics?.delivered(transport, page.length);
+            yield new FeedPage(page.map((entry) => tracked(entry.id, new SerializedJson<JournalEntry>(entry.json))));
+          }
+          if (!more) break;
         }
-        if (page.length < PAGE || signal.aborted) break;
+        if (signal.aborted) return;
+        offer = this.topics.offer(stream, last, signal, metrics, transport, end);
+        // A transport that holds the subscriber ends these steps here (return): its seat reports the end.
+        yield offer;
+        if (offer.held) return;
+        if (offer.joined) return await offer.done;
       }
-      if (signal.aborted) return;
-      const offer = this.topics.offer(stream, last, signal, metrics);
-      yield offer;
-      if (offer.joined) return await offer.done;
+    } catch (error) {
+      reason = reasonOf(error);
+      throw error;
+    } finally {
+      if (!offer?.held) await end.close(reason);
     }
   }
+}
+
+/** Reports a subscriber's end once: metrics, then `onEnd`. A class: a held subscriber keeps one. */
+class SubscriberEnd implements FeedEnd {
+  private readonly metrics: FeedMetrics | undefined;
+  private readonly transport: string;
+  private readonly onEnd: (() => void | Promise<void>) | undefined;
+  private closed = false;
+
+  constructor({ metrics, transport, onEnd }: FollowOptions) {
+    this.metrics = metrics;
+    this.transport = transport;
+    this.onEnd = onEnd;
+    metrics?.subscriberOpened(transport);
+  }
+
+  close(reason: "done" | "slow" | "error"): void | Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.metrics?.subscriberClosed(this.transport, reason);
+    return this.onEnd?.();
+  }
+}
+
+function reasonOf(error: unknown): "slow" | "error" {
+  return (error as { code?: string }).code === "OVERLOADED" ? "slow" : "error";
 }

@@ -28,6 +28,13 @@ export interface TopicMember<T = unknown> {
   buffered(): number;
   /** Drops the connection (close 4008 with the reason). */
   disconnect(reason: string): void;
+  /**
+   * A held subscription (see `TopicOffer.hold`) ended: after the
+   * transport's own `abort()` (no error), or because the subscriber was
+   * dropped or the live feed failed (the error). Not told on server
+   * shutdown: the connection is closed then, and its client resumes.
+   */
+  ended?(error?: Error): void;
 }
 
 /** Publishes items to every socket joined to a topic (Bun's native publish). */
@@ -42,6 +49,17 @@ export abstract class TopicOffer<T = unknown> {
    * (the transport then keeps pulling steps). Runs synchronously.
    */
   abstract tryJoin(member: TopicMember<T>, publisher: TopicPublisher<T>): boolean;
+
+  /**
+   * After a successful `tryJoin`, optionally: the transport takes the
+   * subscriber over for good, so that an idle caught-up subscriber costs a
+   * topic member and not a running feed. The feed's steps then end at once
+   * (nothing of the feed is kept); the returned handle's `abort()` ends the
+   * subscription (the transport calls it on stop or when the connection
+   * closes), and `member.ended` is told of every end. Undefined when the
+   * feed cannot be held; the transport then keeps pulling its steps.
+   */
+  hold?(): { abort(): void } | undefined;
 }
 
 export type SocketStep<T> = FeedPage<T> | TopicOffer<T>;
