@@ -3,8 +3,7 @@ import type { AuthUser } from "../platform/auth-user.ts";
 import type { Room } from "./room.ts";
 
 /**
- * Who may do what in the game rooms, in one place (a later security pass
- * adds scopes here, not in the edges).
+ * Who may do what in the game rooms (scopes are checked at the edges).
  *
  * - Reading a game (its state view, its events, the live feed, the list) is
  *   open: without a seat token the reader is a spectator and gets the public
@@ -14,7 +13,8 @@ import type { Room } from "./room.ts";
  *   It is honoured while that seat's current occupant joined at
  *   `joined_event` (a seat freed before the start and taken again does not
  *   honour the first occupant's token).
- * - Replaying a game (an operation) needs any valid token for now.
+ * - Replaying a game (an operation) needs the `admin` scope, checked at the
+ *   edges (router.ts, routes.ts); the service only insists on a caller.
  */
 
 /** The claims a seat token carries beside its subject. */
@@ -51,7 +51,7 @@ export function requireUser(user: AuthUser | null | undefined): AuthUser {
   return user;
 }
 
-/** Replay and other operations on the logs: any valid token for now. */
+/** Replay and other operations on the logs: a caller is required here; its `admin` scope is checked at the edges. */
 export function requireOperator(user: AuthUser | null | undefined): AuthUser {
   if (!user) throw new UnauthenticatedError("a valid token is required (Authorization: Bearer <jwt>)");
   return user;

@@ -227,7 +227,7 @@ export class GameService {
     return gameFeed({ store: this.store, rooms: this.rooms, feeds, ...(this.deps.feedPollMs ? { pollMs: this.deps.feedPollMs } : {}) }, opts);
   }
 
-  /** Rebuilds the game from its log and checks it against its snapshot (an operation: any valid token for now). */
+  /** Rebuilds the game from its log and checks it against its snapshot (an operation: the edges require the `admin` scope). */
   async replay(gameId: string, user: AuthUser | null | undefined, opts: ReplayOptions = {}): Promise<ReplayReport> {
     requireOperator(user);
     checkGameId(gameId);
