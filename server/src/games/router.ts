@@ -1,7 +1,7 @@
 import { GameIdSchema, type GameCommand, type GameFeedItem } from "@gamejournal/shared";
 import { tracked } from "@trpc/server";
 import { z } from "zod";
-import { ingestProcedure, optionalCredentialProcedure, publicProcedure, router, scopedProcedure } from "../platform/rpc.ts";
+import { ingestProcedure, optionalCredentialProcedure, publicProcedure, router, scopedProcedure, subscriberOf } from "../platform/rpc.ts";
 
 /** A seat's operations take its token (scope `player`), even in AUTH_MODE=open; replay is an operator's (`admin`). */
 const seatProcedure = scopedProcedure("player", { credential: true });
@@ -63,15 +63,12 @@ export const gamesRouter = (games: GameService) =>
      * duplicate: see games/feed.ts for why the feed listens before it reads.
      */
     events: optionalCredentialProcedure.input(z.object({ gameId: GameIdSchema, lastEventId: eventId })).subscription(async function* ({ ctx, input, signal }) {
-      const abort = signal ?? new AbortController().signal;
       const viewer = await games.viewerOf(input.gameId, ctx.user);
       const feed = games.feed({
         gameId: input.gameId,
         viewer,
         lastEventId: input.lastEventId == null ? null : Number(input.lastEventId),
-        signal: abort,
-        transport: ctx.transport === "ws" ? "ws" : "sse",
-        disconnect: ctx.disconnect,
+        ...subscriberOf(ctx, signal),
       });
       for await (const step of feed) {
         if (step.kind === "state") yield tracked(String(step.version), { type: "state", gameId: input.gameId, state: step.state } satisfies GameFeedItem as GameFeedItem);

@@ -2,7 +2,7 @@ import { JOURNAL_STREAMS, PlayerActionInputSchema, PurchaseInputSchema, Telemetr
 import { z } from "zod";
 import type { FeedMetrics, LiveFeeds } from "../platform/live-feed/index.ts";
 import { assertActsAs, principalOf, type AuthUser, type Identity } from "../platform/auth-user.ts";
-import { adminProcedure, readProcedure, router, scopedProcedure } from "../platform/rpc.ts";
+import { adminProcedure, readProcedure, router, scopedProcedure, subscriberOf } from "../platform/rpc.ts";
 import { assertOpenGroup, assertRoomForGroup } from "./groups.ts";
 import type { JournalingApi } from "./event-journal.ts";
 import { isStreamId } from "./ids.ts";
@@ -85,9 +85,7 @@ export const journalRouter = ({ journal, feeds, followMetrics, reservedGroups = 
         feeds.follow({
           stream: input.stream,
           lastEventId: input.lastEventId ?? null,
-          signal: signal ?? new AbortController().signal,
-          transport: ctx.transport === "ws" ? "ws" : "sse",
-          disconnect: ctx.disconnect,
+          ...subscriberOf(ctx, signal),
           ...(followMetrics ? { metrics: followMetrics } : {}),
         }),
       ),

@@ -1,6 +1,6 @@
 import { CreateGameBodySchema, GameListQuerySchema, TransitionBodySchema } from "@gamejournal/shared";
 import { z } from "zod";
-import { router, scopedProcedure } from "../platform/rpc.ts";
+import { router, scopedProcedure, subscriberOf } from "../platform/rpc.ts";
 import { LOBBY_ACCESS, type LobbyOperation } from "./access.ts";
 import type { LobbyApi } from "./api.ts";
 
@@ -50,9 +50,7 @@ export const lobbyRouter = (lobby: LobbyApi) =>
         lobby.gameUpdates({
           gameId: input.gameId,
           lastEventId: input.lastEventId ?? null,
-          signal: signal ?? new AbortController().signal,
-          transport: ctx.transport === "ws" ? "ws" : "sse",
-          disconnect: ctx.disconnect,
+          ...subscriberOf(ctx, signal),
         }),
       ),
 

@@ -92,3 +92,15 @@ export const ingestProcedure = scopedProcedure("ingest");
 export const readProcedure = scopedProcedure("read");
 /** Consumer groups, dead letters, keys, replays. */
 export const adminProcedure = scopedProcedure("admin");
+
+/** What a live feed needs to know of the subscriber a subscription serves: when to stop, its transport (for metrics), how to drop it. */
+export interface Subscriber {
+  signal: AbortSignal;
+  transport: "ws" | "sse";
+  disconnect: (reason: string) => void;
+}
+
+/** The subscriber of a subscription call: tRPC's abort signal (a fresh one when tRPC gives none) and the connection it arrived on (HTTP means SSE). */
+export function subscriberOf(ctx: Context, signal: AbortSignal | undefined): Subscriber {
+  return { signal: signal ?? new AbortController().signal, transport: ctx.transport === "ws" ? "ws" : "sse", disconnect: ctx.disconnect };
+}

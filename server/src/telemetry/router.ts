@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ingestProcedure, readProcedure, router } from "../platform/rpc.ts";
+import { ingestProcedure, readProcedure, router, subscriberOf } from "../platform/rpc.ts";
 import { SUBSCRIPTION_STREAM_MODE } from "./registry.ts";
 import type { TelemetryApi } from "./telemetry.ts";
 import { principalOf, type AuthUser } from "../platform/auth-user.ts";
@@ -54,9 +54,7 @@ export const telemetryRouter = (telemetry: TelemetryApi) =>
         telemetry.feed({
           lobbyId: input.lobbyId,
           lastEventId: input.lastEventId ?? null,
-          signal: signal ?? new AbortController().signal,
-          transport: ctx.transport === "ws" ? "ws" : "sse",
-          disconnect: ctx.disconnect,
+          ...subscriberOf(ctx, signal),
           ...(input.sessionId ? { sessionId: input.sessionId } : {}),
           ...((input.userId ?? subjectOf(ctx.user)) ? { userId: input.userId ?? subjectOf(ctx.user) } : {}),
         }),
