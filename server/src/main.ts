@@ -17,7 +17,7 @@ import { VERSION } from "./version.ts";
  */
 export function buildCli(): Command {
   const program = new Command("gamejournal")
-    .description("Event backbone for multiplayer game servers: journal, live telemetry, session events, match summaries.")
+    .description("Event backbone for multiplayer game servers: journal, live telemetry, session events, match summaries, game rooms, the lobby.")
     .version(`gamejournal ${VERSION} (bun ${Bun.version})`, "-v, --version", "print the version and exit")
     .showHelpAfterError()
     .addHelpText("after", () => `\n${environmentHelp("Environment (serve)")}\n\n${EXIT_CODES}`);
