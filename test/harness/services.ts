@@ -31,12 +31,16 @@ export interface ServiceHandle extends AsyncDisposable {
   readonly running: boolean;
 }
 
-abstract class LocalService implements ServiceHandle {
-  readonly port = freePort();
+export abstract class LocalService implements ServiceHandle {
+  readonly port: number;
   protected readonly dir: string;
   private child: Subprocess | undefined;
 
-  constructor(protected readonly kind: string) {
+  constructor(
+    protected readonly kind: string,
+    port = freePort(),
+  ) {
+    this.port = port;
     this.dir = mkdtempSync(join(tmpdir(), `gamejournal-${kind}-`));
   }
 
@@ -93,9 +97,13 @@ abstract class LocalService implements ServiceHandle {
   }
 }
 
-class RedisServer extends LocalService {
-  constructor(private readonly appendfsync: "always" | "everysec" = "always") {
-    super("redis");
+export class RedisServer extends LocalService {
+  constructor(
+    private readonly appendfsync: "always" | "everysec" = "always",
+    private readonly extra: string[] = [],
+    port?: number,
+  ) {
+    super("redis", port);
   }
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
@@ -105,7 +113,7 @@ class RedisServer extends LocalService {
     if (!binary) throw new Error("redis-server is not installed: run `sh scripts/dev.sh test` or `apt-get install redis-server`");
     // AOF with fsync on every write (by default), so a restart (clean or killed) keeps what Redis acknowledged.
     return [binary, "--port", String(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes",
-      "--appendfsync", this.appendfsync, "--dir", this.dir, "--logfile", "redis.log"];
+      "--appendfsync", this.appendfsync, "--dir", this.dir, "--logfile", "redis.log", ...this.extra];
   }
 }
 
@@ -178,8 +186,19 @@ export async function startMongo(): Promise<ServiceHandle> {
   return server;
 }
 
-const shared: { redis?: Promise<{ url: string }>; mongo?: Promise<{ url: string }> } = {};
-const disposables: ServiceHandle[] = [];
+const shared: { redis?: Promise<{ url: string }>; mongo?: Promise<{ url: string }>; cluster?: Promise<RedisClusterHandle> } = {};
+const disposables: AsyncDisposable[] = [];
+
+/**
+ * The run's Redis Cluster (three masters, no replicas), started on first
+ * use, or the one whose node REDIS_CLUSTER_URL names. Use unique key names.
+ */
+export function sharedRedisCluster(): Promise<{ url: string; urls: string[] }> {
+  shared.cluster ??= process.env.REDIS_CLUSTER_URL
+    ? Promise.resolve({ url: process.env.REDIS_CLUSTER_URL, urls: [process.env.REDIS_CLUSTER_URL] } as RedisClusterHandle)
+    : startRedisCluster({ appendfsync: "everysec" }).then((c) => (disposables.push(c), c));
+  return shared.cluster;
+}
 
 /** The run's Redis: REDIS_URL when set, else one started on first use. Use unique key names. */
 export function sharedRedis(): Promise<{ url: string }> {
@@ -196,6 +215,9 @@ export function sharedMongo(): Promise<{ url: string }> {
     : startMongo().then((s) => (disposables.push(s), s));
   return shared.mongo;
 }
+
+export { startRedisCluster, type RedisClusterHandle } from "./redis-cluster.ts";
+import { startRedisCluster, type RedisClusterHandle } from "./redis-cluster.ts";
 
 /** Stops the shared services; called once after the whole run (see preload.ts). */
 export async function stopSharedServices(): Promise<void> {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { createClient } from "redis";
-import type { RedisClient } from "../../server/src/backends/redis.ts";
+import type { RedisNodeClient } from "../../server/src/backends/redis.ts";
 import { openSqlite } from "../../server/src/backends/sqlite.ts";
 import { SqliteJournal } from "../../server/src/journal/sqlite-journal.ts";
 import { appendGmEvent, JournalGmEventSource, RedisGmEventSource, type GmEventSource } from "../../server/src/lobby/index.ts";
@@ -39,7 +39,7 @@ const SOURCES: Array<[string, () => Promise<SourceFixture>]> = [
   [
     "redis",
     async () => {
-      const client = createClient({ url: (await sharedRedis()).url }) as RedisClient;
+      const client = createClient({ url: (await sharedRedis()).url }) as RedisNodeClient;
       await client.connect();
       const stream = uniqueName("gm:lobby_events");
       const source = new RedisGmEventSource(client, stream);
