@@ -208,6 +208,11 @@ export function sharedRedis(): Promise<{ url: string }> {
   return shared.redis;
 }
 
+/** A server's environment for the run's Redis Cluster (JOURNAL_REDIS_CLUSTER=true, the URI at one of its nodes). */
+export async function clusterEnv(): Promise<Record<string, string>> {
+  return { JOURNAL_REDIS_URI: (await sharedRedisCluster()).url, JOURNAL_REDIS_CLUSTER: "true" };
+}
+
 /** The run's MongoDB-protocol server: MONGODB_URI when set, else one started on first use. Use unique database names. */
 export function sharedMongo(): Promise<{ url: string }> {
   shared.mongo ??= process.env.MONGODB_URI

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { closeClient, createClient } from "../../client/src/index.ts";
-import { sharedMongo, sharedRedis, uniqueName, waitFor } from "../harness/index.ts";
+import { clusterEnv, sharedMongo, sharedRedis, uniqueName, waitFor } from "../harness/index.ts";
 import { MATCH_SESSION, standardMatch, STANDARD_MATCH_SUMMARY } from "../support/match-script.ts";
 
 /**
@@ -20,6 +20,7 @@ import { startTestServer } from "../support/server.ts";
 const backends: Array<[string, () => Promise<Record<string, string>>]> = [
   ["embedded SQLite", async () => ({})],
   ["Redis and MongoDB", async () => ({ JOURNAL_REDIS_URI: (await sharedRedis()).url, MONGODB_URI: (await sharedMongo()).url, MONGODB_DATABASE: uniqueName("db") })],
+  ["Redis Cluster and MongoDB", async () => ({ ...(await clusterEnv()), MONGODB_URI: (await sharedMongo()).url, MONGODB_DATABASE: uniqueName("db") })],
 ];
 
 for (const [name, env] of backends) {
