@@ -1,6 +1,6 @@
 import { createClient } from "redis";
 import { waitFor } from "./ports.ts";
-import { RedisServer, type ServiceHandle } from "./services.ts";
+import { RedisServer, type ServiceHandle } from "./local-service.ts";
 
 /**
  * A Redis Cluster on loopback for tests: `masters` redis-servers with
@@ -71,7 +71,7 @@ export async function startRedisCluster({
   const count = masters * (1 + replicasPerMaster);
   const nodes = Array.from({ length: count }, () => {
     const port = freeClusterPort(taken);
-    return new RedisServer(appendfsync, ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", String(nodeTimeoutMs)], port);
+    return new RedisServer(appendfsync, ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", String(nodeTimeoutMs), "--repl-diskless-sync-delay", "0"], port);
   });
   const handle: RedisClusterHandle = {
     url: nodes[0]!.url,
