@@ -59,7 +59,15 @@ export class SlotTail {
   }
 
   private async connection(): Promise<BlockingConnection> {
-    this.conn ??= await openBlocking(this.client, this.routeKey);
+    if (!this.conn) {
+      const conn = await openBlocking(this.client, this.routeKey);
+      // Closed while it connected: nobody would close it later.
+      if (this.stopped.signal.aborted) {
+        conn.close();
+        throw new Error("live tail closed");
+      }
+      this.conn = conn;
+    }
     return this.conn;
   }
 

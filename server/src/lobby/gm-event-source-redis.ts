@@ -21,6 +21,7 @@ const BACKLOG = `return #redis.call('XRANGE', KEYS[1], '(' .. ARGV[1], '+', 'COU
  */
 export class RedisGmEventSource implements GmEventSource {
   private conn: BlockingConnection | undefined;
+  private closed = false;
 
   constructor(
     private readonly client: RedisClient,
@@ -66,15 +67,25 @@ export class RedisGmEventSource implements GmEventSource {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     this.dropConnection();
   }
 
   /** The read connection, ready; UnavailableError if it cannot be within `waitMs`. */
   private async connection(waitMs: number): Promise<BlockingConnection> {
-    try {
-      this.conn ??= await openBlocking(this.client, this.stream, { timeoutMs: waitMs });
-    } catch (error) {
-      throw new UnavailableError(`read ${this.stream}: Redis is unavailable (${(error as Error).message})`, { cause: error });
+    if (!this.conn) {
+      let conn: BlockingConnection;
+      try {
+        conn = await openBlocking(this.client, this.stream, { timeoutMs: waitMs });
+      } catch (error) {
+        throw new UnavailableError(`read ${this.stream}: Redis is unavailable (${(error as Error).message})`, { cause: error });
+      }
+      // Closed while it connected: nobody would close it later.
+      if (this.closed) {
+        conn.close();
+        throw new UnavailableError(`read ${this.stream}: the source is closed`);
+      }
+      this.conn = conn;
     }
     if (!this.conn.client.isReady && !(await redisReady(this.conn.client, waitMs))) {
       throw new UnavailableError(`read ${this.stream}: Redis is unavailable`);
