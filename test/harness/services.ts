@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { createCluster } from "redis";
 import { join } from "node:path";
 import { LocalService, RedisServer, type ServiceHandle } from "./local-service.ts";
 import { startRedisCluster, type RedisClusterHandle } from "./redis-cluster.ts";
@@ -87,6 +88,15 @@ export async function startMongo(): Promise<ServiceHandle> {
   return server;
 }
 
+/** A cluster given by one node's URL, with its masters' URLs (as the cluster reports them). */
+async function mastersOf(url: string): Promise<RedisClusterHandle> {
+  const cluster = createCluster({ rootNodes: [{ url }] });
+  await cluster.connect();
+  const urls = cluster.masters.map((m) => `redis://${m.host}:${m.port}`);
+  cluster.destroy();
+  return { url, urls } as unknown as RedisClusterHandle;
+}
+
 const shared: { redis?: Promise<{ url: string }>; mongo?: Promise<{ url: string }>; cluster?: Promise<RedisClusterHandle> } = {};
 const disposables: AsyncDisposable[] = [];
 
@@ -95,9 +105,8 @@ const disposables: AsyncDisposable[] = [];
  * use, or the one whose node REDIS_CLUSTER_URL names. Use unique key names.
  */
 export function sharedRedisCluster(): Promise<{ url: string; urls: string[] }> {
-  shared.cluster ??= process.env.REDIS_CLUSTER_URL
-    ? Promise.resolve({ url: process.env.REDIS_CLUSTER_URL, urls: [process.env.REDIS_CLUSTER_URL] } as RedisClusterHandle)
-    : startRedisCluster({ appendfsync: "everysec" }).then((c) => (disposables.push(c), c));
+  const given = process.env.REDIS_CLUSTER_URL;
+  shared.cluster ??= given ? mastersOf(given) : startRedisCluster({ appendfsync: "everysec" }).then((c) => (disposables.push(c), c));
   return shared.cluster;
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { startRedisCluster, uniqueName, waitFor } from "../harness/index.ts";
+import { createClient } from "redis";
+import { sharedRedisCluster, startRedisCluster, uniqueName, waitFor } from "../harness/index.ts";
 import { startTestServer } from "../support/server.ts";
 
 async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
@@ -67,5 +68,30 @@ describe("Redis Cluster: a master that goes away is an outage, not an error", ()
     const lobbyEvents = (await (await fetch(`${server.url}/v1/journal/lobby:{${liveLobby}}:events`)).json()).events as Array<{ user_id: string }>;
     expect(lobbyEvents.map((e) => e.user_id)).toEqual(["u9"]);
     expect((await post(`${server.url}/rtapi/subscribe`, { lobby_id: lobby }, { "X-Session-ID": "s1", "X-User-ID": "u1" })).status).toBe(200);
+  });
+});
+
+describe("Redis Cluster: a node reached without JOURNAL_REDIS_CLUSTER", () => {
+  test("/health names the setting to change, and a command the node redirects answers 503 saying so, not a 500", async () => {
+    const { urls } = await sharedRedisCluster();
+    // A node that does not serve events:rtapi's slot: it answers MOVED.
+    let url = "";
+    for (const candidate of urls) {
+      const client = createClient({ url: candidate });
+      await client.connect();
+      const moved = await client.xLen("events:rtapi").then(() => false, (error: Error) => error.message.startsWith("MOVED"));
+      client.destroy();
+      if (moved) url = candidate;
+    }
+    expect(url).not.toBe("");
+    await using server = await startTestServer({ JOURNAL_REDIS_URI: url });
+    const report = await waitFor("the probe to run", async () => {
+      const state = (await health(server.url)).dependencies.redis!;
+      return state.error ? state : null;
+    });
+    expect(report).toMatchObject({ status: "down", error: "this Redis is a node of a Redis Cluster: set JOURNAL_REDIS_CLUSTER=true" });
+    const read = await fetch(`${server.url}/v1/journal/events:rtapi`);
+    expect(read.status).toBe(503);
+    expect(JSON.stringify(await read.json())).toContain("set JOURNAL_REDIS_CLUSTER=true");
   });
 });

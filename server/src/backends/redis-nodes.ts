@@ -172,14 +172,19 @@ export async function sendOnNodeOf<T = unknown>(client: RedisClient, key: string
   return node.sendCommand(args) as Promise<T>;
 }
 
+/** Why a standalone client on a cluster node cannot work. */
+export const MISCONFIGURED_CLUSTER = "this Redis is a node of a Redis Cluster: set JOURNAL_REDIS_CLUSTER=true";
+
 /**
- * Health probe: PING standalone; on a cluster, CLUSTER INFO on every master,
+ * Health probe: INFO cluster standalone (down, saying so, if the server is a
+ * cluster node); on a cluster, CLUSTER INFO on every master,
  * rejecting with the reason (a master unreachable, `cluster_state:fail`
  * while a failover runs, or no topology yet) so /health reports it.
  */
 export async function probeRedis(client: RedisClient): Promise<{ masters?: number }> {
   if (!isCluster(client)) {
-    await client.ping();
+    // A cluster node answers PING but MOVED for most keys: say what to set instead.
+    if (/cluster_enabled:1/.test(String(await client.sendCommand(["INFO", "cluster"])))) throw new Error(MISCONFIGURED_CLUSTER);
     return {};
   }
   if (!client.isReady) throw new Error("redis cluster: topology not discovered yet");

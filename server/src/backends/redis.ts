@@ -57,7 +57,7 @@ export function connectRedis(url: string, logger: Logger, { name = "redis", clus
     url,
     disableOfflineQueue: true,
     socket: { connectTimeout: 2_000, reconnectStrategy: backoff },
-  }) as RedisClient;
+  }) as RedisNodeClient;
   client.on("error", (error: Error) => {
     if (!down) logger.warn({ err: error.message, dependency: name }, "redis connection lost; reconnecting");
     down = true;
@@ -65,6 +65,13 @@ export function connectRedis(url: string, logger: Logger, { name = "redis", clus
   client.on("ready", () => {
     if (down) logger.info({ dependency: name }, "redis connection restored");
     down = false;
+    // A cluster node reached without JOURNAL_REDIS_CLUSTER answers MOVED for most keys: say so at once.
+    void client.sendCommand(["INFO", "cluster"]).then(
+      (info) => {
+        if (/cluster_enabled:1/.test(String(info))) logger.error({ dependency: name }, "this Redis is a node of a Redis Cluster: set JOURNAL_REDIS_CLUSTER=true");
+      },
+      () => {},
+    );
   });
   client.connect().catch((error: Error) => {
     logger.warn({ err: error.message, dependency: name }, "redis connect failed");
