@@ -1,4 +1,4 @@
-import { ConnectionTimeoutError, type RedisClusterType } from "redis";
+import { ConnectionTimeoutError, ErrorReply, type RedisClusterType } from "redis";
 import { isCluster, type RedisClient, type RedisNodeClient } from "./redis.ts";
 
 /**
@@ -183,8 +183,13 @@ export const MISCONFIGURED_CLUSTER = "this Redis is a node of a Redis Cluster: s
  */
 export async function probeRedis(client: RedisClient): Promise<{ masters?: number }> {
   if (!isCluster(client)) {
-    // A cluster node answers PING but MOVED for most keys: say what to set instead.
-    if (/cluster_enabled:1/.test(String(await client.sendCommand(["INFO", "cluster"])))) throw new Error(MISCONFIGURED_CLUSTER);
+    // A cluster node answers PING but MOVED for most keys: say what to set instead. A user without INFO (an ACL) gets PING.
+    const info = await client.sendCommand(["INFO", "cluster"]).catch(async (error: unknown) => {
+      if (!(error instanceof ErrorReply)) throw error;
+      await client.ping();
+      return "";
+    });
+    if (/cluster_enabled:1/.test(String(info))) throw new Error(MISCONFIGURED_CLUSTER);
     return {};
   }
   if (!client.isReady) throw new Error("redis cluster: topology not discovered yet");
