@@ -10,7 +10,8 @@ import { sendKeyed } from "../backends/redis-nodes.ts";
 
 /**
  * Appends a group of calls (see group-commit.ts), each one or more events
- * on one or more streams, in one script call. Redis runs a script whole, so
+ * on one or more streams, in one script call (on a Redis Cluster, one call
+ * per hash slot: see RedisJournal). Redis runs a script whole, so
  * no other command runs between a group's writes. Calls are handled in
  * order, each call's events in order: an event with an idempotency key
  * already present answers `=<first id>` and adds nothing; otherwise the
