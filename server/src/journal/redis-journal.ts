@@ -1,6 +1,6 @@
 import { ErrorReply } from "redis";
 import { isCluster, type RedisClient } from "../backends/redis.ts";
-import { isRedirect, masterClients, nodeOf, openBlocking, refreshRoute, type BlockingConnection } from "../backends/redis-nodes.ts";
+import { isRedirect, masterClients, refreshRoute, sendOnNodeOf } from "../backends/redis-nodes.ts";
 import { UnavailableError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { systemClock, type Clock } from "../platform/clock.ts";
@@ -27,12 +27,7 @@ import { APPEND_GROUP_SCRIPT, CREATE_GROUP_AT_END_SCRIPT, READ_ROWS_SCRIPT, Scri
 import { RedisTailer } from "./redis-tailer.ts";
 import { bySlot, mergeSlotOutcomes } from "./redis-slots.ts";
 import { trimBound } from "./journal.ts";
-import { sendOnNodeOf } from "../backends/redis-nodes.ts";
-
-/** WAIT on the connection that carried the writes to `key`'s node; returns how many replicas acknowledged them. */
-function sendWait(client: RedisClient, key: string, replicas: number, timeoutMs: number): Promise<unknown> {
-  return sendOnNodeOf(client, key, ["WAIT", String(replicas), String(timeoutMs)]);
-}
+import { BlockerPool } from "./redis-blockers.ts";
 import { tailWithHub, type TailOptions } from "./tail.ts";
 
 export interface RedisJournalOptions {
@@ -81,9 +76,7 @@ export class RedisJournal implements Journal {
   private readonly window: string;
   private readonly clock: Clock;
   private readonly tailer: RedisTailer;
-  /** Idle blocking connections by node (`host:port`; standalone: one node). */
-  private readonly idleBlockers = new Map<string, BlockingConnection[]>();
-  private readonly allBlockers = new Set<BlockingConnection>();
+  private readonly blockers: BlockerPool;
   private readonly waitReplicas: { replicas: number; timeoutMs: number };
   private readonly group = new GroupCommit((calls) => (isCluster(this.client) ? this.commitBySlot(calls) : this.commit(calls)));
 
@@ -97,6 +90,7 @@ export class RedisJournal implements Journal {
     this.window = String(idempotencyWindowMs);
     this.clock = clock;
     this.tailer = new RedisTailer(client, logger);
+    this.blockers = new BlockerPool(client);
   }
 
   append(writes: readonly AppendWrite[]): Promise<AppendResult[]> {
@@ -155,7 +149,8 @@ export class RedisJournal implements Journal {
    */
   private async awaitReplicas(key: string): Promise<void> {
     const { replicas, timeoutMs } = this.waitReplicas;
-    const acked = Number(await sendWait(this.client, key, replicas, timeoutMs));
+    // On the connection that carried the writes to that node: WAIT covers what it wrote.
+    const acked = Number(await sendOnNodeOf(this.client, key, ["WAIT", String(replicas), String(timeoutMs)]));
     if (acked < replicas) {
       throw new ReplicationTimeoutError(`append stored but acknowledged by ${acked} of ${replicas} replicas within ${timeoutMs} ms; retry it with the same idempotency key`);
     }
@@ -292,7 +287,7 @@ export class RedisJournal implements Journal {
   async readGroup(stream: string, group: string, consumer: string, opts: ReadGroupOptions): Promise<DeliveredEntry[]> {
     const id = opts.id ?? ">";
     const blocking = id === ">" && (opts.blockMs ?? 0) > 0;
-    const blocker = blocking ? await this.acquireBlocker(stream) : undefined;
+    const blocker = blocking ? await this.blockers.acquire(stream) : undefined;
     const conn = blocker?.client ?? this.client;
     let reply;
     let redirected = false;
@@ -314,8 +309,8 @@ export class RedisJournal implements Journal {
     } finally {
       if (blocker) {
         opts.signal?.removeEventListener("abort", onAbort);
-        if (redirected) this.discardBlocker(blocker);
-        else this.releaseBlocker(blocker);
+        if (redirected) this.blockers.discard(blocker);
+        else this.blockers.release(blocker);
       }
     }
     const messages = ((reply as Array<{ messages: RawMessage[] }> | null)?.[0]?.messages ?? []).filter((m) => m.message);
@@ -370,34 +365,8 @@ export class RedisJournal implements Journal {
     };
   }
 
-  /**
-   * A connection of its own for a blocking read of `stream` (blocking the
-   * shared client would stall every command), to the node that holds it.
-   */
-  private async acquireBlocker(stream: string): Promise<BlockingConnection> {
-    const idle = this.idleBlockers.get(nodeOf(this.client, stream))?.pop();
-    if (idle?.client.isReady) return idle;
-    if (idle) this.discardBlocker(idle);
-    const conn = await openBlocking(this.client, stream);
-    this.allBlockers.add(conn);
-    return conn;
-  }
-
-  private releaseBlocker(conn: BlockingConnection): void {
-    let idle = this.idleBlockers.get(conn.node);
-    if (!idle) this.idleBlockers.set(conn.node, (idle = []));
-    if (conn.client.isReady && idle.length < 8) idle.push(conn);
-    else this.discardBlocker(conn);
-  }
-
-  private discardBlocker(conn: BlockingConnection): void {
-    this.allBlockers.delete(conn);
-    conn.close();
-  }
-
   async close(): Promise<void> {
     await this.tailer.close();
-    for (const conn of this.allBlockers) this.discardBlocker(conn);
-    this.idleBlockers.clear();
+    this.blockers.close();
   }
 }
