@@ -55,11 +55,6 @@ export class RedisTailer {
     tail.watch(stream, after);
   }
 
-  /** How many blocking reads run (standalone: at most one; cluster: one per watched slot). */
-  get readers(): number {
-    return this.tails.size;
-  }
-
   async close(): Promise<void> {
     this.closed = true;
     this.hub.failAll(new Error("journal closed"));
