@@ -76,6 +76,31 @@ describe("loadConfig", () => {
       expect(e.message).not.toContain("\n");
     }
   });
+  test("Redis Cluster: off by default; on, the URI is the first seed node and further nodes follow", () => {
+    expect(loadConfig({ JOURNAL_REDIS_URI: "redis://a:1" }).redisCluster).toBeUndefined();
+    const config = loadConfig({ JOURNAL_REDIS_URI: "redis://a:1", JOURNAL_REDIS_CLUSTER: "true", JOURNAL_REDIS_CLUSTER_NODES: "redis://b:2, redis://c:3" });
+    expect(config.redisCluster).toEqual({ nodes: ["redis://a:1", "redis://b:2", "redis://c:3"] });
+    expect(config.redisWait).toEqual({ replicas: 0, timeoutMs: 1_000 });
+    expect(loadConfig({ JOURNAL_REDIS_URI: "redis://a:1", JOURNAL_REDIS_WAIT_REPLICAS: "1", JOURNAL_REDIS_WAIT_TIMEOUT_MS: "250" }).redisWait).toEqual({ replicas: 1, timeoutMs: 250 });
+  });
+
+  test.each([
+    [{ JOURNAL_REDIS_CLUSTER: "yes", JOURNAL_REDIS_URI: "redis://a:1" }, "JOURNAL_REDIS_CLUSTER", /"true" or "false"/],
+    [{ JOURNAL_REDIS_CLUSTER: "true" }, "JOURNAL_REDIS_CLUSTER", /no JOURNAL_REDIS_URI/],
+    [{ JOURNAL_REDIS_URI: "redis://a:1", JOURNAL_REDIS_CLUSTER_NODES: "redis://b:2" }, "JOURNAL_REDIS_CLUSTER_NODES", /JOURNAL_REDIS_CLUSTER is not true/],
+    [{ JOURNAL_REDIS_URI: "redis://a:1", JOURNAL_REDIS_CLUSTER: "true", JOURNAL_REDIS_CLUSTER_NODES: "b:2" }, "JOURNAL_REDIS_CLUSTER_NODES", /redis:\/\/host:port/],
+    [{ JOURNAL_REDIS_WAIT_REPLICAS: "1" }, "JOURNAL_REDIS_WAIT_REPLICAS", /needs a Redis journal/],
+    [{ JOURNAL_REDIS_URI: "redis://a:1", JOURNAL_REDIS_WAIT_REPLICAS: "-1" }, "JOURNAL_REDIS_WAIT_REPLICAS", /0/],
+  ])("rejects a bad Redis Cluster or WAIT setting %#, naming the variable", (env, variable, reason) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    try {
+      loadConfig(env);
+    } catch (error) {
+      expect((error as ConfigError).variable).toBe(variable);
+      expect((error as ConfigError).message).toMatch(reason);
+    }
+  });
+
   test("rate limits are on by default with AUTH_MODE=token, off with open, and settable either way", () => {
     expect(loadConfig({}).rateLimits).toEqual({ ingestPerSecond: 5_000, readPerSecond: 2_000, ipPerSecond: 10_000 });
     expect(loadConfig({ AUTH_MODE: "open" }).rateLimits).toEqual({ ingestPerSecond: 0, readPerSecond: 0, ipPerSecond: 0 });

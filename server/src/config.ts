@@ -50,6 +50,22 @@ const positiveInt = z.coerce.number().int().positive();
 /** A whole number from 0 (0: off). */
 const countOrOff = z.coerce.number().int().min(0);
 
+/** A comma-separated list of redis:// or rediss:// URLs. */
+const redisUrls = z.string().transform((value, ctx) => {
+  const list = value.split(",").map((u) => u.trim()).filter(Boolean);
+  for (const item of list) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(item);
+    } catch {}
+    if (!parsed || !["redis:", "rediss:"].includes(parsed.protocol) || !parsed.port) {
+      ctx.addIssue({ code: "custom", message: `expected comma-separated redis://host:port URLs, got "${item}"` });
+      return z.NEVER;
+    }
+  }
+  return list;
+});
+
 /** `*` or a comma-separated list of origins (`https://app.example.com`), each a scheme, host and optional port. */
 const origins = z.string().transform((value, ctx) => {
   const list = value.split(",").map((o) => o.trim()).filter(Boolean);
@@ -83,6 +99,14 @@ const envSchema = z.object({
   JOURNAL_REDIS_URI: url(["redis:", "rediss:"]).optional(),
   /** Seed 000's existing Redis, reused for journaling when JOURNAL_REDIS_URI is unset. */
   VRML_REDIS_URI: url(["redis:", "rediss:"]).optional(),
+  /** `true`: the Redis URI names a node of a Redis Cluster, and the server talks to the cluster. */
+  JOURNAL_REDIS_CLUSTER: z.enum(["true", "false"], { error: 'must be "true" or "false"' }).default("false"),
+  /** Further cluster nodes to discover the topology from, comma-separated Redis URIs (JOURNAL_REDIS_CLUSTER=true only). */
+  JOURNAL_REDIS_CLUSTER_NODES: redisUrls.optional(),
+  /** Replicas (WAIT) that must acknowledge an append before it is answered; 0: none. */
+  JOURNAL_REDIS_WAIT_REPLICAS: countOrOff.max(16, "must be at most 16").default(0),
+  /** How long an append waits for those replicas, in ms. */
+  JOURNAL_REDIS_WAIT_TIMEOUT_MS: positiveInt.max(60_000, "must be at most 60000").default(1_000),
   /** Where the embedded databases, the spool and the generated JWT secret live. */
   DATA_DIR: z.string().min(1).default("./data"),
   /** HS256 secret for tokens; unset: generated once and kept in DATA_DIR. */
@@ -160,6 +184,10 @@ export interface Config {
   sessionEventsCollection: string;
   /** Set: Redis Streams is the journal. */
   redisUri: string | undefined;
+  /** Redis Cluster: set when JOURNAL_REDIS_CLUSTER=true, with every seed node (the URI's first). */
+  redisCluster: { nodes: string[] } | undefined;
+  /** Replicas an append waits for (Redis WAIT) and for how long; 0 replicas: no wait. */
+  redisWait: { replicas: number; timeoutMs: number };
   dataDir: string;
   jwtSecret: string | undefined;
   auth: { mode: "token" | "open"; maxTokenTtlSeconds: number };
@@ -204,6 +232,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   }
   const e = parsed.data;
   const mongoUri = e.MONGODB_URI ?? e.MONGO_URI;
+  const redisUri = e.JOURNAL_REDIS_URI ?? e.VRML_REDIS_URI;
+  if (e.JOURNAL_REDIS_CLUSTER === "true" && !redisUri) throw new ConfigError("JOURNAL_REDIS_CLUSTER", "is true but no JOURNAL_REDIS_URI names a cluster node");
+  if (e.JOURNAL_REDIS_CLUSTER_NODES && e.JOURNAL_REDIS_CLUSTER !== "true") {
+    throw new ConfigError("JOURNAL_REDIS_CLUSTER_NODES", "is set but JOURNAL_REDIS_CLUSTER is not true");
+  }
+  if (e.JOURNAL_REDIS_WAIT_REPLICAS > 0 && !redisUri) throw new ConfigError("JOURNAL_REDIS_WAIT_REPLICAS", "needs a Redis journal (JOURNAL_REDIS_URI)");
   let games: GameSettings;
   try {
     games = loadGameSettings(env);
@@ -216,7 +250,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     mongoUri,
     mongoDatabase: e.MONGODB_DATABASE ?? (mongoUri ? databaseNameOf(mongoUri) : "gamejournal"),
     sessionEventsCollection: e.SESSION_EVENTS_COLLECTION,
-    redisUri: e.JOURNAL_REDIS_URI ?? e.VRML_REDIS_URI,
+    redisUri,
+    redisCluster: e.JOURNAL_REDIS_CLUSTER === "true" ? { nodes: [redisUri!, ...(e.JOURNAL_REDIS_CLUSTER_NODES ?? [])] } : undefined,
+    redisWait: { replicas: e.JOURNAL_REDIS_WAIT_REPLICAS, timeoutMs: e.JOURNAL_REDIS_WAIT_TIMEOUT_MS },
     dataDir: e.DATA_DIR,
     jwtSecret: e.JWT_SECRET,
     auth: { mode: e.AUTH_MODE, maxTokenTtlSeconds: e.TOKEN_MAX_TTL_SECONDS },
@@ -262,6 +298,10 @@ export const CONFIG_VARIABLES: ReadonlyArray<[string, string]> = [
   ["MONGODB_DATABASE", "MongoDB database (default: the URI's path, else gamejournal)"],
   ["SESSION_EVENTS_COLLECTION", "collection (SQLite: table) of session events (default session_events)"],
   ["JOURNAL_REDIS_URI", "Redis URI for the journal and fanout (falls back to VRML_REDIS_URI; unset: embedded SQLite)"],
+  ["JOURNAL_REDIS_CLUSTER", "true: JOURNAL_REDIS_URI names a Redis Cluster node and the server uses the cluster (default false)"],
+  ["JOURNAL_REDIS_CLUSTER_NODES", "further cluster seed nodes, comma-separated redis:// URLs (cluster only)"],
+  ["JOURNAL_REDIS_WAIT_REPLICAS", "replicas that must acknowledge an append (Redis WAIT) before it is answered (default 0: none)"],
+  ["JOURNAL_REDIS_WAIT_TIMEOUT_MS", "how long an append waits for those replicas, 503 past it (default 1000)"],
   ["DATA_DIR", "directory for embedded data, the spool and the generated JWT secret (default ./data)"],
   ["JWT_SECRET", "HS256 secret for tokens (unset: generated once, kept in DATA_DIR)"],
   ["AUTH_MODE", "token (default): credentials with scopes on every write and non-public read; open: none (private network)"],

@@ -1,9 +1,11 @@
-import { mkdtempSync, rmSync, existsSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
+import { createCluster } from "redis";
 import { join } from "node:path";
-import type { Subprocess } from "bun";
-import { freePort, waitForPort } from "./ports.ts";
-import { track } from "./processes.ts";
+import { LocalService, RedisServer, type ServiceHandle } from "./local-service.ts";
+import { startRedisCluster, type RedisClusterHandle } from "./redis-cluster.ts";
+
+export { LocalService, RedisServer, type ServiceHandle } from "./local-service.ts";
+export { startRedisCluster, type RedisClusterHandle } from "./redis-cluster.ts";
 
 /**
  * Real services for integration tests: a `redis-server` and a MongoDB-protocol
@@ -16,98 +18,6 @@ import { track } from "./processes.ts";
  * the one named by REDIS_URL / MONGODB_URI); tests that stop and restart a
  * server take their own with `startRedis()` / `startMongo()` and `await using`.
  */
-
-export interface ServiceHandle extends AsyncDisposable {
-  readonly url: string;
-  readonly port: number;
-  /** Stops the server; `kill` simulates a crash (SIGKILL) instead of a clean shutdown. */
-  stop(opts?: { kill?: boolean }): Promise<void>;
-  /** Starts it again on the same port with the same data directory. */
-  start(): Promise<void>;
-  /** Freezes the process (SIGSTOP): connections stay open and nothing is answered, as a hung server. */
-  pause(): void;
-  /** Lets a paused process go on (SIGCONT). */
-  resume(): void;
-  readonly running: boolean;
-}
-
-abstract class LocalService implements ServiceHandle {
-  readonly port = freePort();
-  protected readonly dir: string;
-  private child: Subprocess | undefined;
-
-  constructor(protected readonly kind: string) {
-    this.dir = mkdtempSync(join(tmpdir(), `gamejournal-${kind}-`));
-  }
-
-  abstract get url(): string;
-  protected abstract command(): Promise<string[]>;
-
-  get running(): boolean {
-    return this.child !== undefined && this.child.exitCode === null && !this.child.killed;
-  }
-
-  async start(): Promise<void> {
-    if (this.running) return;
-    const cmd = await this.command();
-    const child = track(Bun.spawn(cmd, { cwd: this.dir, stdout: "ignore", stderr: "pipe" }));
-    this.child = child;
-    try {
-      await Promise.race([
-        waitForPort(this.port, 60_000),
-        child.exited.then(async (code) => {
-          const stderr = await new Response(child.stderr as ReadableStream).text();
-          throw new Error(`${this.kind} exited with ${code} before listening: ${stderr.slice(-500)}`);
-        }),
-      ]);
-    } catch (error) {
-      child.kill("SIGKILL");
-      throw error;
-    }
-  }
-
-  async stop({ kill = false }: { kill?: boolean } = {}): Promise<void> {
-    const child = this.child;
-    if (!child) return;
-    this.child = undefined;
-    child.kill(kill ? "SIGKILL" : "SIGTERM");
-    const exited = await Promise.race([child.exited.then(() => true), Bun.sleep(10_000).then(() => false)]);
-    if (!exited) {
-      child.kill("SIGKILL");
-      await child.exited;
-    }
-  }
-
-  pause(): void {
-    this.child?.kill("SIGSTOP");
-  }
-
-  resume(): void {
-    this.child?.kill("SIGCONT");
-  }
-
-  async [Symbol.asyncDispose](): Promise<void> {
-    this.resume();
-    await this.stop({ kill: true });
-    rmSync(this.dir, { recursive: true, force: true });
-  }
-}
-
-class RedisServer extends LocalService {
-  constructor(private readonly appendfsync: "always" | "everysec" = "always") {
-    super("redis");
-  }
-  get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
-  }
-  protected async command(): Promise<string[]> {
-    const binary = Bun.which("redis-server");
-    if (!binary) throw new Error("redis-server is not installed: run `sh scripts/dev.sh test` or `apt-get install redis-server`");
-    // AOF with fsync on every write (by default), so a restart (clean or killed) keeps what Redis acknowledged.
-    return [binary, "--port", String(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes",
-      "--appendfsync", this.appendfsync, "--dir", this.dir, "--logfile", "redis.log"];
-  }
-}
 
 class MongoServer extends LocalService {
   constructor() {
@@ -178,8 +88,27 @@ export async function startMongo(): Promise<ServiceHandle> {
   return server;
 }
 
-const shared: { redis?: Promise<{ url: string }>; mongo?: Promise<{ url: string }> } = {};
-const disposables: ServiceHandle[] = [];
+/** A cluster given by one node's URL, with its masters' URLs (as the cluster reports them). */
+async function mastersOf(url: string): Promise<RedisClusterHandle> {
+  const cluster = createCluster({ rootNodes: [{ url }] });
+  await cluster.connect();
+  const urls = cluster.masters.map((m) => `redis://${m.host}:${m.port}`);
+  cluster.destroy();
+  return { url, urls } as unknown as RedisClusterHandle;
+}
+
+const shared: { redis?: Promise<{ url: string }>; mongo?: Promise<{ url: string }>; cluster?: Promise<RedisClusterHandle> } = {};
+const disposables: AsyncDisposable[] = [];
+
+/**
+ * The run's Redis Cluster (three masters, no replicas), started on first
+ * use, or the one whose node REDIS_CLUSTER_URL names. Use unique key names.
+ */
+export function sharedRedisCluster(): Promise<{ url: string; urls: string[] }> {
+  const given = process.env.REDIS_CLUSTER_URL;
+  shared.cluster ??= given ? mastersOf(given) : startRedisCluster({ appendfsync: "everysec" }).then((c) => (disposables.push(c), c));
+  return shared.cluster;
+}
 
 /** The run's Redis: REDIS_URL when set, else one started on first use. Use unique key names. */
 export function sharedRedis(): Promise<{ url: string }> {
@@ -187,6 +116,11 @@ export function sharedRedis(): Promise<{ url: string }> {
     ? Promise.resolve({ url: process.env.REDIS_URL })
     : startRedis().then((s) => (disposables.push(s), s));
   return shared.redis;
+}
+
+/** A server's environment for the run's Redis Cluster (JOURNAL_REDIS_CLUSTER=true, the URI at one of its nodes). */
+export async function clusterEnv(): Promise<Record<string, string>> {
+  return { JOURNAL_REDIS_URI: (await sharedRedisCluster()).url, JOURNAL_REDIS_CLUSTER: "true" };
 }
 
 /** The run's MongoDB-protocol server: MONGODB_URI when set, else one started on first use. Use unique database names. */

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createClient } from "redis";
-import type { RedisClient } from "../../server/src/backends/index.ts";
+import type { RedisNodeClient } from "../../server/src/backends/index.ts";
 import { openSqlite } from "../../server/src/backends/index.ts";
 import { compareIds } from "../../server/src/journal/ids.ts";
 import type { AppendResult, Journal } from "../../server/src/journal/journal.ts";
@@ -32,8 +32,8 @@ interface Backend extends AsyncDisposable {
 async function redisBackend(): Promise<Backend> {
   const redis = await startRedis();
   await redis.start();
-  const client = createClient({ url: redis.url }) as RedisClient;
-  const admin = createClient({ url: redis.url }) as RedisClient;
+  const client = createClient({ url: redis.url }) as RedisNodeClient;
+  const admin = createClient({ url: redis.url }) as RedisNodeClient;
   await Promise.all([client.connect(), admin.connect()]);
   const journal = new RedisJournal(client, silentLogger());
   return {

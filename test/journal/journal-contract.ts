@@ -2,7 +2,23 @@ import { describe, expect, test } from "bun:test";
 import { SlowConsumerError } from "../../server/src/errors.ts";
 import { compareIds } from "../../server/src/journal/ids.ts";
 import type { Journal, JournalEntry, JournalEvent } from "../../server/src/journal/journal.ts";
+import { slotOf } from "../../server/src/backends/redis-nodes.ts";
 import { uniqueName, waitFor } from "../harness/index.ts";
+
+/**
+ * `count` stream names under `prefix`, each in another third of the 16,384
+ * hash slots in turn: on a three-master cluster (each master serves one
+ * third), consecutive names live on different masters, so cross-node paths
+ * are taken for certain rather than by chance. Plain names elsewhere.
+ */
+export function spreadStreams(prefix: string, count: number): string[] {
+  const names: string[] = [];
+  for (let n = 0; names.length < count; n++) {
+    const name = `${prefix}:{${n}}`;
+    if (Math.floor(slotOf(name) / 5462) === names.length % 3) names.push(name);
+  }
+  return names;
+}
 
 /** A journal for one test, released with `await using`. */
 export type JournalFactory = () => Promise<Journal & AsyncDisposable>;
@@ -88,6 +104,18 @@ export function journalContract(name: string, open: JournalFactory) {
       expect((await journal.read(b, { count: 10 })).map((e) => e.user_id)).toEqual(["u2"]);
     });
 
+    test("one call appending to streams on every node keeps each stream's order and answers in the order of its writes", async () => {
+      await using journal = await open();
+      const streams = spreadStreams(uniqueName("spread"), 6);
+      const writes = [...streams, ...streams].map((stream, i) => ({ stream, event: event(i) }));
+      const results = await journal.append(writes);
+      expect(results.map((r) => r.stream)).toEqual(writes.map((w) => w.stream));
+      for (const [i, stream] of streams.entries()) {
+        expect((await journal.read(stream, { count: 10 })).map((e) => e.user_id)).toEqual([`u${i}`, `u${i + 6}`]);
+        expect(compareIds(results[i]!.id!, results[i + 6]!.id!)).toBeLessThan(0);
+      }
+    });
+
     test("reads a range by inclusive from, exclusive after, inclusive to, and count", async () => {
       await using journal = await open();
       const stream = uniqueName("events");
@@ -147,6 +175,24 @@ export function journalContract(name: string, open: JournalFactory) {
       abort.abort();
       await done;
       expect(seen).toEqual([...ids.slice(10), live!.id]);
+    });
+
+    test("tails streams on every node at once, each live and in order", async () => {
+      await using journal = await open();
+      const streams = spreadStreams(uniqueName("lobbies"), 6);
+      const abort = new AbortController();
+      const seen = new Map<string, string[]>(streams.map((s) => [s, []]));
+      const tails = streams.map(async (stream) => {
+        for await (const batch of journal.tail(stream, "0-0", { signal: abort.signal })) seen.get(stream)!.push(...batch.map((e) => e.id));
+      });
+      const expected = new Map<string, string[]>(streams.map((s) => [s, []]));
+      for (let round = 0; round < 5; round++) {
+        for (const stream of streams) expected.get(stream)!.push(...(await appendMany(journal, stream, 3, round * 3)).map((r) => r.id));
+      }
+      await waitFor("every stream's entries", () => streams.every((s) => seen.get(s)!.length === 15));
+      abort.abort();
+      await Promise.all(tails);
+      for (const stream of streams) expect(seen.get(stream)).toEqual(expected.get(stream)!);
     });
 
     test("a tail that is not read fails as a slow consumer once its buffer is full, and others are unaffected", async () => {
@@ -223,6 +269,13 @@ export function journalContract(name: string, open: JournalFactory) {
       await appendMany(journal, `${prefix}:b`, 1);
       expect(await journal.streams(`${prefix}:*`)).toEqual([`${prefix}:a`, `${prefix}:b`]);
       expect(await journal.streams()).toContain(`${prefix}:a`);
+    });
+
+    test("lists streams wherever they are stored (every node of a cluster)", async () => {
+      await using journal = await open();
+      const streams = spreadStreams(uniqueName("everywhere"), 6);
+      for (const stream of streams) await appendMany(journal, stream, 1);
+      expect(await journal.streams(`${streams[0]!.split(":")[0]}:*`)).toEqual([...streams].sort());
     });
 
     describe("consumer groups", () => {
@@ -335,6 +388,16 @@ export function journalContract(name: string, open: JournalFactory) {
         const [added] = await appendMany(journal, stream, 1);
         const got = await reading;
         expect(got.map((e) => e.id)).toEqual([added!.id]);
+      });
+
+      test("blocking reads of streams on every node each wake up for their own entry", async () => {
+        await using journal = await open();
+        const streams = spreadStreams(uniqueName("blocking"), 3);
+        for (const stream of streams) await journal.createGroup(stream, "g", "$");
+        const readings = streams.map((stream) => journal.readGroup(stream, "g", "c", { count: 10, blockMs: 20_000 }));
+        const added = [];
+        for (const stream of streams) added.push((await appendMany(journal, stream, 1))[0]!.id);
+        expect((await Promise.all(readings)).map((got) => got.map((e) => e.id))).toEqual(added.map((id) => [id]));
       });
 
       test("a blocking read ends early when its signal aborts", async () => {

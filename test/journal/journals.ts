@@ -1,15 +1,19 @@
-import { createClient } from "redis";
+import { createClient, createCluster } from "redis";
 import type { RedisClient } from "../../server/src/backends/index.ts";
 import { openSqlite } from "../../server/src/backends/index.ts";
 import type { Journal } from "../../server/src/journal/journal.ts";
 import { RedisJournal } from "../../server/src/journal/redis-journal.ts";
 import { SqliteJournal } from "../../server/src/journal/sqlite-journal.ts";
 import { silentLogger } from "../../server/src/log.ts";
-import { sharedRedis } from "../harness/index.ts";
+import { sharedRedis, sharedRedisCluster } from "../harness/index.ts";
 
 export type DisposableJournal = Journal & AsyncDisposable;
 
-/** Both journal adapters, each on a real backend, for suites that must hold on both. */
+/**
+ * Both journal adapters, each on a real backend, for suites that must hold on
+ * both; the Redis one twice: on one server, and on a three-master Redis
+ * Cluster through the cluster client (streams then spread over the masters).
+ */
 export const JOURNALS: Array<[string, () => Promise<DisposableJournal>]> = [
   [
     "sqlite",
@@ -35,6 +39,21 @@ export const JOURNALS: Array<[string, () => Promise<DisposableJournal>]> = [
         async [Symbol.asyncDispose]() {
           await journal.close();
           client.destroy();
+        },
+      });
+    },
+  ],
+  [
+    "redis cluster",
+    async () => {
+      const { url } = await sharedRedisCluster();
+      const cluster = createCluster({ rootNodes: [{ url }] });
+      await cluster.connect();
+      const journal = new RedisJournal(cluster, silentLogger());
+      return Object.assign(journal, {
+        async [Symbol.asyncDispose]() {
+          await journal.close();
+          cluster.destroy();
         },
       });
     },

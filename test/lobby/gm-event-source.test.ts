@@ -1,10 +1,10 @@
 import { describe, expect, test } from "bun:test";
-import { createClient } from "redis";
-import type { RedisClient } from "../../server/src/backends/redis.ts";
+import { createClient, createCluster } from "redis";
+import type { RedisNodeClient } from "../../server/src/backends/redis.ts";
 import { openSqlite } from "../../server/src/backends/sqlite.ts";
 import { SqliteJournal } from "../../server/src/journal/sqlite-journal.ts";
 import { appendGmEvent, JournalGmEventSource, RedisGmEventSource, type GmEventSource } from "../../server/src/lobby/index.ts";
-import { sharedRedis, uniqueName, waitFor } from "../harness/index.ts";
+import { sharedRedis, sharedRedisCluster, uniqueName, waitFor } from "../harness/index.ts";
 
 /** The one contract suite of `GmEventSource`: the Redis stream (XADD by a Game Master) and the journal stream (appendGmEvent). */
 
@@ -39,7 +39,7 @@ const SOURCES: Array<[string, () => Promise<SourceFixture>]> = [
   [
     "redis",
     async () => {
-      const client = createClient({ url: (await sharedRedis()).url }) as RedisClient;
+      const client = createClient({ url: (await sharedRedis()).url }) as RedisNodeClient;
       await client.connect();
       const stream = uniqueName("gm:lobby_events");
       const source = new RedisGmEventSource(client, stream);
@@ -51,6 +51,26 @@ const SOURCES: Array<[string, () => Promise<SourceFixture>]> = [
           await source.close();
           await client.del(stream);
           client.destroy();
+        },
+      };
+    },
+  ],
+  [
+    "redis cluster",
+    async () => {
+      const cluster = createCluster({ rootNodes: [{ url: (await sharedRedisCluster()).url }] });
+      await cluster.connect();
+      const stream = uniqueName("gm:lobby_events");
+      const source = new RedisGmEventSource(cluster, stream);
+      return {
+        source,
+        append: (fields) => cluster.xAdd(stream, "*", fields),
+        // The read blocks on the node that holds the stream.
+        blocked: async () => String(await (await cluster.getNodeClientForKey(stream)).sendCommand(["CLIENT", "LIST"])).includes("cmd=xread"),
+        async [Symbol.asyncDispose]() {
+          await source.close();
+          await cluster.del(stream);
+          cluster.destroy();
         },
       };
     },

@@ -1,25 +1,13 @@
 import { describe, expect, test } from "bun:test";
 import { closeClient, createClient } from "../../client/src/index.ts";
-import { sharedMongo, sharedRedis, uniqueName, waitFor } from "../harness/index.ts";
-import { MATCH_SESSION, standardMatch, STANDARD_MATCH_SUMMARY } from "../support/match-script.ts";
-
-/**
- * The standard match under a session id of its own: the shared Redis keeps
- * idempotency keys across tests, so replaying the same frames elsewhere would
- * be (rightly) deduplicated.
- */
-function freshMatch() {
-  const session = crypto.randomUUID();
-  const frames = standardMatch().map(({ raw }) => JSON.parse(JSON.stringify(raw).replaceAll(MATCH_SESSION, session)) as Record<string, unknown>);
-  const matchId = `${session}.default-node`;
-  const summary = JSON.parse(JSON.stringify(STANDARD_MATCH_SUMMARY).replaceAll(MATCH_SESSION, session)) as typeof STANDARD_MATCH_SUMMARY;
-  return { frames, matchId, summary };
-}
+import { clusterEnv, sharedMongo, sharedRedis, uniqueName, waitFor } from "../harness/index.ts";
+import { freshMatch } from "../support/match-script.ts";
 import { startTestServer } from "../support/server.ts";
 
 const backends: Array<[string, () => Promise<Record<string, string>>]> = [
   ["embedded SQLite", async () => ({})],
   ["Redis and MongoDB", async () => ({ JOURNAL_REDIS_URI: (await sharedRedis()).url, MONGODB_URI: (await sharedMongo()).url, MONGODB_DATABASE: uniqueName("db") })],
+  ["Redis Cluster and MongoDB", async () => ({ ...(await clusterEnv()), MONGODB_URI: (await sharedMongo()).url, MONGODB_DATABASE: uniqueName("db") })],
 ];
 
 for (const [name, env] of backends) {

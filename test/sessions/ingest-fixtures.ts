@@ -1,11 +1,15 @@
-import { sharedMongo, sharedRedis, uniqueName, waitFor } from "../harness/index.ts";
+import { clusterEnv, sharedMongo, sharedRedis, uniqueName, waitFor } from "../harness/index.ts";
 import { startTestServer, type TestServer } from "../support/server.ts";
 
-/** The two deployments: everything embedded, and Redis Streams + a MongoDB-protocol server (a database of its own). */
+/** The deployments: everything embedded, and Redis Streams (one server, or a cluster) + a MongoDB-protocol server (a database of its own). */
 export const BACKENDS = {
   embedded: async (): Promise<Record<string, string>> => ({}),
   "redis+mongodb": async (): Promise<Record<string, string>> => ({
     JOURNAL_REDIS_URI: (await sharedRedis()).url,
+    MONGODB_URI: `${(await sharedMongo()).url}${uniqueName("ingest")}`,
+  }),
+  "redis-cluster+mongodb": async (): Promise<Record<string, string>> => ({
+    ...(await clusterEnv()),
     MONGODB_URI: `${(await sharedMongo()).url}${uniqueName("ingest")}`,
   }),
 } as const;

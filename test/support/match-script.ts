@@ -234,3 +234,16 @@ export const STANDARD_MATCH_SUMMARY = {
     totals(1004, "delta", "orange", { blocks: 1, steals: 1 }),
   ],
 };
+
+/**
+ * The standard match under a session id of its own: the shared Redis keeps
+ * idempotency keys across tests, so replaying the same frames elsewhere would
+ * be (rightly) deduplicated.
+ */
+export function freshMatch() {
+  const session = crypto.randomUUID();
+  const frames = standardMatch().map(({ raw }) => JSON.parse(JSON.stringify(raw).replaceAll(MATCH_SESSION, session)) as Record<string, unknown>);
+  const matchId = `${session}.default-node`;
+  const summary = JSON.parse(JSON.stringify(STANDARD_MATCH_SUMMARY).replaceAll(MATCH_SESSION, session)) as typeof STANDARD_MATCH_SUMMARY;
+  return { frames, matchId, summary };
+}

@@ -1,12 +1,13 @@
 import { describe, expect, test } from "bun:test";
 import { toLobbyStream } from "@gamejournal/shared";
 import { closeClient, createClient, type GameJournalClient } from "../../client/src/index.ts";
-import { freePort, sharedRedis, uniqueName, waitFor } from "../harness/index.ts";
+import { freePort, clusterEnv, sharedRedis, uniqueName, waitFor } from "../harness/index.ts";
 import { startTestServer, type TestServer } from "../support/server.ts";
 
 const backends: Array<[string, () => Promise<Record<string, string>>]> = [
   ["embedded SQLite", async () => ({})],
   ["Redis", async () => ({ JOURNAL_REDIS_URI: (await sharedRedis()).url })],
+  ["Redis Cluster", clusterEnv],
 ];
 
 interface Received {

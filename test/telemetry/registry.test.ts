@@ -1,11 +1,11 @@
 import { describe, expect, test } from "bun:test";
-import { createClient } from "redis";
-import type { RedisClient } from "../../server/src/backends/index.ts";
+import { createClient, createCluster } from "redis";
+import type { RedisClient, RedisNodeClient } from "../../server/src/backends/index.ts";
 import { openSqlite } from "../../server/src/backends/index.ts";
 import { RedisSubscriptionRegistry } from "../../server/src/telemetry/redis-registry.ts";
 import type { RegistryOptions, SubscriptionRegistry } from "../../server/src/telemetry/registry.ts";
 import { SqliteSubscriptionRegistry } from "../../server/src/telemetry/sqlite-registry.ts";
-import { sharedRedis, uniqueName } from "../harness/index.ts";
+import { sharedRedis, sharedRedisCluster, startRedis, uniqueName } from "../harness/index.ts";
 
 type Open = (opts: RegistryOptions) => Promise<SubscriptionRegistry & AsyncDisposable>;
 
@@ -23,6 +23,14 @@ const adapters: Array<[string, Open]> = [
       const client = createClient({ url: (await sharedRedis()).url }) as RedisClient;
       await client.connect();
       return Object.assign(new RedisSubscriptionRegistry(client, opts), { async [Symbol.asyncDispose]() { client.destroy(); } });
+    },
+  ],
+  [
+    "redis cluster",
+    async (opts) => {
+      const cluster = createCluster({ rootNodes: [{ url: (await sharedRedisCluster()).url }] });
+      await cluster.connect();
+      return Object.assign(new RedisSubscriptionRegistry(cluster, opts), { async [Symbol.asyncDispose]() { cluster.destroy(); } });
     },
   ],
 ];
@@ -92,3 +100,27 @@ for (const [name, open] of adapters) {
     });
   });
 }
+
+describe("redis subscription registry: a write that fails midway", () => {
+  test("a subscribe whose lobby listing fails leaves no subscription behind, and a retry makes it whole", async () => {
+    await using redis = await startRedis({ appendfsync: "everysec" });
+    const admin = createClient({ url: redis.url }) as RedisNodeClient;
+    const client = createClient({ url: redis.url }) as RedisClient;
+    await Promise.all([admin.connect(), client.connect()]);
+    try {
+      const registry = new RedisSubscriptionRegistry(client, { ttlMs: 60_000, clock: { now: () => 1_000_000 } });
+      const lobby = uniqueName("lobby");
+      // The set of lobbies lives in another slot than the lobby's hash on a cluster; here, its write is refused.
+      await admin.sendCommand(["ACL", "SETUSER", "default", "-sadd"]);
+      await expect(registry.subscribe(lobby, "s1", "u1")).rejects.toThrow(/NOPERM/);
+      await admin.sendCommand(["ACL", "SETUSER", "default", "+sadd"]);
+      expect(await registry.list(lobby)).toEqual([]);
+      expect(await registry.subscribe(lobby, "s1", "u1")).toEqual({ created: true });
+      expect(await client.sIsMember("rtapi:lobbies", lobby)).toBe(1);
+      expect((await registry.list(lobby)).map((s) => s.session_id)).toEqual(["s1"]);
+    } finally {
+      admin.destroy();
+      client.destroy();
+    }
+  });
+});

@@ -1,10 +1,11 @@
 import { describe, expect, test } from "bun:test";
-import { sharedRedis, uniqueName } from "../harness/index.ts";
+import { clusterEnv, sharedRedis, uniqueName } from "../harness/index.ts";
 import { startTestServer } from "../support/server.ts";
 
 const backends: Array<[string, () => Promise<Record<string, string>>]> = [
   ["embedded SQLite", async () => ({})],
   ["Redis", async () => ({ JOURNAL_REDIS_URI: (await sharedRedis()).url })],
+  ["Redis Cluster", clusterEnv],
 ];
 
 function call(base: string, path: string, init: { method?: string; headers?: Record<string, string>; body?: unknown } = {}) {

@@ -6,6 +6,7 @@ import { probeDependency } from "../health/index.ts";
 import type { Logger } from "../log.ts";
 import { openMongo, type Mongo } from "./mongo.ts";
 import { connectRedis, type RedisClient } from "./redis.ts";
+import { probeRedis } from "./redis-nodes.ts";
 import { openSqlite } from "./sqlite.ts";
 
 /**
@@ -18,7 +19,7 @@ import { openSqlite } from "./sqlite.ts";
 export interface Backends {
   readonly kind: HealthReport["backend"];
   readonly dataDir: string;
-  /** Set when the journal is Redis. */
+  /** Set when the journal is Redis: a standalone client, or a cluster client (JOURNAL_REDIS_CLUSTER=true). */
   readonly redis: RedisClient | undefined;
   /** Set when the documents live in MongoDB. */
   readonly mongo: Mongo | undefined;
@@ -39,12 +40,19 @@ export function openBackends(config: Config, logger: Logger): Backends {
     return db;
   };
 
-  const redis = config.redisUri ? connectRedis(config.redisUri, logger) : undefined;
+  const redis = config.redisUri ? connectRedis(config.redisUri, logger, { ...(config.redisCluster ? { cluster: config.redisCluster } : {}) }) : undefined;
   const mongo = config.mongoUri ? openMongo(config.mongoUri, { database: config.mongoDatabase }) : undefined;
 
   const checks: DependencyCheck[] = [];
   if (redis) {
-    checks.push({ name: "redis", check: () => probeDependency(() => redis.ping()) });
+    checks.push({
+      name: "redis",
+      async check() {
+        let figures: { masters?: number } = {};
+        const state = await probeDependency(async () => (figures = await probeRedis(redis)), 2_000);
+        return { ...state, ...(config.redisCluster ? { mode: "cluster", ...figures } : {}) };
+      },
+    });
   }
   if (mongo) {
     checks.push({

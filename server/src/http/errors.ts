@@ -1,6 +1,6 @@
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
-import { ErrorReply } from "redis";
 import { isMongoUnavailable } from "../backends/mongo.ts";
+import { isRedisOutage } from "../backends/redis-errors.ts";
 import { GameJournalError, NotFoundError, UnavailableError, type ErrorCode } from "../errors.ts";
 
 /**
@@ -106,10 +106,12 @@ function unreachable(error: unknown): GameJournalError | undefined {
   const message = (error as { message?: unknown } | null)?.message;
   if (typeof message === "string" && /^NOGROUP\b/.test(message)) return new NotFoundError("no such consumer group on this stream; create it first (journal.groups.create)", { cause: error });
   if (isMongoUnavailable(error)) return new UnavailableError("MongoDB is unavailable", { cause: error });
-  const name = (error as { name?: string } | null)?.name;
-  if (name && /^(ClientOffline|ClientClosed|SocketClosedUnexpectedly|ConnectionTimeout|ReconnectStrategy)Error$/.test(name) && !(error instanceof ErrorReply)) {
-    return new UnavailableError("Redis is unavailable", { cause: error });
+  // A standalone client on a cluster node: a configuration error, said as such.
+  if (typeof message === "string" && /^(MOVED|ASK|CROSSSLOT) /.test(message)) {
+    return new UnavailableError("Redis answered as a cluster node: set JOURNAL_REDIS_CLUSTER=true", { cause: error });
   }
+  // A connection failure, or a cluster that is failing over or moving slots (CLUSTERDOWN, TRYAGAIN, ...).
+  if (isRedisOutage(error)) return new UnavailableError(`Redis is unavailable: ${String(message ?? "no answer")}`, { cause: error });
   return undefined;
 }
 

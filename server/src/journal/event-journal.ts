@@ -86,7 +86,7 @@ export interface JournalingApi {
  * 1. Every call enforces the size limits, so each edge answers 413 alike.
  * 2. Every write goes out with the writes `derive` adds for it, in the same
  *    call to the journal port (one transaction in SQLite, one script on
- *    Redis), so whichever edge a write comes in through, it reaches the same
+ *    Redis, one per slot on a Redis Cluster), so whichever edge a write comes in through, it reaches the same
  *    streams.
  */
 export class EventJournal implements JournalingApi {

@@ -21,7 +21,7 @@ export interface OpenedJournal {
  * (`DATA_DIR/spool.db`), or SQLite (`DATA_DIR/journal.db`).
  */
 export function openJournal(backends: Backends, config: Config, logger: Logger, clock: Clock): OpenedJournal {
-  const window = { idempotencyWindowMs: config.journal.idempotencyWindowMs, clock };
+  const window = { idempotencyWindowMs: config.journal.idempotencyWindowMs, clock, waitReplicas: config.redisWait };
   const redis = backends.redis;
   if (!redis) return { journal: new SqliteJournal(backends.sqlite("journal"), window), spool: undefined, check: undefined };
   const spool = new SpoolingJournal(new RedisJournal(redis, logger, window), backends.sqlite("spool"), () => redis.isReady, logger);

@@ -1,5 +1,7 @@
 import { ErrorReply } from "redis";
-import type { RedisClient } from "../backends/index.ts";
+import { isCluster, type RedisClient } from "../backends/redis.ts";
+import { isRedirect, masterClients, refreshRoute, sendOnNodeOf } from "../backends/redis-nodes.ts";
+import { UnavailableError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { systemClock, type Clock } from "../platform/clock.ts";
 import { fieldsToJson, fromFields, pushFields } from "./codec.ts";
@@ -23,7 +25,9 @@ import type {
 } from "./journal.ts";
 import { APPEND_GROUP_SCRIPT, CREATE_GROUP_AT_END_SCRIPT, READ_ROWS_SCRIPT, Script, sidecarKey, TRIM_SCRIPT } from "./redis-scripts.ts";
 import { RedisTailer } from "./redis-tailer.ts";
+import { bySlot, mergeSlotOutcomes } from "./redis-slots.ts";
 import { trimBound } from "./journal.ts";
+import { BlockerPool } from "./redis-blockers.ts";
 import { tailWithHub, type TailOptions } from "./tail.ts";
 
 export interface RedisJournalOptions {
@@ -31,7 +35,16 @@ export interface RedisJournalOptions {
   idempotencyWindowMs?: number;
   /** Trims by age count back from its time (ids are Redis's own). */
   clock?: Clock;
+  /**
+   * Replicas that must have the appended entries before an append is
+   * answered (Redis WAIT after each commit), and how long to wait for them.
+   * 0 (default): answered once the master has them.
+   */
+  waitReplicas?: { replicas: number; timeoutMs: number };
 }
+
+/** An append was stored by the master but not acknowledged by enough replicas in time (503: retry with the same key). */
+export class ReplicationTimeoutError extends UnavailableError {}
 
 type RawMessage = { id: string; message: Record<string, string> | null };
 
@@ -47,31 +60,49 @@ const readRows = new Script(READ_ROWS_SCRIPT);
  * of callers and streams, in one round trip, and no other command runs
  * between their writes. Consumer groups are Redis's own (XREADGROUP, XACK,
  * XAUTOCLAIM); blocking reads use connections of their own.
+ *
+ * On a Redis Cluster (see backends/redis-nodes.ts) a group is committed as
+ * one script call per hash slot, the calls in parallel: a stream and its
+ * sidecar keys share a slot, so each stream's writes stay in order and
+ * atomic, but a call that writes streams in different slots (a broadcast:
+ * `events:rtapi` and its lobby's stream) is atomic per slot only. If one
+ * slot's part fails, the call fails and the other parts stay written;
+ * retrying it with the same idempotency keys writes what is missing.
+ * Blocking reads run on a connection to the master of their stream, and
+ * `streams` scans every master.
  */
 export class RedisJournal implements Journal {
   readonly backend = "redis";
   private readonly window: string;
   private readonly clock: Clock;
   private readonly tailer: RedisTailer;
-  private readonly idleBlockers: RedisClient[] = [];
-  private readonly allBlockers = new Set<RedisClient>();
-  /** Redis CLIENT ID of each blocking connection, to interrupt it with CLIENT UNBLOCK. */
-  private readonly blockerIds = new WeakMap<RedisClient, number>();
-  private readonly group = new GroupCommit((calls) => this.commit(calls));
+  private readonly blockers: BlockerPool;
+  private readonly waitReplicas: { replicas: number; timeoutMs: number };
+  private readonly group = new GroupCommit((calls) => (isCluster(this.client) ? this.commitBySlot(calls) : this.commit(calls)));
 
   constructor(
     private readonly client: RedisClient,
     private readonly logger: Logger,
-    { idempotencyWindowMs = 24 * 3600_000, clock = systemClock }: RedisJournalOptions = {},
+    { idempotencyWindowMs = 24 * 3600_000, clock = systemClock, waitReplicas = { replicas: 0, timeoutMs: 1_000 } }: RedisJournalOptions = {},
   ) {
     if (!client) throw new Error("new redis journal: no redis client");
+    this.waitReplicas = waitReplicas;
     this.window = String(idempotencyWindowMs);
     this.clock = clock;
     this.tailer = new RedisTailer(client, logger);
+    this.blockers = new BlockerPool(client);
   }
 
   append(writes: readonly AppendWrite[]): Promise<AppendResult[]> {
     return this.group.submit(writes);
+  }
+
+  /** A cluster's commit: one `commit` per hash slot of the group's streams, in parallel (see the class comment). */
+  private async commitBySlot(calls: ReadonlyArray<readonly AppendWrite[]>): Promise<Array<AppendResult[] | Error>> {
+    const parts = bySlot(calls);
+    if (parts.length === 1) return this.commit(calls);
+    const outcomes = await Promise.all(parts.map((part) => this.commit(part.calls).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))))));
+    return mergeSlotOutcomes(calls, parts, outcomes);
   }
 
   /**
@@ -96,6 +127,7 @@ export class RedisJournal implements Journal {
     if (packed.length === 0) return outcomes as Error[];
     for (const key of idemKeys) keys.push(key);
     const replies = (await appendGroup.run(this.client, keys, [this.window, JSON.stringify([caps, packed])])) as string[];
+    if (this.waitReplicas.replicas > 0) await this.awaitReplicas(keys[0]!);
     return outcomes.map((outcome, c) => {
       if (typeof outcome !== "number") return outcome;
       const reply = replies[outcome] ?? "!no reply for this append";
@@ -107,6 +139,21 @@ export class RedisJournal implements Journal {
         return { stream, id: duplicate ? raw.slice(1) : raw, duplicate };
       });
     });
+  }
+
+  /**
+   * Redis WAIT on the node the group was written to: resolves once
+   * `replicas` replicas have every write this connection made, else rejects
+   * with ReplicationTimeoutError (the entries are stored on the master; a
+   * failover before they replicate may lose them).
+   */
+  private async awaitReplicas(key: string): Promise<void> {
+    const { replicas, timeoutMs } = this.waitReplicas;
+    // On the connection that carried the writes to that node: WAIT covers what it wrote.
+    const acked = Number(await sendOnNodeOf(this.client, key, ["WAIT", String(replicas), String(timeoutMs)]));
+    if (acked < replicas) {
+      throw new ReplicationTimeoutError(`append stored but acknowledged by ${acked} of ${replicas} replicas within ${timeoutMs} ms; retry it with the same idempotency key`);
+    }
   }
 
   /**
@@ -209,10 +256,13 @@ export class RedisJournal implements Journal {
     };
   }
 
+  /** SCAN on every master (a cluster's keys are spread over them). */
   async streams(pattern = "*"): Promise<string[]> {
     const names = new Set<string>();
-    for await (const batch of this.client.scanIterator({ MATCH: pattern, TYPE: "stream", COUNT: 500 })) {
-      for (const name of batch as unknown as string[]) names.add(name);
+    for (const node of await masterClients(this.client)) {
+      for await (const batch of node.scanIterator({ MATCH: pattern, TYPE: "stream", COUNT: 500 })) {
+        for (const name of batch as unknown as string[]) names.add(name);
+      }
     }
     return [...names].sort();
   }
@@ -237,19 +287,30 @@ export class RedisJournal implements Journal {
   async readGroup(stream: string, group: string, consumer: string, opts: ReadGroupOptions): Promise<DeliveredEntry[]> {
     const id = opts.id ?? ">";
     const blocking = id === ">" && (opts.blockMs ?? 0) > 0;
-    const conn = blocking ? await this.acquireBlocker() : this.client;
+    const blocker = blocking ? await this.blockers.acquire(stream) : undefined;
+    const conn = blocker?.client ?? this.client;
     let reply;
-    const onAbort = () => void this.client.sendCommand(["CLIENT", "UNBLOCK", String(this.blockerIds.get(conn))]).catch(() => {});
-    if (blocking) opts.signal?.addEventListener("abort", onAbort, { once: true });
+    let redirected = false;
+    const onAbort = () => void blocker?.unblock();
+    if (blocker) opts.signal?.addEventListener("abort", onAbort, { once: true });
     try {
       reply = await conn.xReadGroup(group, consumer, [{ key: stream, id }], {
         COUNT: opts.count,
         ...(blocking ? { BLOCK: opts.blockMs } : {}),
       });
+    } catch (error) {
+      // A connection of ours to a node that no longer holds the stream: drop it, learn where it is now.
+      if (blocker && isRedirect(error)) {
+        redirected = true;
+        await refreshRoute(this.client, stream);
+        throw new UnavailableError(`read ${stream}: its slot moved to another node; retry`, { cause: error });
+      }
+      throw error;
     } finally {
-      if (blocking) {
+      if (blocker) {
         opts.signal?.removeEventListener("abort", onAbort);
-        this.releaseBlocker(conn);
+        if (redirected) this.blockers.discard(blocker);
+        else this.blockers.release(blocker);
       }
     }
     const messages = ((reply as Array<{ messages: RawMessage[] }> | null)?.[0]?.messages ?? []).filter((m) => m.message);
@@ -304,36 +365,8 @@ export class RedisJournal implements Journal {
     };
   }
 
-  /** A connection of its own for a blocking read (blocking the shared client would stall every command). */
-  private async acquireBlocker(): Promise<RedisClient> {
-    const idle = this.idleBlockers.pop();
-    if (idle?.isReady) return idle;
-    if (idle) this.discardBlocker(idle);
-    const conn = this.client.duplicate() as RedisClient;
-    conn.on("error", () => {});
-    await conn.connect();
-    this.blockerIds.set(conn, await conn.clientId());
-    this.allBlockers.add(conn);
-    return conn;
-  }
-
-  private releaseBlocker(conn: RedisClient): void {
-    if (conn.isReady && this.idleBlockers.length < 8) this.idleBlockers.push(conn);
-    else this.discardBlocker(conn);
-  }
-
-  private discardBlocker(conn: RedisClient): void {
-    this.allBlockers.delete(conn);
-    try {
-      conn.destroy();
-    } catch {
-      // already closed
-    }
-  }
-
   async close(): Promise<void> {
     await this.tailer.close();
-    for (const conn of this.allBlockers) this.discardBlocker(conn);
-    this.idleBlockers.length = 0;
+    this.blockers.close();
   }
 }

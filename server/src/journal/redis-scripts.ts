@@ -1,5 +1,6 @@
 import { ErrorReply } from "redis";
-import type { RedisClient } from "../backends/index.ts";
+import type { RedisClient } from "../backends/redis.ts";
+import { sendKeyed } from "../backends/redis-nodes.ts";
 
 /**
  * Lua scripts run atomically by Redis. Sidecar keys (idempotency keys, the
@@ -9,7 +10,8 @@ import type { RedisClient } from "../backends/index.ts";
 
 /**
  * Appends a group of calls (see group-commit.ts), each one or more events
- * on one or more streams, in one script call. Redis runs a script whole, so
+ * on one or more streams, in one script call (on a Redis Cluster, one call
+ * per hash slot: see RedisJournal). Redis runs a script whole, so
  * no other command runs between a group's writes. Calls are handled in
  * order, each call's events in order: an event with an idempotency key
  * already present answers `=<first id>` and adds nothing; otherwise the
@@ -128,7 +130,11 @@ export function sidecarKey(stream: string, suffix: string): string {
   return /\{[^}]+\}/.test(stream) ? `${stream}:${suffix}` : `{${stream}}:${suffix}`;
 }
 
-/** Runs a script by its SHA, loading it on first use or after a Redis restart (NOSCRIPT). */
+/**
+ * Runs a script by its SHA, loading it on first use or after a Redis restart
+ * (NOSCRIPT). It is sent to the master of its first key's slot (every key of
+ * a script must share that slot on a cluster), and so is the retry.
+ */
 export class Script {
   private digest: string | undefined;
 
@@ -140,12 +146,13 @@ export class Script {
   }
 
   async run(client: RedisClient, keys: string[], args: string[]): Promise<unknown> {
+    if (keys.length === 0) throw new Error("redis script: needs at least one key to be routed by");
     const tail = [String(keys.length), ...keys, ...args];
     try {
-      return await client.sendCommand(["EVALSHA", this.sha, ...tail]);
+      return await sendKeyed(client, keys[0]!, ["EVALSHA", this.sha, ...tail]);
     } catch (error) {
       if (error instanceof ErrorReply && error.message.startsWith("NOSCRIPT")) {
-        return client.sendCommand(["EVAL", this.source, ...tail]);
+        return sendKeyed(client, keys[0]!, ["EVAL", this.source, ...tail]);
       }
       throw error;
     }

@@ -1,103 +1,64 @@
-import type { RedisClient } from "../backends/index.ts";
+import { isCluster, type RedisClient } from "../backends/redis.ts";
+import { slotGroupOf } from "../backends/redis-nodes.ts";
 import type { Logger } from "../log.ts";
-import { sleep } from "../util/abort.ts";
-import { fromFields } from "./codec.ts";
-import type { JournalEntry } from "./journal.ts";
 import { LiveHub } from "./live-hub.ts";
+import { SlotTail, type SlotTailOptions } from "./redis-slot-tail.ts";
 
 /**
- * One blocking XREAD per process over every stream that has live readers,
- * feeding a LiveHub. Entries are read once from Redis however many local
- * subscribers a lobby has, and in order. A stream gaining its first reader
- * interrupts the current XREAD (CLIENT UNBLOCK) so it is watched at once,
- * from the id that reader has read up to. While Redis is unreachable the
- * loop retries with backoff; readers catch up from their last id afterwards.
+ * Feeds a LiveHub with the entries appended to every stream that has live
+ * readers in this process. Entries are read once from Redis however many
+ * local subscribers a stream has, and in order.
+ *
+ * Standalone: one blocking XREAD over every watched stream (one connection).
+ * Redis Cluster: XREAD may only name keys of one hash slot, so there is one
+ * blocking XREAD per slot that has watched streams, each on a connection to
+ * the master of that slot (a stream's sidecar keys and a lobby's streams
+ * share a slot through `{tags}`, so each lobby costs one connection, opened
+ * when its first reader arrives and closed when its last leaves). A failure
+ * of one slot's read (its master failing over) stops only that slot's
+ * delivery, until it reconnects to the new master; readers resume from their
+ * last id. See redis-slot-tail.ts for the loop itself.
  */
 export class RedisTailer {
   readonly hub: LiveHub;
-  private readonly positions = new Map<string, string>();
-  private conn: RedisClient | undefined;
-  private connId: number | undefined;
-  private running = false;
-  private readonly stopped = new AbortController();
-  private loop: Promise<void> | undefined;
+  private readonly tails = new Map<number, SlotTail>();
+  private readonly cluster: boolean;
+  private closed = false;
 
   constructor(
     private readonly client: RedisClient,
     private readonly logger: Logger,
-    private readonly opts: { blockMs?: number; count?: number } = {},
+    private readonly opts: SlotTailOptions = {},
   ) {
+    this.cluster = isCluster(client);
     this.hub = new LiveHub((stream, watched, after) => this.onWatchChange(stream, watched, after));
   }
 
   private onWatchChange(stream: string, watched: boolean, after: string): void {
+    if (this.closed) return;
+    const group = slotGroupOf(this.client, stream);
+    let tail = this.tails.get(group);
     if (!watched) {
-      this.positions.delete(stream);
+      if (!tail) return;
+      tail.unwatch(stream);
+      // Standalone keeps its one connection, as it always did; a cluster frees a slot's connection.
+      if (this.cluster && tail.size === 0) {
+        this.tails.delete(group);
+        void tail.close();
+      }
       return;
     }
-    this.positions.set(stream, after);
-    if (!this.running) {
-      this.running = true;
-      this.loop = this.run();
-    } else {
-      void this.interrupt();
+    if (!tail) {
+      tail = new SlotTail(this.client, stream, this.logger, (name, entries) => this.hub.publish(name, entries), this.opts);
+      this.tails.set(group, tail);
     }
-  }
-
-  /** Wakes the blocked XREAD so the new set of streams takes effect. */
-  private async interrupt(): Promise<void> {
-    if (this.connId === undefined || !this.client.isReady) return;
-    await this.client.sendCommand(["CLIENT", "UNBLOCK", String(this.connId)]).catch(() => {});
-  }
-
-  private async connection(): Promise<RedisClient> {
-    if (!this.conn) {
-      this.conn = this.client.duplicate() as RedisClient;
-      this.conn.on("error", () => {});
-      await this.conn.connect();
-    }
-    if (this.connId === undefined) this.connId = await this.conn.clientId();
-    return this.conn;
-  }
-
-  private async run(): Promise<void> {
-    let failures = 0;
-    while (!this.stopped.signal.aborted && this.positions.size > 0) {
-      try {
-        const conn = await this.connection();
-        const streams = [...this.positions].map(([key, id]) => ({ key, id }));
-        const reply = await conn.xRead(streams, { BLOCK: this.opts.blockMs ?? 5_000, COUNT: this.opts.count ?? 1_000 });
-        failures = 0;
-        for (const { name, messages } of (reply ?? []) as Array<{ name: string; messages: Array<{ id: string; message: Record<string, string> }> }>) {
-          if (!this.positions.has(name) || messages.length === 0) continue;
-          const entries: JournalEntry[] = messages.map((m) => fromFields(m.id, m.message));
-          this.positions.set(name, entries[entries.length - 1]!.id);
-          this.hub.publish(name, entries);
-        }
-      } catch (error) {
-        if (this.stopped.signal.aborted) break;
-        if (failures++ === 0) this.logger.warn({ err: (error as Error).message }, "live tail: redis read failed; retrying");
-        this.connId = undefined;
-        await sleep(Math.min(100 * 2 ** failures, 2_000), this.stopped.signal);
-      }
-    }
-    this.running = false;
-    // A stream may have been watched again between the last check and here.
-    if (!this.stopped.signal.aborted && this.positions.size > 0) {
-      this.running = true;
-      this.loop = this.run();
-    }
+    tail.watch(stream, after);
   }
 
   async close(): Promise<void> {
-    this.stopped.abort();
+    this.closed = true;
     this.hub.failAll(new Error("journal closed"));
-    await this.interrupt();
-    await this.loop?.catch(() => {});
-    try {
-      this.conn?.destroy();
-    } catch {
-      // already closed
-    }
+    await Promise.all([...this.tails.values()].map((t) => t.close()));
+    this.tails.clear();
   }
 }

@@ -1,10 +1,20 @@
 import type { Database } from "bun:sqlite";
 import { ErrorReply } from "redis";
-import { UnavailableError } from "../errors.ts";
+import { isTransientReply } from "../backends/redis-errors.ts";
+import { GameJournalError, UnavailableError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { sleep } from "../util/abort.ts";
 import { decodeEvent, encodeEvent } from "./codec.ts";
 import type { AppendResult, AppendWrite, Journal } from "./journal.ts";
+
+/**
+ * An error that is an answer, not an outage: a reply of Redis other than a
+ * cluster's "not now" (CLUSTERDOWN, TRYAGAIN, ...), or one of ours (e.g. an
+ * append its replicas did not acknowledge in time, which is stored).
+ */
+function isRefusal(error: unknown): boolean {
+  return (error instanceof ErrorReply && !isTransientReply(error)) || error instanceof GameJournalError;
+}
 
 /**
  * No loss while Redis is unreachable: a journal decorator that keeps appends
@@ -23,6 +33,8 @@ import type { AppendResult, AppendWrite, Journal } from "./journal.ts";
  *    window left: an unkeyed append that was in flight when the connection
  *    died may have reached Redis before it was spooled; it is stored twice.
  *    Events with a key are stored exactly once.
+ * On a Redis Cluster an outage is also a failover in progress: CLUSTERDOWN,
+ * TRYAGAIN and the like spool as a lost connection does.
  * Reads and consumer-group calls are not spooled: while Redis is down they
  * fail with UnavailableError (503).
  */
@@ -66,7 +78,7 @@ export class SpoolingJournal implements Journal {
       try {
         return await this.inner.append(writes);
       } catch (error) {
-        if (error instanceof ErrorReply) throw error; // Redis answered: not an outage
+        if (isRefusal(error)) throw error; // Redis answered, or the append was refused: not an outage
         this.logger.warn({ err: (error as Error).message, events: writes.length }, "redis unreachable; spooling appends");
       }
     }
@@ -164,12 +176,12 @@ export class SpoolingJournal implements Journal {
   consumers: Journal["consumers"] = (...args) => this.guard(() => this.inner.consumers(...args));
   remove: Journal["remove"] = (...args) => this.guard(() => this.inner.remove(...args));
 
-  /** Connection failures become UnavailableError; Redis's own answers pass through. */
+  /** Outages (connection failures, a cluster failing over) become UnavailableError; Redis's own answers pass through. */
   private async guard<T>(call: () => Promise<T>): Promise<T> {
     try {
       return await call();
     } catch (error) {
-      if (error instanceof ErrorReply) throw error;
+      if (isRefusal(error)) throw error;
       throw new UnavailableError(`redis is unreachable: ${(error as Error).message}`, { cause: error });
     }
   }

@@ -1,5 +1,7 @@
 import { ErrorReply } from "redis";
-import { redisReady, type RedisClient } from "../backends/redis.ts";
+import { isCluster, type RedisClient } from "../backends/redis.ts";
+import { isRedirect, openBlocking, refreshRoute, type BlockingConnection } from "../backends/redis-nodes.ts";
+import { redisReady } from "../backends/redis.ts";
 import { UnavailableError } from "../errors.ts";
 import type { GmEventSource, GmStreamEntry } from "./gm-event-source.ts";
 
@@ -8,16 +10,18 @@ const BACKLOG = `return #redis.call('XRANGE', KEYS[1], '(' .. ARGV[1], '+', 'COU
 
 /**
  * The Game Master's Redis stream itself, read with `XREAD BLOCK` on a
- * connection of its own (`client.duplicate()`: a blocking read would hold up
- * every other command on a shared one). Aborting the read's signal wakes a
- * blocked XREAD at once (`CLIENT UNBLOCK` from the shared client). While
- * Redis is unreachable, `read` rejects with UnavailableError after waiting
- * at most `blockMs` (capped at 2 s) for the connection; the dedicated
- * connection keeps reconnecting by itself.
+ * connection of its own (a blocking read would hold up every other command
+ * on a shared one), to the node that holds the stream (on a Redis Cluster,
+ * the master of its slot). Aborting the read's signal wakes a blocked XREAD
+ * at once (`CLIENT UNBLOCK`, sent to that node). While Redis is unreachable,
+ * `read` rejects with UnavailableError after waiting at most `blockMs`
+ * (capped at 2 s) for the connection; the dedicated connection keeps
+ * reconnecting by itself. On a cluster a failed read drops the connection,
+ * so the next read goes to whichever master holds the stream then.
  */
 export class RedisGmEventSource implements GmEventSource {
-  private conn: RedisClient | undefined;
-  private connId: number | undefined;
+  private conn: BlockingConnection | undefined;
+  private closed = false;
 
   constructor(
     private readonly client: RedisClient,
@@ -29,27 +33,27 @@ export class RedisGmEventSource implements GmEventSource {
 
   async read(after: string, { count, blockMs, signal }: { count: number; blockMs: number; signal: AbortSignal }): Promise<GmStreamEntry[]> {
     if (signal.aborted) return [];
-    const conn = this.connection();
-    if (!conn.isReady && !(await redisReady(conn, Math.min(blockMs, 2_000)))) {
-      throw new UnavailableError(`read ${this.stream}: Redis is unavailable`);
-    }
-    this.connId ??= await conn.clientId();
+    const conn = await this.connection(Math.min(blockMs, 2_000));
     // CLIENT UNBLOCK only wakes a read Redis is already blocking: an abort that lands between sending the
     // XREAD and Redis running it would be lost, so it is sent again every 50 ms until the read returns.
     let unblocking: Timer | undefined;
-    const sendUnblock = () => void this.client.sendCommand(["CLIENT", "UNBLOCK", String(this.connId)]).catch(() => {});
     const unblock = () => {
-      sendUnblock();
-      unblocking = setInterval(sendUnblock, 50);
+      void conn.unblock();
+      unblocking = setInterval(() => void conn.unblock(), 50);
     };
     signal.addEventListener("abort", unblock, { once: true });
     try {
-      const reply = (await conn.xRead({ key: this.stream, id: after }, { COUNT: count, BLOCK: blockMs })) as Array<{
+      const reply = (await conn.client.xRead({ key: this.stream, id: after }, { COUNT: count, BLOCK: blockMs })) as Array<{
         name: string;
         messages: Array<{ id: string; message: Record<string, string> }>;
       }> | null;
       return (reply?.[0]?.messages ?? []).map((m) => ({ id: m.id, fields: m.message }));
     } catch (error) {
+      if (isCluster(this.client)) this.dropConnection();
+      if (isRedirect(error)) {
+        await refreshRoute(this.client, this.stream);
+        throw new UnavailableError(`read ${this.stream}: its slot moved to another node; retry`, { cause: error });
+      }
       if (error instanceof ErrorReply) throw error;
       throw new UnavailableError(`read ${this.stream}: ${(error as Error).message}`, { cause: error });
     } finally {
@@ -63,25 +67,34 @@ export class RedisGmEventSource implements GmEventSource {
   }
 
   async close(): Promise<void> {
-    const conn = this.conn;
-    this.conn = undefined;
-    this.connId = undefined;
-    try {
-      conn?.destroy();
-    } catch {
-      // already closed
-    }
+    this.closed = true;
+    this.dropConnection();
   }
 
-  private connection(): RedisClient {
+  /** The read connection, ready; UnavailableError if it cannot be within `waitMs`. */
+  private async connection(waitMs: number): Promise<BlockingConnection> {
     if (!this.conn) {
-      const conn = this.client.duplicate({ disableOfflineQueue: true }) as RedisClient;
-      conn.on("error", () => {});
-      // A reconnection is a new connection: its id for CLIENT UNBLOCK is asked again.
-      conn.on("ready", () => (this.connId = undefined));
-      conn.connect().catch(() => {});
+      let conn: BlockingConnection;
+      try {
+        conn = await openBlocking(this.client, this.stream, { timeoutMs: waitMs });
+      } catch (error) {
+        throw new UnavailableError(`read ${this.stream}: Redis is unavailable (${(error as Error).message})`, { cause: error });
+      }
+      // Closed while it connected: nobody would close it later.
+      if (this.closed) {
+        conn.close();
+        throw new UnavailableError(`read ${this.stream}: the source is closed`);
+      }
       this.conn = conn;
     }
+    if (!this.conn.client.isReady && !(await redisReady(this.conn.client, waitMs))) {
+      throw new UnavailableError(`read ${this.stream}: Redis is unavailable`);
+    }
     return this.conn;
+  }
+
+  private dropConnection(): void {
+    this.conn?.close();
+    this.conn = undefined;
   }
 }

@@ -8,9 +8,10 @@ import type { DeriveWrites } from "../journal/event-journal.ts";
  * event, to that lobby's capped stream `lobby:{<lobby_id>}:events`, which is
  * what the lobby's live subscribers follow. The journal appends both in one
  * call (one SQLite transaction; one Redis script), so they do not come
- * apart; should a call fail midway all the same (Redis unreachable between
- * the two streams), retrying it with the same idempotency key writes what is
- * missing and answers the first ids for what was there.
+ * apart, except on a Redis Cluster, where the two streams are two slots and
+ * so two scripts. Should a call fail midway (there, or Redis unreachable
+ * between the two streams), retrying it with the same idempotency key
+ * writes what is missing and answers the first ids for what was there.
  */
 export function lobbyWrites(lobbyStreamMaxLen: number): DeriveWrites {
   if (!Number.isSafeInteger(lobbyStreamMaxLen) || lobbyStreamMaxLen < 1) {

@@ -10,7 +10,14 @@ interface Stored {
 /**
  * The subscription registry in Redis, shared by every instance: one hash per
  * lobby (`rtapi:subs:{<lobby>}`, field = session id) and a set of lobbies
- * with subscriptions for sweeping.
+ * with subscriptions for sweeping (`rtapi:lobbies`).
+ *
+ * The two keys live in different hash slots on a Redis Cluster, so no
+ * command or script writes both. `subscribe` writes the set first and the
+ * lobby's hash second, each on its own: a failure between them leaves a
+ * lobby listed with no subscription in it (which the next sweep drops),
+ * never a subscription the sweep cannot find, and the call rejects so the
+ * caller retries. Every other call touches one key per command.
  */
 export class RedisSubscriptionRegistry implements SubscriptionRegistry {
   constructor(
@@ -30,7 +37,8 @@ export class RedisSubscriptionRegistry implements SubscriptionRegistry {
     const existing = raw ? (JSON.parse(raw) as Stored) : undefined;
     const created = !existing || entryState(existing.seen_at, now, this.opts.ttlMs) === "expired";
     const value: Stored = { user_id: userId, subscribed_at: created ? now : existing!.subscribed_at, seen_at: now };
-    await Promise.all([this.client.hSet(this.key(lobbyId), sessionId, JSON.stringify(value)), this.client.sAdd("rtapi:lobbies", lobbyId)]);
+    await this.client.sAdd("rtapi:lobbies", lobbyId);
+    await this.client.hSet(this.key(lobbyId), sessionId, JSON.stringify(value));
     return { created };
   }
 
