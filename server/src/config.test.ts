@@ -63,6 +63,7 @@ describe("loadConfig", () => {
     ["JWT_SECRET", "short", /16 characters/],
     ["MONGODB_DATABASE", "a/b", /63 characters/],
     ["SESSION_EVENTS_COLLECTION", "session-events", /letters, digits/],
+    ["WORKER_CONSUMER_NAME", "two words", /letters, digits and/],
   ])("rejects %s=%s naming the variable", (variable, value, reason) => {
     try {
       loadConfig({ [variable]: value });
@@ -89,5 +90,10 @@ describe("loadConfig", () => {
     expect(loadConfig({ CORS_ORIGINS: "*" }).corsOrigins).toEqual(["*"]);
     expect(() => loadConfig({ CORS_ORIGINS: "https://a.example/path" })).toThrow(/CORS_ORIGINS/);
     expect(() => loadConfig({ JSON_MAX_DEPTH: "100" })).toThrow(/JSON_MAX_DEPTH: must be at most 90/);
+  });
+
+  test("the workers' consumer name is generated at start unless WORKER_CONSUMER_NAME names one", () => {
+    expect(loadConfig({}).workers).toEqual({ consumerName: undefined, reclaimIdleMs: 30_000 });
+    expect(loadConfig({ WORKER_CONSUMER_NAME: "eu-1:worker-a" }).workers.consumerName).toBe("eu-1:worker-a");
   });
 });

@@ -145,6 +145,10 @@ const envSchema = z.object({
   WORKER_STALL_TIMEOUT_SECONDS: positiveInt.default(60),
   /** Seconds the lobby's gm events worker lease lives without renewal (Redis): how soon another instance takes over. */
   LOBBY_GM_EVENTS_LEASE_TTL_SECONDS: positiveInt.default(15),
+  /** This process's consumer name in the workers' consumer groups; unset: `<host>:<pid>:<random>`, new at each start. Must differ between running processes. */
+  WORKER_CONSUMER_NAME: z.string().regex(/^[A-Za-z0-9._:@-]{1,120}$/, "must be 1 to 120 letters, digits and ._:@-").optional(),
+  /** Seconds an entry stays pending with a consumer (one that died) before another instance claims it. */
+  WORKER_RECLAIM_IDLE_SECONDS: positiveInt.default(30),
 });
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -185,6 +189,8 @@ export interface Config {
   readyMaxSpoolDepth: number;
   /** How long a worker may wait on one step before it is restarted. */
   workerStallMs: number;
+  /** Built-in workers' consumers: this process's name in their groups (undefined: generated at start) and reclaim. */
+  workers: { consumerName: string | undefined; reclaimIdleMs: number };
   /** The game rooms' rule numbers (GAME_*), recorded in each game as it is created. */
   games: GameSettings;
   /** The lobby's gm events stream (LOBBY_GM_EVENTS_STREAM) and its worker's lease. */
@@ -250,6 +256,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     corsOrigins: e.CORS_ORIGINS ?? [],
     readyMaxSpoolDepth: e.READY_MAX_SPOOL_DEPTH,
     workerStallMs: e.WORKER_STALL_TIMEOUT_SECONDS * 1000,
+    workers: {
+      consumerName: e.WORKER_CONSUMER_NAME,
+      reclaimIdleMs: e.WORKER_RECLAIM_IDLE_SECONDS * 1000,
+    },
     games,
     lobby: { ...parseLobbyConfig(env), leaseTtlMs: e.LOBBY_GM_EVENTS_LEASE_TTL_SECONDS * 1000 },
   };
@@ -292,6 +302,8 @@ export const CONFIG_VARIABLES: ReadonlyArray<[string, string]> = [
   ["CORS_ORIGINS", "origins allowed to call from a browser, comma-separated, or * (default none)"],
   ["READY_MAX_SPOOL_DEPTH", "events in the Redis spool above which GET /ready answers 503 (default 10000)"],
   ["WORKER_STALL_TIMEOUT_SECONDS", "a built-in worker stuck this long on one step is restarted (default 60)"],
+  ["WORKER_CONSUMER_NAME", "this process's consumer name in the workers' groups, unique per process (default <host>:<pid>:<random>, new at each start)"],
+  ["WORKER_RECLAIM_IDLE_SECONDS", "an entry pending this long with a consumer (one that died) is claimed by another (default 30)"],
   ...GAME_SETTING_VARIABLES,
   ["LOBBY_GM_EVENTS_STREAM", "the Game Master's lobby events stream the lobby consumes (default gm:lobby_events)"],
   ["LOBBY_GM_EVENTS_LEASE_TTL_SECONDS", "with Redis, how soon another instance takes over the lobby's gm events worker (default 15)"],

@@ -131,7 +131,15 @@ export async function startServer({ config, logger, clock = systemClock }: Start
   const appRouter = composeRouter(modules);
   const graphql = createGraphQL({ health, logger, limits: config.limits.graphql, modules: modules.flatMap((m) => (m.graphql ? [m.graphql] : [])) });
   const routes = [...modules.flatMap((m) => m.routes ?? []), graphqlRoutes(graphql)];
-  const workers = new WorkerRunner({ journal: opened.journal, logger, clock, stallMs: config.workerStallMs, registry: metrics.registry });
+  const workers = new WorkerRunner({
+    journal: opened.journal,
+    logger,
+    clock,
+    stallMs: config.workerStallMs,
+    registry: metrics.registry,
+    ...(config.workers.consumerName ? { consumerName: config.workers.consumerName } : {}),
+    reclaimIdleMs: config.workers.reclaimIdleMs,
+  });
   const ready = new Readiness({
     health,
     spoolDepth: () => opened.spool?.spoolDepth ?? 0,

@@ -1,2 +1,3 @@
+export * from "./instance-name.ts";
 export * from "./lease.ts";
 export * from "./worker-runner.ts";
