@@ -21,11 +21,11 @@ export interface Lease {
   /** Who holds it now, for operators (null: nobody). */
   holder(): Promise<LeaseHolder | null>;
   /**
-   * Told once per signal `acquire` returned, when the worker that got it has
-   * stopped using the lease (its handlers have all returned), so a lease
-   * being handed over can be released at once rather than left to expire.
+   * Told once per signal `acquire` returned, with it, when the worker that
+   * got it has stopped using the lease (its handlers have all returned), so
+   * a lease being handed over can be released at once, not left to expire.
    */
-  stopped?(): void;
+  stopped?(held: AbortSignal): void;
 }
 
 export interface LeaseHolder {

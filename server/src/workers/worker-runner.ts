@@ -264,7 +264,7 @@ export class WorkerRunner {
       } finally {
         definition.onStop?.();
         // Every handler has returned: the lease may go to another instance.
-        definition.lease?.stopped?.();
+        if (held !== signal) definition.lease?.stopped?.(held);
       }
       if (!signal.aborted) logger.info({ reason: reasonOf(held) }, "worker paused: its lease was given up or lost; waiting to take it again");
     }
