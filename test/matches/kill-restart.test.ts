@@ -3,7 +3,8 @@ import type { Subprocess } from "bun";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, sharedMongo, sharedRedis, uniqueName, waitFor } from "../harness/index.ts";
+import { freePort, sharedMongo, sharedRedis, startRedis, uniqueName, waitFor } from "../harness/index.ts";
+import { killAndRestart, matchesInEveryPartition, startInstances } from "./instances.ts";
 import { foldedFromScratch, longMatch, postFrame, startServeProcess as startProcess, storedSummary } from "./long-match.ts";
 
 const backends: Array<[string, () => Promise<Record<string, string>>]> = [
@@ -67,3 +68,41 @@ for (const [name, env] of backends) {
     }, 120_000);
   });
 }
+
+describe("match summaries through crashes of one of three instances on Redis and MongoDB", () => {
+  test("killing a random instance at random points of the ingest, many times, leaves every match's summary the one a single pass gives", async () => {
+    await using redis = await startRedis();
+    const env = {
+      JOURNAL_REDIS_URI: redis.url,
+      MONGODB_URI: (await sharedMongo()).url,
+      MONGODB_DATABASE: uniqueName("kill3"),
+      MATCH_PARTITIONS: "8",
+      MATCH_PARTITION_LEASE_TTL_SECONDS: "2",
+      WORKER_RECLAIM_IDLE_SECONDS: "2",
+    };
+    await using instances = await startInstances(3, env);
+    // One match in every partition, so every partition moves between holders as they die and come back.
+    const matches = matchesInEveryPartition(8, 1).map((m) => ({ ...m, frames: longMatch(m.session, { rounds: 3, perRound: 40 }) }));
+    const total = matches.length * matches[0]!.frames.length;
+    // Kill points: frames of the interleaved ingest (not moments of the clock), spread over all of it.
+    const killAt = new Set(Array.from({ length: 7 }, (_, k) => Math.floor(((k + Math.random()) * (total - 40)) / 7) + 20));
+    let sent = 0;
+    let kills = 0;
+    for (let f = 0; f < matches[0]!.frames.length; f++) {
+      for (const match of matches) {
+        if (killAt.has(sent)) {
+          await killAndRestart(instances[Math.floor(Math.random() * instances.length)]!, env);
+          kills++;
+        }
+        // Through the instances in turn; one that is down (restarting) is skipped, the frame retried on the next.
+        let attempt = sent++;
+        await waitFor("the frame accepted by a live instance", () => postFrame(instances[attempt++ % instances.length]!.url, match.frames[f]!), { timeoutMs: 30_000, intervalMs: 25 });
+      }
+    }
+    expect(kills).toBe(killAt.size);
+    for (const { matchId, frames } of matches) {
+      const stored = await waitFor(`the summary of ${matchId}`, () => storedSummary(instances[0]!.url, matchId), { timeoutMs: 60_000, intervalMs: 100 });
+      expect(stored).toEqual(foldedFromScratch(matchId, frames));
+    }
+  }, 180_000);
+});
