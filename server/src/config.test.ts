@@ -105,7 +105,7 @@ describe("loadConfig", () => {
   });
 
   test("the workers' consumer name is generated at start unless WORKER_CONSUMER_NAME names one", () => {
-    expect(loadConfig({}).workers).toEqual({ consumerName: undefined, reclaimIdleMs: 30_000 });
+    expect(loadConfig({}).workers).toEqual({ consumerName: undefined, reclaimIdleMs: 30_000, consumerExpiryMs: 86_400_000 });
     expect(loadConfig({ WORKER_CONSUMER_NAME: "eu-1:worker-a" }).workers.consumerName).toBe("eu-1:worker-a");
   });
 });

@@ -149,6 +149,8 @@ const envSchema = z.object({
   WORKER_CONSUMER_NAME: z.string().regex(/^[A-Za-z0-9._:@-]{1,120}$/, "must be 1 to 120 letters, digits and ._:@-").optional(),
   /** Seconds an entry stays pending with a consumer (one that died) before another instance claims it. */
   WORKER_RECLAIM_IDLE_SECONDS: positiveInt.default(30),
+  /** Seconds a consumer with nothing pending may stay idle before it is removed from its group (XGROUP DELCONSUMER). */
+  WORKER_CONSUMER_EXPIRY_SECONDS: positiveInt.default(24 * 3600),
   /** Partitions of match summarization (by a hash of the match id), each folded by one instance at a time; unset: 8 with Redis, 1 embedded. */
   MATCH_PARTITIONS: positiveInt.max(256, "must be at most 256").optional(),
   /** Seconds a match partition's lease lives without renewal (Redis): how soon another instance takes over a dead one's partitions. */
@@ -194,8 +196,8 @@ export interface Config {
   readyMaxSpoolDepth: number;
   /** How long a worker may wait on one step before it is restarted. */
   workerStallMs: number;
-  /** Built-in workers' consumers: this process's name in their groups (undefined: generated at start) and reclaim. */
-  workers: { consumerName: string | undefined; reclaimIdleMs: number };
+  /** Built-in workers' consumers: this process's name in their groups (undefined: generated at start), reclaim and expiry. */
+  workers: { consumerName: string | undefined; reclaimIdleMs: number; consumerExpiryMs: number };
   /** The game rooms' rule numbers (GAME_*), recorded in each game as it is created. */
   games: GameSettings;
   /** The lobby's gm events stream (LOBBY_GM_EVENTS_STREAM) and its worker's lease. */
@@ -269,6 +271,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     workers: {
       consumerName: e.WORKER_CONSUMER_NAME,
       reclaimIdleMs: e.WORKER_RECLAIM_IDLE_SECONDS * 1000,
+      consumerExpiryMs: e.WORKER_CONSUMER_EXPIRY_SECONDS * 1000,
     },
     games,
     lobby: { ...parseLobbyConfig(env), leaseTtlMs: e.LOBBY_GM_EVENTS_LEASE_TTL_SECONDS * 1000 },
@@ -316,6 +319,7 @@ export const CONFIG_VARIABLES: ReadonlyArray<[string, string]> = [
   ["MATCH_PARTITIONS", "partitions of match summarization, each folded by one instance at a time (default 8 with Redis, 1 embedded)"],
   ["MATCH_PARTITION_LEASE_TTL_SECONDS", "with Redis, how soon another instance takes over a dead instance's match partitions (default 15)"],
   ["WORKER_RECLAIM_IDLE_SECONDS", "an entry pending this long with a consumer (one that died) is claimed by another (default 30)"],
+  ["WORKER_CONSUMER_EXPIRY_SECONDS", "a consumer idle this long with nothing pending is removed from its group (default 86400)"],
   ...GAME_SETTING_VARIABLES,
   ["LOBBY_GM_EVENTS_STREAM", "the Game Master's lobby events stream the lobby consumes (default gm:lobby_events)"],
   ["LOBBY_GM_EVENTS_LEASE_TTL_SECONDS", "with Redis, how soon another instance takes over the lobby's gm events worker (default 15)"],

@@ -139,6 +139,7 @@ export async function startServer({ config, logger, clock = systemClock }: Start
     registry: metrics.registry,
     ...(config.workers.consumerName ? { consumerName: config.workers.consumerName } : {}),
     reclaimIdleMs: config.workers.reclaimIdleMs,
+    consumerExpiryMs: config.workers.consumerExpiryMs,
   });
   const ready = new Readiness({
     health,

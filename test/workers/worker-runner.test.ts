@@ -164,5 +164,25 @@ for (const [name, open] of JOURNALS) {
       expect((await journal.consumers(stream, "g")).map((c) => c.name).toSorted()).toEqual(names.toSorted());
       expect((await journal.pending(stream, "g")).count).toBe(0);
     });
+
+    test("consumers idle past the expiry with nothing pending are removed from the group; one holding entries is kept", async () => {
+      await using journal = await open();
+      const stream = uniqueName("expiry");
+      const ids = (await appendMany(journal, stream, 3)).map((r) => r.id);
+      await journal.createGroup(stream, "g", "0");
+      // Two processes that died: one after acknowledging everything it read, one holding an entry.
+      await journal.readGroup(stream, "g", "gone", { count: 1 });
+      await journal.ack(stream, "g", [ids[0]!]);
+      await journal.readGroup(stream, "g", "holding", { count: 1 });
+      const handled: string[] = [];
+      const workers = new WorkerRunner({ journal, logger: silentLogger(), maxRetryDelayMs: 20, consumerExpiryMs: 300 });
+      await using _ = Object.assign(workers, { [Symbol.asyncDispose]: () => workers.stop() });
+      workers.start(worker(stream, (id) => void handled.push(id)));
+      await waitFor("the idle consumer with nothing pending removed", async () => !(await journal.consumers(stream, "g")).some((c) => c.name === "gone"), { timeoutMs: 10_000 });
+      expect(handled).toEqual([ids[2]!]);
+      const left = (await journal.consumers(stream, "g")).map((c) => c.name).toSorted();
+      expect(left).toEqual(["holding", workers.consumer].toSorted());
+      expect(await journal.pending(stream, "g")).toEqual({ count: 1, consumers: [{ name: "holding", pending: 1 }] });
+    });
   });
 }

@@ -5,6 +5,7 @@ import type { Journal } from "../journal/journal.ts";
 import type { Logger } from "../log.ts";
 import { systemClock, type Clock } from "../platform/clock.ts";
 import { anySignal, sleep } from "../util/abort.ts";
+import { consumerExpiryTimer } from "./consumer-expiry.ts";
 import { newInstanceName } from "./instance-name.ts";
 import type { Lease } from "./lease.ts";
 import { StepTracker, unlessAborted } from "./watchdog.ts";
@@ -65,6 +66,12 @@ export interface WorkerRunnerOptions {
   consumerName?: string;
   /** Entries pending this long with another consumer (one that died) are claimed (default 30 s; a definition's `consumer` options win). */
   reclaimIdleMs?: number;
+  /**
+   * Consumers of the workers' groups idle this long with nothing pending
+   * are removed (see consumer-expiry.ts), checked every quarter of it (at
+   * most every 5 min, at least every second); unset: never.
+   */
+  consumerExpiryMs?: number;
   /** Longest pause between retries of a transient failure (default 10 s). */
   maxRetryDelayMs?: number;
   /** A worker waiting longer than this on one step (a journal call, a handler attempt) is stalled and restarted (default 60 s). */
@@ -117,6 +124,7 @@ export class WorkerRunner {
   private readonly stallMs: number;
   private readonly clock: Clock;
   private watchdog: Timer | undefined;
+  private expiry: { stop(): Promise<void> } | undefined;
   private readonly stalls?: Counter<"worker">;
   private readonly stalledGauge?: Gauge<"worker">;
 
@@ -170,12 +178,28 @@ export class WorkerRunner {
     }
     this.watchdog ??= setInterval(() => this.checkStalls(), Math.max(10, Math.min(1_000, this.stallMs / 4)));
     this.watchdog.unref?.();
+    const expiryMs = this.opts.consumerExpiryMs;
+    if (expiryMs !== undefined) {
+      this.expiry ??= consumerExpiryTimer(this.opts.journal, () => this.groups(), {
+        expiryMs,
+        everyMs: Math.max(1_000, Math.min(300_000, expiryMs / 4)),
+        keep: new Set([this.consumerName, ...this.running.flatMap((r) => (r.definition.consumerName ? [r.definition.consumerName] : []))]),
+        logger: this.opts.logger,
+      });
+    }
+  }
+
+  /** The (stream, group) pairs the workers read, each once. */
+  private groups(): Array<{ stream: string; group: string }> {
+    const seen = new Map(this.running.map(({ definition: { stream, group } }) => [`${stream}\n${group}`, { stream, group }]));
+    return [...seen.values()];
   }
 
   /** Stops every worker and resolves once all have returned (abandoning calls that never settle). Safe to call twice. */
   async stop(): Promise<void> {
     this.abort.abort();
     clearInterval(this.watchdog);
+    await this.expiry?.stop();
     await Promise.all(this.running.map((r) => r.done));
   }
 
