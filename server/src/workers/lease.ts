@@ -6,9 +6,10 @@ import { newInstanceName } from "./instance-name.ts";
 
 /**
  * Exclusive right to run a worker, for workers that must have one active
- * consumer across every instance (the match summarizer folds each match's
- * entries in order). Re-entrant within a process: every worker of the same
- * lease in this process shares it.
+ * consumer across every instance (a match partition's summarizer folds each
+ * of its matches' entries in order, see partition-leases.ts; the lobby's gm
+ * events worker keeps one offset). Re-entrant within a process: every
+ * worker of the same lease in this process shares it.
  */
 export interface Lease {
   /**
