@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { createClient } from "redis";
 import { sharedMongo, startRedis, uniqueName, waitFor } from "../harness/index.ts";
+import { startTestServer } from "../support/server.ts";
 import { foldedFromScratch, longMatch, postFrame, storedSummary } from "./long-match.ts";
 import { matchesInEveryPartition, metric, startInstances } from "./instances.ts";
 
@@ -67,4 +68,22 @@ describe("three instances on one Redis", () => {
       client.destroy();
     }
   }, 120_000);
+});
+
+describe("embedded, with partitions", () => {
+  test("one process holds every partition, reads each partition's groups, and summarises every match once", async () => {
+    await using server = await startTestServer({ MATCH_PARTITIONS: "4" });
+    const matches = matchesInEveryPartition(4, 2).map((m) => ({ ...m, frames: longMatch(m.session, { rounds: 2, perRound: 8 }) }));
+    for (let f = 0; f < matches[0]!.frames.length; f++) {
+      for (const match of matches) expect(await postFrame(server.url, match.frames[f]!)).toBe(true);
+    }
+    for (const { matchId, frames } of matches) {
+      const stored = await waitFor(`the summary of ${matchId}`, () => storedSummary(server.url, matchId));
+      expect(stored).toEqual(foldedFromScratch(matchId, frames));
+    }
+    expect(await metric(server.url, "gamejournal_match_partitions_held")).toBe(4);
+    expect(await metric(server.url, "gamejournal_match_summaries_written_total")).toBe(matches.length);
+    const groups = (await server.services.journal.journal.info("events:rtapi"))!.groups.map((g) => g.name).filter((n) => n.startsWith("match-summaries"));
+    expect(groups.toSorted()).toEqual([0, 1, 2, 3].map((p) => `match-summaries-p${p}of4`));
+  });
 });
