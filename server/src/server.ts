@@ -29,7 +29,7 @@ import { openTelemetry } from "./telemetry/module.ts";
 import type { TelemetryApi } from "./telemetry/telemetry.ts";
 import { composeRouter, createContextFactory, createTrpcWsHandler } from "./trpc/index.ts";
 import { VERSION } from "./version.ts";
-import { WorkerRunner } from "./workers/index.ts";
+import { newInstanceName, WorkerRunner } from "./workers/index.ts";
 
 /** What the running server lends in-process callers and tests: the domains' APIs. */
 export interface Services {
@@ -109,7 +109,8 @@ export async function startServer({ config, logger, clock = systemClock }: Start
   const keys = openServerKeyStore(backends);
   await keys.init().catch((error: Error) => logger.warn({ err: error.message }, "server keys unavailable at start-up; key credentials are refused until the store is back"));
   const access = new Access({ mode: config.auth.mode, auth, keys, clock });
-  const platform: PlatformDeps = { backends, config, journal, feeds, auth, access, clock, logger, metrics, shutdown: shutdown.signal };
+  const instance = config.workers.consumerName ?? newInstanceName();
+  const platform: PlatformDeps = { backends, config, journal, feeds, auth, access, clock, logger, metrics, shutdown: shutdown.signal, instance };
 
   const telemetry = openTelemetry(platform);
   // Filled once the modules are open: their workers' groups are off limits to API clients.
@@ -137,7 +138,7 @@ export async function startServer({ config, logger, clock = systemClock }: Start
     clock,
     stallMs: config.workerStallMs,
     registry: metrics.registry,
-    ...(config.workers.consumerName ? { consumerName: config.workers.consumerName } : {}),
+    consumerName: instance,
     reclaimIdleMs: config.workers.reclaimIdleMs,
     consumerExpiryMs: config.workers.consumerExpiryMs,
   });

@@ -22,12 +22,12 @@ import { MATCH_SUMMARY_GROUP, matchSummaryWorkers } from "./worker.ts";
  * rebuilds (of summaries and of session events) that run beside the workers
  * without taking their leases (see rebuild-matches.ts).
  */
-export function openMatches({ backends, config, journal, clock, logger, metrics }: PlatformDeps): DomainModule<"matches", MatchesApi> {
+export function openMatches({ backends, config, journal, clock, logger, metrics, instance }: PlatformDeps): DomainModule<"matches", MatchesApi> {
   const { summaries, checkpoints } = openMatchStores(backends, clock);
   const log = logger.child({ domain: "matches" });
   const count = config.matches.partitions;
   const leases = backends.redis
-    ? redisPartitionLeases(backends.redis, { name: MATCH_SUMMARY_GROUP, count, logger: log, clock, ttlMs: config.matches.leaseTtlMs })
+    ? redisPartitionLeases(backends.redis, { name: MATCH_SUMMARY_GROUP, count, logger: log, clock, ttlMs: config.matches.leaseTtlMs, owner: instance })
     : localPartitionLeases(count);
   const counters = matchMetrics(metrics.registry, { partitionsHeld: () => leases.held().length });
   const openByPartition = new Array<number>(count).fill(0);
