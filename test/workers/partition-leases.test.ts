@@ -106,6 +106,31 @@ describe("partition leases on Redis", () => {
     }
   });
 
+  test("while an earlier version holds the unpartitioned lease, no partition is held; once it is gone, all are", async () => {
+    const name = uniqueName("upgrade");
+    const legacy = `workers:lease:${name}`;
+    const { logger, lines } = captureLogger();
+    const client = createClient({ url: (await sharedRedis()).url }) as RedisClient;
+    await client.connect();
+    await client.set(legacy, "old-version", { PX: 60_000 });
+    const leases = redisPartitionLeases(client, { name, count: COUNT, logger, ttlMs: TTL, owner: "new", yieldTo: [legacy] });
+    leases.start();
+    try {
+      await waitFor("the wait logged", () => lines.some((l) => l.msg.startsWith("an instance of an earlier version")));
+      expect(leases.held()).toEqual([]);
+      expect((await holders(client, name)).every((h) => h === null)).toBe(true);
+      await client.del(legacy);
+      await waitFor("every partition taken once it is gone", () => leases.held().length === COUNT);
+      // An old instance starting again (a rollback): every partition is handed over.
+      await client.set(legacy, "old-version", { PX: 60_000 });
+      await waitFor("every partition handed over", async () => leases.held().length === 0 && (await holders(client, name)).every((h) => h === null));
+    } finally {
+      await leases.stop();
+      await client.del(legacy);
+      client.destroy();
+    }
+  });
+
   test("an error talking to Redis is logged with its message; nothing is taken meanwhile", async () => {
     const { logger, lines } = captureLogger();
     const client = createClient({ url: (await sharedRedis()).url }) as RedisClient;

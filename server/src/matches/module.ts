@@ -27,7 +27,16 @@ export function openMatches({ backends, config, journal, clock, logger, metrics,
   const log = logger.child({ domain: "matches" });
   const count = config.matches.partitions;
   const leases = backends.redis
-    ? redisPartitionLeases(backends.redis, { name: MATCH_SUMMARY_GROUP, count, logger: log, clock, ttlMs: config.matches.leaseTtlMs, owner: instance })
+    ? redisPartitionLeases(backends.redis, {
+        name: MATCH_SUMMARY_GROUP,
+        count,
+        logger: log,
+        clock,
+        ttlMs: config.matches.leaseTtlMs,
+        owner: instance,
+        // Versions before partitions fold every match under this one lease: none of ours while one runs (a rolling upgrade).
+        ...(count > 1 ? { yieldTo: [`workers:lease:${MATCH_SUMMARY_GROUP}`] } : {}),
+      })
     : localPartitionLeases(count);
   const counters = matchMetrics(metrics.registry, { partitionsHeld: () => leases.held().length });
   const openByPartition = new Array<number>(count).fill(0);

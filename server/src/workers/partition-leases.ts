@@ -32,6 +32,12 @@ export interface RedisPartitionLeasesOptions {
   ttlMs?: number;
   /** This process's name as holder and member (default `newInstanceName()`). */
   owner?: string;
+  /**
+   * Lease keys of an unpartitioned predecessor (an earlier version's single
+   * lease over the same work): while another process holds one, this one
+   * holds no partition, so the two never do the same work at once.
+   */
+  yieldTo?: readonly string[];
   clock?: Clock;
 }
 
@@ -63,7 +69,9 @@ return redis.call('ZCARD', KEYS[1])`;
  *    hands over any above it. So the partitions spread over the instances
  *    as they join, and a dead instance's partitions are taken by the others
  *    once its leases expire (within a TTL and a third).
- * 4. While Redis is unreachable nothing new is taken; what is held is kept
+ * 4. While another process holds one of the `yieldTo` keys (an earlier
+ *    version's single lease), this process hands over and takes nothing.
+ * 5. While Redis is unreachable nothing new is taken; what is held is kept
  *    as long as guarantee 1 allows. Every error is logged with its message,
  *    once per outage, apart from a partition held by another instance
  *    (normal, not logged as an error).
@@ -84,6 +92,7 @@ class RedisPartitionBalancer implements PartitionLeases {
   private ticking: Promise<void> | undefined;
   private stopping = false;
   private failing = false;
+  private yielding = false;
 
   constructor(
     private readonly client: RedisClient,
@@ -141,7 +150,9 @@ class RedisPartitionBalancer implements PartitionLeases {
     }
     for (const slot of this.slots) if (slot.holding) await this.renew(slot, slot.holding);
     if (live === undefined || this.stopping) return;
-    const share = Math.ceil(this.slots.length / Math.max(1, live));
+    const predecessor = await this.predecessor();
+    if (predecessor === undefined) return;
+    const share = predecessor ? 0 : Math.ceil(this.slots.length / Math.max(1, live));
     const mine = this.slots.filter((s) => s.active);
     // Hand over from the end, so the partitions an instance keeps are stable.
     for (const slot of mine.slice(share).reverse()) await this.giveUp(slot, `rebalancing: ${live} instances, at most ${share} partitions each`);
@@ -163,6 +174,24 @@ class RedisPartitionBalancer implements PartitionLeases {
     }
     if (this.failing) this.log.info("partition leases: Redis is reachable again");
     this.failing = false;
+  }
+
+  /** Whether another process holds a predecessor's lease (logged once each time it starts); undefined when Redis could not say. */
+  private async predecessor(): Promise<boolean | undefined> {
+    let holder: string | null = null;
+    try {
+      for (const key of this.opts.yieldTo ?? []) {
+        holder = await this.client.get(key);
+        if (holder !== null && holder !== this.owner) break;
+        holder = null;
+      }
+    } catch (error) {
+      this.outage("cannot check for an earlier version's lease: error talking to Redis", error);
+      return undefined;
+    }
+    if (holder && !this.yielding) this.log.warn({ holder }, "an instance of an earlier version holds the unpartitioned lease; holding no partition until it is gone");
+    this.yielding = holder !== null;
+    return this.yielding;
   }
 
   private async renew(slot: PartitionSlot, holding: Holding): Promise<void> {
