@@ -48,7 +48,8 @@ for (const { instances: count, partitions, documents } of cases) {
   await using instances = await startInstances(count, env);
   await waitFor("every partition held", async () => (await Promise.all(instances.map((i) => metric(i.url, "gamejournal_match_partitions_held")))).reduce((a, b) => a + b) === partitions, { timeoutMs: 60_000 });
   if (count > 1) {
-    await waitFor("the partitions spread", async () => (await Promise.all(instances.map((i) => metric(i.url, "gamejournal_match_partitions_held")))).every((n) => n > 0), { timeoutMs: 60_000 });
+    const share = Math.ceil(partitions / count);
+    await waitFor("the partitions spread", async () => (await Promise.all(instances.map((i) => metric(i.url, "gamejournal_match_partitions_held")))).every((n) => n > 0 && n <= share), { timeoutMs: 60_000 });
   }
   const held = await Promise.all(instances.map((i) => metric(i.url, "gamejournal_match_partitions_held")));
 
