@@ -63,6 +63,10 @@ describe("loadConfig", () => {
     ["JWT_SECRET", "short", /16 characters/],
     ["MONGODB_DATABASE", "a/b", /63 characters/],
     ["SESSION_EVENTS_COLLECTION", "session-events", /letters, digits/],
+    ["WORKER_CONSUMER_NAME", "two words", /letters, digits and/],
+    ["MATCH_PARTITIONS", "0", /too small|>0|positive/i],
+    ["MATCH_PARTITIONS", "300", /at most 256/],
+    ["MATCH_PARTITIONS", "eight", /number/i],
   ])("rejects %s=%s naming the variable", (variable, value, reason) => {
     try {
       loadConfig({ [variable]: value });
@@ -114,5 +118,19 @@ describe("loadConfig", () => {
     expect(loadConfig({ CORS_ORIGINS: "*" }).corsOrigins).toEqual(["*"]);
     expect(() => loadConfig({ CORS_ORIGINS: "https://a.example/path" })).toThrow(/CORS_ORIGINS/);
     expect(() => loadConfig({ JSON_MAX_DEPTH: "100" })).toThrow(/JSON_MAX_DEPTH: must be at most 90/);
+  });
+
+  test("match summarization has 8 partitions with Redis and 1 embedded unless MATCH_PARTITIONS says otherwise", () => {
+    expect(loadConfig({}).matches.partitions).toBe(1);
+    expect(loadConfig({ JOURNAL_REDIS_URI: "redis://h:1" }).matches.partitions).toBe(8);
+    expect(loadConfig({ VRML_REDIS_URI: "redis://h:1" }).matches.partitions).toBe(8);
+    expect(loadConfig({ MATCH_PARTITIONS: "3" }).matches.partitions).toBe(3);
+    expect(loadConfig({ JOURNAL_REDIS_URI: "redis://h:1", MATCH_PARTITIONS: "1" }).matches.partitions).toBe(1);
+    expect(loadConfig({}).matches.leaseTtlMs).toBe(15_000);
+  });
+
+  test("the workers' consumer name is generated at start unless WORKER_CONSUMER_NAME names one", () => {
+    expect(loadConfig({}).workers).toEqual({ consumerName: undefined, reclaimIdleMs: 30_000, consumerExpiryMs: 86_400_000 });
+    expect(loadConfig({ WORKER_CONSUMER_NAME: "eu-1:worker-a" }).workers.consumerName).toBe("eu-1:worker-a");
   });
 });

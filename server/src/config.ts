@@ -169,6 +169,16 @@ const envSchema = z.object({
   WORKER_STALL_TIMEOUT_SECONDS: positiveInt.default(60),
   /** Seconds the lobby's gm events worker lease lives without renewal (Redis): how soon another instance takes over. */
   LOBBY_GM_EVENTS_LEASE_TTL_SECONDS: positiveInt.default(15),
+  /** This process's consumer name in the workers' consumer groups; unset: `<host>:<pid>:<random>`, new at each start. Must differ between running processes. */
+  WORKER_CONSUMER_NAME: z.string().regex(/^[A-Za-z0-9._:@-]{1,120}$/, "must be 1 to 120 letters, digits and ._:@-").optional(),
+  /** Seconds an entry stays pending with a consumer (one that died) before another instance claims it. */
+  WORKER_RECLAIM_IDLE_SECONDS: positiveInt.default(30),
+  /** Seconds a consumer with nothing pending may stay idle before it is removed from its group (XGROUP DELCONSUMER). */
+  WORKER_CONSUMER_EXPIRY_SECONDS: positiveInt.default(24 * 3600),
+  /** Partitions of match summarization (by a hash of the match id), each folded by one instance at a time; unset: 8 with Redis, 1 embedded. */
+  MATCH_PARTITIONS: positiveInt.max(256, "must be at most 256").optional(),
+  /** Seconds a match partition's lease lives without renewal (Redis): how soon another instance takes over a dead one's partitions. */
+  MATCH_PARTITION_LEASE_TTL_SECONDS: positiveInt.default(15),
 });
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -196,7 +206,8 @@ export interface Config {
   journal: { idempotencyWindowMs: number; maxEventBytes: number; maxBatch: number };
   frameMaxBytes: number;
   telemetry: { lobbyStreamMaxLen: number; subscriberBuffer: number; ttlMs: number };
-  matches: { inactivityMs: number };
+  /** Match summarization: the inactivity timeout, the partitions and their leases' TTL (see matches/partition.ts). */
+  matches: { inactivityMs: number; partitions: number; leaseTtlMs: number };
   /** Limits on what a request or message may hold (see http/body-guard.ts, http/json-limits.ts). */
   limits: {
     maxBodyBytes: number;
@@ -213,6 +224,8 @@ export interface Config {
   readyMaxSpoolDepth: number;
   /** How long a worker may wait on one step before it is restarted. */
   workerStallMs: number;
+  /** Built-in workers' consumers: this process's name in their groups (undefined: generated at start), reclaim and expiry. */
+  workers: { consumerName: string | undefined; reclaimIdleMs: number; consumerExpiryMs: number };
   /** The game rooms' rule numbers (GAME_*), recorded in each game as it is created. */
   games: GameSettings;
   /** The lobby's gm events stream (LOBBY_GM_EVENTS_STREAM) and its worker's lease. */
@@ -269,7 +282,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       subscriberBuffer: e.TELEMETRY_SUBSCRIBER_BUFFER,
       ttlMs: e.TELEMETRY_SUBSCRIPTION_TTL_SECONDS * 1000,
     },
-    matches: { inactivityMs: e.MATCH_INACTIVITY_TIMEOUT_SECONDS * 1000 },
+    matches: {
+      inactivityMs: e.MATCH_INACTIVITY_TIMEOUT_SECONDS * 1000,
+      // Embedded is one process: it would hold every partition, and each partition reads the streams once more.
+      partitions: e.MATCH_PARTITIONS ?? ((e.JOURNAL_REDIS_URI ?? e.VRML_REDIS_URI) ? 8 : 1),
+      leaseTtlMs: e.MATCH_PARTITION_LEASE_TTL_SECONDS * 1000,
+    },
     limits: {
       maxBodyBytes: e.HTTP_MAX_BODY_BYTES,
       wsMaxMessageBytes: e.WS_MAX_MESSAGE_BYTES,
@@ -286,6 +304,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     corsOrigins: e.CORS_ORIGINS ?? [],
     readyMaxSpoolDepth: e.READY_MAX_SPOOL_DEPTH,
     workerStallMs: e.WORKER_STALL_TIMEOUT_SECONDS * 1000,
+    workers: {
+      consumerName: e.WORKER_CONSUMER_NAME,
+      reclaimIdleMs: e.WORKER_RECLAIM_IDLE_SECONDS * 1000,
+      consumerExpiryMs: e.WORKER_CONSUMER_EXPIRY_SECONDS * 1000,
+    },
     games,
     lobby: { ...parseLobbyConfig(env), leaseTtlMs: e.LOBBY_GM_EVENTS_LEASE_TTL_SECONDS * 1000 },
   };
@@ -332,6 +355,11 @@ export const CONFIG_VARIABLES: ReadonlyArray<[string, string]> = [
   ["CORS_ORIGINS", "origins allowed to call from a browser, comma-separated, or * (default none)"],
   ["READY_MAX_SPOOL_DEPTH", "events in the Redis spool above which GET /ready answers 503 (default 10000)"],
   ["WORKER_STALL_TIMEOUT_SECONDS", "a built-in worker stuck this long on one step is restarted (default 60)"],
+  ["WORKER_CONSUMER_NAME", "this process's consumer name in the workers' groups, unique per process (default <host>:<pid>:<random>, new at each start)"],
+  ["MATCH_PARTITIONS", "partitions of match summarization, each folded by one instance at a time (default 8 with Redis, 1 embedded)"],
+  ["MATCH_PARTITION_LEASE_TTL_SECONDS", "with Redis, how soon another instance takes over a dead instance's match partitions (default 15)"],
+  ["WORKER_RECLAIM_IDLE_SECONDS", "an entry pending this long with a consumer (one that died) is claimed by another (default 30)"],
+  ["WORKER_CONSUMER_EXPIRY_SECONDS", "a consumer idle this long with nothing pending is removed from its group (default 86400)"],
   ...GAME_SETTING_VARIABLES,
   ["LOBBY_GM_EVENTS_STREAM", "the Game Master's lobby events stream the lobby consumes (default gm:lobby_events)"],
   ["LOBBY_GM_EVENTS_LEASE_TTL_SECONDS", "with Redis, how soon another instance takes over the lobby's gm events worker (default 15)"],

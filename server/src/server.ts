@@ -29,7 +29,7 @@ import { openTelemetry } from "./telemetry/module.ts";
 import type { TelemetryApi } from "./telemetry/telemetry.ts";
 import { composeRouter, createContextFactory, createTrpcWsHandler } from "./trpc/index.ts";
 import { VERSION } from "./version.ts";
-import { WorkerRunner } from "./workers/index.ts";
+import { newInstanceName, WorkerRunner } from "./workers/index.ts";
 
 /** What the running server lends in-process callers and tests: the domains' APIs. */
 export interface Services {
@@ -109,7 +109,8 @@ export async function startServer({ config, logger, clock = systemClock }: Start
   const keys = openServerKeyStore(backends);
   await keys.init().catch((error: Error) => logger.warn({ err: error.message }, "server keys unavailable at start-up; key credentials are refused until the store is back"));
   const access = new Access({ mode: config.auth.mode, auth, keys, clock });
-  const platform: PlatformDeps = { backends, config, journal, feeds, auth, access, clock, logger, metrics, shutdown: shutdown.signal };
+  const instance = config.workers.consumerName ?? newInstanceName();
+  const platform: PlatformDeps = { backends, config, journal, feeds, auth, access, clock, logger, metrics, shutdown: shutdown.signal, instance };
 
   const telemetry = openTelemetry(platform);
   // Filled once the modules are open: their workers' groups are off limits to API clients.
@@ -131,7 +132,16 @@ export async function startServer({ config, logger, clock = systemClock }: Start
   const appRouter = composeRouter(modules);
   const graphql = createGraphQL({ health, logger, limits: config.limits.graphql, modules: modules.flatMap((m) => (m.graphql ? [m.graphql] : [])) });
   const routes = [...modules.flatMap((m) => m.routes ?? []), graphqlRoutes(graphql)];
-  const workers = new WorkerRunner({ journal: opened.journal, logger, clock, stallMs: config.workerStallMs, registry: metrics.registry });
+  const workers = new WorkerRunner({
+    journal: opened.journal,
+    logger,
+    clock,
+    stallMs: config.workerStallMs,
+    registry: metrics.registry,
+    consumerName: instance,
+    reclaimIdleMs: config.workers.reclaimIdleMs,
+    consumerExpiryMs: config.workers.consumerExpiryMs,
+  });
   const ready = new Readiness({
     health,
     spoolDepth: () => opened.spool?.spoolDepth ?? 0,

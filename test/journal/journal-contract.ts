@@ -379,6 +379,23 @@ export function journalContract(name: string, open: JournalFactory) {
         expect(await journal.consumers(uniqueName("no-such-stream"), "g")).toEqual([]);
       });
 
+      test("removes a consumer only when it has nothing pending, so no entry goes with it", async () => {
+        await using journal = await open();
+        const stream = uniqueName("events");
+        await journal.createGroup(stream, "g", "0");
+        const ids = (await appendMany(journal, stream, 3)).map((r) => r.id);
+        await journal.readGroup(stream, "g", "holding", { count: 2 });
+        await journal.readGroup(stream, "g", "done", { count: 1 });
+        await journal.ack(stream, "g", [ids[2]!]);
+        expect(await journal.deleteConsumer(stream, "g", "holding")).toBe(false);
+        expect(await journal.deleteConsumer(stream, "g", "done")).toBe(true);
+        expect((await journal.consumers(stream, "g")).map((c) => c.name)).toEqual(["holding"]);
+        expect((await journal.info(stream))!.groups[0]).toMatchObject({ consumers: 1, pending: 2 });
+        expect(await journal.pending(stream, "g")).toEqual({ count: 2, consumers: [{ name: "holding", pending: 2 }] });
+        expect(await journal.deleteConsumer(stream, "g", "never-was")).toBe(true);
+        expect(await journal.deleteConsumer(stream, "nobody", "done")).toBe(true);
+      });
+
       test("a blocking read wakes up when an entry is appended", async () => {
         await using journal = await open();
         const stream = uniqueName("events");

@@ -1,72 +1,11 @@
 import { describe, expect, test } from "bun:test";
-import { RTAPI_STREAM } from "@gamejournal/shared";
 import type { Subprocess } from "bun";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { applyEntry, emptyAggregate, toSummary } from "../../server/src/matches/index.ts";
-import { freePort, sharedMongo, sharedRedis, uniqueName, waitFor } from "../harness/index.ts";
-import { scriptFrame, type ScriptedPlayer } from "../support/match-script.ts";
-
-/**
- * A long scripted match (seven rounds, 420 frames) under a session of its
- * own: pings move every frame, stats rise every few frames, a player leaves
- * and rejoins, each round ends on the scoreboard.
- */
-function longMatch(session: string) {
-  const frames: Array<Record<string, unknown>> = [];
-  const rounds = 7;
-  const perRound = 60;
-  let blueWins = 0;
-  let orangeWins = 0;
-  for (let r = 0; r < rounds; r++) {
-    for (let f = 0; f < perRound; f++) {
-      const second = r * perRound + f;
-      const last = f === perRound - 1;
-      if (last) (r % 3 === 2 ? orangeWins++ : blueWins++);
-      const stat = (base: number) => Math.floor(second / (5 + base));
-      const player = (name: string, account: number, slot: number, base: number): ScriptedPlayer => ({
-        name,
-        account,
-        slot,
-        ping: 20 + ((second * (slot + 3)) % 70),
-        stats: { goals: stat(base), points: 2 * stat(base), saves: stat(base + 2), passes: stat(base + 1), possession_time: second / (slot + 2) },
-      });
-      const deltaAway = r === 3 && f >= 10 && f < 30;
-      const spec = {
-        second,
-        status: second === 0 ? "pre_match" : "playing",
-        blue: [player("alpha", 2001, 0, 1), player("bravo", 2002, 1, 2)],
-        orange: [player("charlie", 2003, 2, 3), ...(deltaAway ? [] : [player("delta", 2004, 3, 4)])],
-        rounds: [blueWins, orangeWins] as [number, number],
-        events: [
-          ...(f === 0 ? [{ round_started: { round_number: r + 1 } }] : []),
-          ...(last && r === rounds - 1 ? [{ match_ended: { winning_team: "BLUE TEAM" } }] : []),
-        ],
-      };
-      if (last && r === rounds - 1) spec.status = "post_match";
-      frames.push(scriptFrame(spec, { session }).raw);
-    }
-  }
-  return frames;
-}
-
-/** The summary folded from scratch, in one pass, as a worker that never crashed would. */
-function foldedFromScratch(matchId: string, frames: Array<Record<string, unknown>>) {
-  let aggregate = emptyAggregate(matchId);
-  frames.forEach((frame, i) => {
-    aggregate = applyEntry(aggregate, RTAPI_STREAM, { id: `${1_000 + i}-0`, type: "frame", match_id: matchId, ts: 1_000 + i, data: { frame, node: "default-node" } });
-  });
-  return toSummary(aggregate);
-}
-
-function startProcess(port: number, env: Record<string, string>): Subprocess {
-  return Bun.spawn(["bun", "server/src/main.ts", "serve"], {
-    env: { ...process.env, AUTH_MODE: "open", ...env, SERVER_ADDRESS: `127.0.0.1:${port}`, LOG_LEVEL: "error", MATCH_INACTIVITY_TIMEOUT_SECONDS: "3600" },
-    stdout: "ignore",
-    stderr: "inherit",
-  });
-}
+import { freePort, sharedMongo, sharedRedis, startRedis, uniqueName, waitFor } from "../harness/index.ts";
+import { killAndRestart, matchesInEveryPartition, startInstances } from "./instances.ts";
+import { foldedFromScratch, longMatch, postFrame, startServeProcess as startProcess, storedSummary } from "./long-match.ts";
 
 const backends: Array<[string, () => Promise<Record<string, string>>]> = [
   ["embedded SQLite", async () => ({})],
@@ -102,10 +41,7 @@ for (const [name, env] of backends) {
           // An ingest interrupted by a crash is retried: frames are idempotent.
           await waitFor(
             "the frame to be accepted",
-            async () => {
-              const res = await fetch(`${url}/session-events`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(frame) });
-              return res.status === 200;
-            },
+            () => postFrame(url, frame),
             { timeoutMs: 30_000, intervalMs: 25 },
           ).catch((error) => {
             throw new Error(`ingest failed after ${kills} kills: ${error}`);
@@ -116,10 +52,7 @@ for (const [name, env] of backends) {
         expect(kills).toBeGreaterThanOrEqual(3);
         const stored = await waitFor(
           "the summary",
-          async () => {
-            const res = await fetch(`${url}/v1/matches/${matchId}`).catch(() => null);
-            return res?.status === 200 ? res.json() : null;
-          },
+          () => storedSummary(url, matchId),
           { timeoutMs: 45_000, intervalMs: 100 },
         );
         expect(stored).toEqual(foldedFromScratch(matchId, frames));
@@ -135,3 +68,41 @@ for (const [name, env] of backends) {
     }, 120_000);
   });
 }
+
+describe("match summaries through crashes of one of three instances on Redis and MongoDB", () => {
+  test("killing a random instance at random points of the ingest, many times, leaves every match's summary the one a single pass gives", async () => {
+    await using redis = await startRedis();
+    const env = {
+      JOURNAL_REDIS_URI: redis.url,
+      MONGODB_URI: (await sharedMongo()).url,
+      MONGODB_DATABASE: uniqueName("kill3"),
+      MATCH_PARTITIONS: "8",
+      MATCH_PARTITION_LEASE_TTL_SECONDS: "2",
+      WORKER_RECLAIM_IDLE_SECONDS: "2",
+    };
+    await using instances = await startInstances(3, env);
+    // One match in every partition, so every partition moves between holders as they die and come back.
+    const matches = matchesInEveryPartition(8, 1).map((m) => ({ ...m, frames: longMatch(m.session, { rounds: 3, perRound: 40 }) }));
+    const total = matches.length * matches[0]!.frames.length;
+    // Kill points: frames of the interleaved ingest (not moments of the clock), spread over all of it.
+    const killAt = new Set(Array.from({ length: 7 }, (_, k) => Math.floor(((k + Math.random()) * (total - 40)) / 7) + 20));
+    let sent = 0;
+    let kills = 0;
+    for (let f = 0; f < matches[0]!.frames.length; f++) {
+      for (const match of matches) {
+        if (killAt.has(sent)) {
+          await killAndRestart(instances[Math.floor(Math.random() * instances.length)]!, env);
+          kills++;
+        }
+        // Through the instances in turn; one that is down (restarting) is skipped, the frame retried on the next.
+        let attempt = sent++;
+        await waitFor("the frame accepted by a live instance", () => postFrame(instances[attempt++ % instances.length]!.url, match.frames[f]!), { timeoutMs: 30_000, intervalMs: 25 });
+      }
+    }
+    expect(kills).toBe(killAt.size);
+    for (const { matchId, frames } of matches) {
+      const stored = await waitFor(`the summary of ${matchId}`, () => storedSummary(instances[0]!.url, matchId), { timeoutMs: 60_000, intervalMs: 100 });
+      expect(stored).toEqual(foldedFromScratch(matchId, frames));
+    }
+  }, 180_000);
+});

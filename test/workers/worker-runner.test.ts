@@ -128,5 +128,61 @@ for (const [name, open] of JOURNALS) {
       expect(handled).toEqual([entry!]);
       expect(attempts).toBe(after);
     });
+
+    test("each runner joins a group under a name of its own; a dead one's pending entries are claimed by idle time, never read as another's own", async () => {
+      await using journal = await open();
+      const stream = uniqueName("names");
+      const ids = (await appendMany(journal, stream, 6)).map((r) => r.id);
+      // The first runner takes the entries and "dies" on the fourth: it stays pending under its name.
+      const firstSeen: string[] = [];
+      const first = new WorkerRunner({ journal, logger: silentLogger(), maxRetryDelayMs: 20 });
+      first.start(
+        worker(stream, (id) => {
+          if (id === ids[3]) return new Promise(() => {}); // never returns, as a killed process
+          firstSeen.push(id);
+        }),
+      );
+      await waitFor("the first three handled", () => firstSeen.length === 3);
+      await first.stop();
+      expect(await journal.pending(stream, "g")).toEqual({ count: 3, consumers: [{ name: first.consumer, pending: 3 }] });
+
+      // Two live runners on the same host and process: their own names, so neither reads the dead one's entries as its own.
+      const handled: string[] = [];
+      const live = [0, 1].map(() => {
+        const r = new WorkerRunner({ journal, logger: silentLogger(), maxRetryDelayMs: 20 });
+        return Object.assign(r, { [Symbol.asyncDispose]: () => r.stop() });
+      });
+      await using second = live[0]!;
+      await using third = live[1]!;
+      for (const r of live) r.start(worker(stream, (id) => void handled.push(id), { consumer: { ...fast, reclaimIdleMs: 300 } }));
+      await waitFor("the dead consumer's entries claimed by idle time and handled", () => handled.length === 3);
+      expect(handled.toSorted()).toEqual(ids.slice(3));
+      const names = [first.consumer, second.consumer, third.consumer];
+      expect(new Set(names).size).toBe(3);
+      for (const name of names) expect(name).toMatch(/^[^:]+:\d+:[0-9a-f]{8}$/);
+      await waitFor("both live runners in the group", async () => (await journal.consumers(stream, "g")).length === 3);
+      expect((await journal.consumers(stream, "g")).map((c) => c.name).toSorted()).toEqual(names.toSorted());
+      expect((await journal.pending(stream, "g")).count).toBe(0);
+    });
+
+    test("consumers idle past the expiry with nothing pending are removed from the group; one holding entries is kept", async () => {
+      await using journal = await open();
+      const stream = uniqueName("expiry");
+      const ids = (await appendMany(journal, stream, 3)).map((r) => r.id);
+      await journal.createGroup(stream, "g", "0");
+      // Two processes that died: one after acknowledging everything it read, one holding an entry.
+      await journal.readGroup(stream, "g", "gone", { count: 1 });
+      await journal.ack(stream, "g", [ids[0]!]);
+      await journal.readGroup(stream, "g", "holding", { count: 1 });
+      const handled: string[] = [];
+      const workers = new WorkerRunner({ journal, logger: silentLogger(), maxRetryDelayMs: 20, consumerExpiryMs: 300 });
+      await using _ = Object.assign(workers, { [Symbol.asyncDispose]: () => workers.stop() });
+      workers.start(worker(stream, (id) => void handled.push(id)));
+      await waitFor("the idle consumer with nothing pending removed", async () => !(await journal.consumers(stream, "g")).some((c) => c.name === "gone"), { timeoutMs: 10_000 });
+      expect(handled).toEqual([ids[2]!]);
+      const left = (await journal.consumers(stream, "g")).map((c) => c.name).toSorted();
+      expect(left).toEqual(["holding", workers.consumer].toSorted());
+      expect(await journal.pending(stream, "g")).toEqual({ count: 1, consumers: [{ name: "holding", pending: 1 }] });
+    });
   });
 }

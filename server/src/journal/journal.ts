@@ -189,6 +189,14 @@ export interface Journal {
   pending(stream: string, group: string): Promise<PendingSummary>;
   /** The group's consumers, by name, with their pending count and idle time; empty for an unknown group. */
   consumers(stream: string, group: string): Promise<ConsumerInfo[]>;
+  /**
+   * Removes `consumer` from the group (XGROUP DELCONSUMER) unless it has
+   * pending entries: checked and done atomically, so no entry is ever
+   * dropped with it. Returns false when it was kept for its pending entries;
+   * true when it is gone (or was never there). A live consumer removed so
+   * is created again by its next read, as Redis does.
+   */
+  deleteConsumer(stream: string, group: string, consumer: string): Promise<boolean>;
 
   close(): Promise<void>;
 }

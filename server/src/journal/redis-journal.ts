@@ -51,6 +51,10 @@ type RawMessage = { id: string; message: Record<string, string> | null };
 const appendGroup = new Script(APPEND_GROUP_SCRIPT);
 const trim = new Script(TRIM_SCRIPT);
 const createGroupAtEnd = new Script(CREATE_GROUP_AT_END_SCRIPT);
+/** XGROUP DELCONSUMER unless the consumer has a pending entry (1: gone, 0: kept), in one step. */
+const DELETE_CONSUMER_UNLESS_PENDING = `if #redis.call('XPENDING', KEYS[1], ARGV[1], '-', '+', 1, ARGV[2]) > 0 then return 0 end
+redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], ARGV[2])
+return 1`;
 const readRows = new Script(READ_ROWS_SCRIPT);
 
 /**
@@ -275,6 +279,15 @@ export class RedisJournal implements Journal {
       return true;
     } catch (error) {
       if ((error as Error).message.startsWith("BUSYGROUP")) return false;
+      throw error;
+    }
+  }
+
+  async deleteConsumer(stream: string, group: string, consumer: string): Promise<boolean> {
+    try {
+      return Number(await this.client.eval(DELETE_CONSUMER_UNLESS_PENDING, { keys: [stream], arguments: [group, consumer] })) === 1;
+    } catch (error) {
+      if (/NOGROUP|no such key/i.test((error as Error).message)) return true;
       throw error;
     }
   }

@@ -174,6 +174,7 @@ export class SpoolingJournal implements Journal {
   claimIdle: Journal["claimIdle"] = (...args) => this.guard(() => this.inner.claimIdle(...args));
   pending: Journal["pending"] = (...args) => this.guard(() => this.inner.pending(...args));
   consumers: Journal["consumers"] = (...args) => this.guard(() => this.inner.consumers(...args));
+  deleteConsumer: Journal["deleteConsumer"] = (...args) => this.guard(() => this.inner.deleteConsumer(...args));
   remove: Journal["remove"] = (...args) => this.guard(() => this.inner.remove(...args));
 
   /** Outages (connection failures, a cluster failing over) become UnavailableError; Redis's own answers pass through. */

@@ -289,6 +289,15 @@ export class SqliteJournal implements Journal {
     else this.q.touchConsumer.run(now, stream, group, consumer);
   }
 
+  async deleteConsumer(stream: string, group: string, consumer: string): Promise<boolean> {
+    return this.db.transaction(() => {
+      if (this.db.query("SELECT 1 FROM journal_pending WHERE stream = ? AND grp = ? AND consumer = ? LIMIT 1").get(stream, group, consumer)) return false;
+      const { changes } = this.db.query("DELETE FROM journal_consumers WHERE stream = ? AND grp = ? AND name = ?").run(stream, group, consumer);
+      if (changes > 0) this.db.query("UPDATE journal_groups SET consumers = consumers - 1 WHERE stream = ? AND name = ?").run(stream, group);
+      return true;
+    })();
+  }
+
   async deleteGroup(stream: string, group: string): Promise<boolean> {
     return this.db.transaction(() => {
       this.db.query("DELETE FROM journal_pending WHERE stream = ? AND grp = ?").run(stream, group);

@@ -40,7 +40,7 @@ export const toGmEventsLeaseKey = (stream: string) => `workers:lease:lobby-gm-ev
  * - the metrics `lobby_game_transitions_total` (worker and API) and
  *   `lobby_gm_events_lag_entries`.
  */
-export function openLobby({ backends, config, journal, feeds, clock, logger, metrics, shutdown }: PlatformDeps): DomainModule<"lobby", LobbyApi> {
+export function openLobby({ backends, config, journal, feeds, clock, logger, metrics, shutdown, instance }: PlatformDeps): DomainModule<"lobby", LobbyApi> {
   const log = logger.child({ domain: "lobby" });
   const plain = backends.mongo ? mongoLobbyStores(backends.mongo.db, { clock }) : sqliteLobbyStores(backends.sqlite("documents"), { clock });
   const ready = lobbyStoresReady(plain);
@@ -60,7 +60,7 @@ export function openLobby({ backends, config, journal, feeds, clock, logger, met
       },
     },
     logger: log,
-    lease: backends.redis ? redisLease(backends.redis, toGmEventsLeaseKey(stream), log, { clock, ttlMs: config.lobby.leaseTtlMs }) : undefined,
+    lease: backends.redis ? redisLease(backends.redis, toGmEventsLeaseKey(stream), log, { clock, ttlMs: config.lobby.leaseTtlMs, owner: instance }) : undefined,
   });
   const api = lobbyApi({
     stores,

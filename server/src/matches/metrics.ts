@@ -2,8 +2,18 @@ import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 import type { SummarizerMetrics } from "./summarizer.ts";
 
 /** Match summary metrics; `retries` is counted by the worker runner. */
-export function matchMetrics(registry: Registry): SummarizerMetrics & { retry(): void } {
+export function matchMetrics(registry: Registry, { partitionsHeld }: { partitionsHeld?: () => number } = {}): SummarizerMetrics & { retry(): void } {
   const open = new Gauge({ name: "gamejournal_matches_open", help: "Matches in progress held by the summary worker", registers: [registry] });
+  if (partitionsHeld) {
+    new Gauge({
+      name: "gamejournal_match_partitions_held",
+      help: "Partitions of match summarization this instance holds (folds)",
+      registers: [registry],
+      collect() {
+        this.set(partitionsHeld());
+      },
+    });
+  }
   const written = new Counter({ name: "gamejournal_match_summaries_written_total", help: "Match summaries stored", registers: [registry] });
   const lag = new Histogram({
     name: "gamejournal_match_summary_lag_seconds",

@@ -21,6 +21,12 @@ export interface SummarizerOptions {
   /** A match with no entry for this long (wall clock) is ended and summarised (default 5 min). */
   inactivityMs?: number;
   metrics?: SummarizerMetrics;
+  /**
+   * The matches this summarizer folds (default: all). Entries of other
+   * matches are skipped, and so are their checkpoints on `restore`: another
+   * summarizer (another partition, see partition.ts) folds them.
+   */
+  owns?: (matchId: string) => boolean;
 }
 
 interface Open {
@@ -47,21 +53,26 @@ interface Open {
  *    worker retries the entry in place with backoff, skipping nothing.
  * 5. Once a match's summary is stored and its checkpoint gone, later
  *    entries of that match (trailing frames) change nothing.
+ * 6. With `owns`, only the matches it owns are folded, restored and ended:
+ *    summarizers owning disjoint sets of matches (partitions) never touch
+ *    the same match, checkpoint or summary.
  */
 export class MatchSummarizer {
   private readonly open = new Map<string, Open>();
   private readonly locks = new Map<string, Promise<unknown>>();
   private readonly inactivityMs: number;
+  private readonly owns: (matchId: string) => boolean;
 
   constructor(private readonly opts: SummarizerOptions) {
     if (!opts.summaries) throw new Error("new match summarizer: no summary store");
     if (!opts.checkpoints) throw new Error("new match summarizer: no checkpoint store");
     this.inactivityMs = opts.inactivityMs ?? 5 * 60_000;
+    this.owns = opts.owns ?? (() => true);
   }
 
   /** Loads the checkpoints of open matches, so their inactivity clock runs from their last save. */
   async restore(): Promise<number> {
-    const checkpoints = await this.opts.checkpoints.listOpen();
+    const checkpoints = (await this.opts.checkpoints.listOpen()).filter((c) => this.owns(c.aggregate.match_id));
     for (const { aggregate, saved_at } of checkpoints) this.open.set(aggregate.match_id, { aggregate, seenAt: saved_at });
     this.opts.metrics?.setOpen(this.open.size);
     return checkpoints.length;
@@ -81,7 +92,7 @@ export class MatchSummarizer {
     const byMatch = new Map<string, JournalEntry[]>();
     for (const entry of entries) {
       const matchId = matchIdOf(entry);
-      if (!matchId) continue;
+      if (!matchId || !this.owns(matchId)) continue;
       let list = byMatch.get(matchId);
       if (!list) byMatch.set(matchId, (list = []));
       list.push(entry);

@@ -31,6 +31,8 @@ export interface PlatformDeps {
   metrics: Metrics;
   /** Aborted when the server begins to shut down. */
   shutdown: AbortSignal;
+  /** This process's name among instances: its workers' consumer name and the owner of the leases it takes. */
+  instance: string;
 }
 
 /** Who is on a socket, for the server's per-message checks (rate limits). */

@@ -1,14 +1,15 @@
-import { hostname } from "node:os";
 import type { RedisClient } from "../backends/index.ts";
 import type { Logger } from "../log.ts";
 import { systemClock, type Clock } from "../platform/clock.ts";
 import { sleep } from "../util/abort.ts";
+import { newInstanceName } from "./instance-name.ts";
 
 /**
  * Exclusive right to run a worker, for workers that must have one active
- * consumer across every instance (the match summarizer folds each match's
- * entries in order). Re-entrant within a process: every worker of the same
- * lease in this process shares it.
+ * consumer across every instance (a match partition's summarizer folds each
+ * of its matches' entries in order, see partition-leases.ts; the lobby's gm
+ * events worker keeps one offset). Re-entrant within a process: every
+ * worker of the same lease in this process shares it.
  */
 export interface Lease {
   /**
@@ -20,6 +21,12 @@ export interface Lease {
   release(): Promise<void>;
   /** Who holds it now, for operators (null: nobody). */
   holder(): Promise<LeaseHolder | null>;
+  /**
+   * Told once per signal `acquire` returned, with it, when the worker that
+   * got it has stopped using the lease (its handlers have all returned), so
+   * a lease being handed over can be released at once, not left to expire.
+   */
+  stopped?(held: AbortSignal): void;
 }
 
 export interface LeaseHolder {
@@ -34,7 +41,7 @@ export interface LeaseHolder {
 /** One process only (the embedded deployment): always held. */
 export function localLease(): Lease {
   const held = new AbortController();
-  const owner = `${hostname()}:${process.pid}`;
+  const owner = newInstanceName();
   return {
     acquire: async (signal) => (signal.aborted ? null : held.signal),
     release: async () => {},
@@ -42,8 +49,15 @@ export function localLease(): Lease {
   };
 }
 
-const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
-const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
+/** An error's message, for a log line. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** PEXPIREs the lease when this owner holds it: 1, else 0. */
+export const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
+/** DELetes the lease when this owner holds it: 1, else 0. */
+export const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
 
 /**
  * A lease in Redis: `SET key owner NX PX ttl`, renewed every third of the
@@ -55,7 +69,7 @@ export function redisLease(
   client: RedisClient,
   key: string,
   logger: Logger,
-  { ttlMs = 15_000, owner = `${hostname()}:${process.pid}:${crypto.randomUUID().slice(0, 8)}`, clock = systemClock }: { ttlMs?: number; owner?: string; clock?: Clock } = {},
+  { ttlMs = 15_000, owner = newInstanceName(), clock = systemClock }: { ttlMs?: number; owner?: string; clock?: Clock } = {},
 ): Lease {
   let current: { lost: AbortController; renewer: Timer } | undefined;
   let acquiring: Promise<AbortSignal | null> | undefined;
@@ -69,16 +83,21 @@ export function redisLease(
   };
 
   async function take(signal: AbortSignal): Promise<AbortSignal | null> {
+    // Logged once each: the lease held by another instance is normal; an error talking to Redis is not.
     let waited = false;
+    let failing = false;
     while (!signal.aborted) {
       try {
         const set = await client.set(key, owner, { NX: true, PX: ttlMs });
-        if (set === "OK" || (await client.get(key)) === owner) break;
-      } catch {
-        // Redis away: keep trying.
+        const holder = set === "OK" ? owner : await client.get(key);
+        if (holder === owner) break;
+        if (!waited) logger.info({ lease: key, holder }, "another instance holds the worker lease; waiting");
+        waited = true;
+        failing = false;
+      } catch (error) {
+        if (!failing) logger.warn({ lease: key, err: messageOf(error) }, "cannot take the worker lease: error talking to Redis; retrying");
+        failing = true;
       }
-      if (!waited) logger.info({ lease: key }, "another instance holds the worker lease; waiting");
-      waited = true;
       await sleep(ttlMs / 3, signal);
     }
     if (signal.aborted) return null;
@@ -91,8 +110,8 @@ export function redisLease(
           return;
         }
         lose("the lease was taken by another instance");
-      } catch {
-        if (clock.now() - renewedAt > ttlMs * (2 / 3)) lose("could not renew the lease in time");
+      } catch (error) {
+        if (clock.now() - renewedAt > ttlMs * (2 / 3)) lose(`could not renew the lease in time: ${messageOf(error)}`);
       }
     }, ttlMs / 3);
     current = { lost, renewer };
@@ -115,7 +134,9 @@ export function redisLease(
       if (!current) return;
       clearInterval(current.renewer);
       current = undefined;
-      await client.eval(RELEASE, { keys: [key], arguments: [owner] }).catch(() => {});
+      await client.eval(RELEASE, { keys: [key], arguments: [owner] }).catch((error: unknown) => {
+        logger.warn({ lease: key, err: messageOf(error) }, "could not release the worker lease; it expires on its own");
+      });
     },
   };
 }

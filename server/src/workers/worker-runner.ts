@@ -1,4 +1,3 @@
-import { hostname } from "node:os";
 import { Counter, Gauge, type Registry } from "prom-client";
 import { UnavailableError } from "../errors.ts";
 import { EventConsumer, type BatchHandler, type EventConsumerOptions, type EventHandler, type Handler } from "../journal/event-consumer.ts";
@@ -6,6 +5,8 @@ import type { Journal } from "../journal/journal.ts";
 import type { Logger } from "../log.ts";
 import { systemClock, type Clock } from "../platform/clock.ts";
 import { anySignal, sleep } from "../util/abort.ts";
+import { consumerExpiryTimer } from "./consumer-expiry.ts";
+import { newInstanceName } from "./instance-name.ts";
 import type { Lease } from "./lease.ts";
 import { StepTracker, unlessAborted } from "./watchdog.ts";
 
@@ -36,7 +37,8 @@ export interface WorkerDefinition {
   /**
    * Consume only while holding this lease (one active consumer across
    * instances). Use with a fixed `consumerName`, so whoever holds it next
-   * resumes the previous holder's pending entries first, in order.
+   * resumes the previous holder's pending entries first, in order: with
+   * the lease, only one live process uses that name at a time.
    */
   lease?: Lease;
   /** This worker's consumer name in its group (default: the runner's). */
@@ -54,8 +56,22 @@ export interface WorkerRunnerOptions {
   logger: Logger;
   /** Handed to every consumer (idle times, retry timing) and the watchdog. */
   clock?: Clock;
-  /** This process's consumer name in every group (default: the host name, so a restart resumes its own pending entries at once). */
+  /**
+   * This process's consumer name in every group (default: `newInstanceName()`,
+   * unique per process start). Must differ between running processes: a
+   * consumer re-reads the entries pending under its name as its own, so two
+   * live processes sharing one would handle each other's entries. A dead
+   * process's pending entries are claimed by idle time (`reclaimIdleMs`).
+   */
   consumerName?: string;
+  /** Entries pending this long with another consumer (one that died) are claimed (default 30 s; a definition's `consumer` options win). */
+  reclaimIdleMs?: number;
+  /**
+   * Consumers of the workers' groups idle this long with nothing pending
+   * are removed (see consumer-expiry.ts), checked every quarter of it (at
+   * most every 5 min, at least every second); unset: never.
+   */
+  consumerExpiryMs?: number;
   /** Longest pause between retries of a transient failure (default 10 s). */
   maxRetryDelayMs?: number;
   /** A worker waiting longer than this on one step (a journal call, a handler attempt) is stalled and restarted (default 60 s). */
@@ -108,13 +124,14 @@ export class WorkerRunner {
   private readonly stallMs: number;
   private readonly clock: Clock;
   private watchdog: Timer | undefined;
+  private expiry: { stop(): Promise<void> } | undefined;
   private readonly stalls?: Counter<"worker">;
   private readonly stalledGauge?: Gauge<"worker">;
 
   constructor(private readonly opts: WorkerRunnerOptions) {
     if (!opts?.journal) throw new Error("new worker runner: no journal");
     if (!opts.logger) throw new Error("new worker runner: no logger");
-    this.consumerName = opts.consumerName ?? hostname();
+    this.consumerName = opts.consumerName ?? newInstanceName();
     this.maxRetryDelayMs = opts.maxRetryDelayMs ?? 10_000;
     this.stallMs = opts.stallMs ?? 60_000;
     this.clock = opts.clock ?? systemClock;
@@ -132,6 +149,11 @@ export class WorkerRunner {
         registers: [opts.registry],
       });
     }
+  }
+
+  /** This process's consumer name in the groups of workers without a fixed one. */
+  get consumer(): string {
+    return this.consumerName;
   }
 
   /** Names of the workers started. */
@@ -156,12 +178,28 @@ export class WorkerRunner {
     }
     this.watchdog ??= setInterval(() => this.checkStalls(), Math.max(10, Math.min(1_000, this.stallMs / 4)));
     this.watchdog.unref?.();
+    const expiryMs = this.opts.consumerExpiryMs;
+    if (expiryMs !== undefined) {
+      this.expiry ??= consumerExpiryTimer(this.opts.journal, () => this.groups(), {
+        expiryMs,
+        everyMs: Math.max(1_000, Math.min(300_000, expiryMs / 4)),
+        keep: new Set([this.consumerName, ...this.running.flatMap((r) => (r.definition.consumerName ? [r.definition.consumerName] : []))]),
+        logger: this.opts.logger,
+      });
+    }
+  }
+
+  /** The (stream, group) pairs the workers read, each once. */
+  private groups(): Array<{ stream: string; group: string }> {
+    const seen = new Map(this.running.map(({ definition: { stream, group } }) => [`${stream}\n${group}`, { stream, group }]));
+    return [...seen.values()];
   }
 
   /** Stops every worker and resolves once all have returned (abandoning calls that never settle). Safe to call twice. */
   async stop(): Promise<void> {
     this.abort.abort();
     clearInterval(this.watchdog);
+    await this.expiry?.stop();
     await Promise.all(this.running.map((r) => r.done));
   }
 
@@ -241,15 +279,18 @@ export class WorkerRunner {
       if (!held) break;
       // A new consumer each time: one that lost the lease may have entries held in memory.
       // Background work: linger a moment after a short read so a trickle of appends is handled in batches.
-      const consumer = new EventConsumer(journal, group, consumerName, { lingerMs: 50, clock: this.clock, ...definition.consumer, logger });
-      if (definition.onStart) await this.retrying(logger, signal, "start", () => steps.track("start", async () => definition.onStart!()), () => true);
-      logger.info({ consumer: consumerName }, "worker started");
+      const reclaim = this.opts.reclaimIdleMs === undefined ? {} : { reclaimIdleMs: this.opts.reclaimIdleMs };
+      const consumer = new EventConsumer(journal, group, consumerName, { lingerMs: 50, clock: this.clock, ...reclaim, ...definition.consumer, logger });
       try {
+        if (definition.onStart) await this.retrying(logger, signal, "start", () => steps.track("start", async () => definition.onStart!()), () => true);
+        logger.info({ consumer: consumerName }, "worker started");
         await consumer.run(stream, definition.batch ?? 500, handle, anySignal(signal, held));
       } finally {
         definition.onStop?.();
+        // Every handler has returned: the lease may go to another instance.
+        if (held !== signal) definition.lease?.stopped?.(held);
       }
-      if (!signal.aborted) logger.warn("worker paused: its lease was lost; waiting to take it again");
+      if (!signal.aborted) logger.info({ reason: reasonOf(held) }, "worker paused: its lease was given up or lost; waiting to take it again");
     }
   }
 
@@ -276,4 +317,10 @@ export class WorkerRunner {
       }
     }
   }
+}
+
+/** Why a signal aborted, as text for a log line. */
+function reasonOf(signal: AbortSignal): string | undefined {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error ? reason.message : reason === undefined ? undefined : String(reason);
 }
