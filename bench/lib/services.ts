@@ -78,6 +78,17 @@ export async function startRedis(): Promise<Service> {
  * `dist/gamejournal serve` on a free loopback port with its own DATA_DIR
  * and the highest open-file limit the shell may set. Resolves once /health answers.
  */
+/** Extra settings for every server the bench starts, from BENCH_SERVER_ENV (a JSON object of strings). */
+function serverEnv(): Record<string, string> {
+  const raw = process.env.BENCH_SERVER_ENV;
+  if (!raw) return {};
+  const parsed: unknown = JSON.parse(raw);
+  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed) || Object.values(parsed).some((v) => typeof v !== "string")) {
+    throw new Error('BENCH_SERVER_ENV must be a JSON object of strings, e.g. {"MATCH_PARTITIONS":"1"}');
+  }
+  return parsed as Record<string, string>;
+}
+
 export async function startServer(env: Record<string, string> = {}): Promise<Service> {
   const port = freePort();
   const dir = mkdtempSync(join(tmpdir(), "gamejournal-bench-server-"));
@@ -97,6 +108,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ser
         SHUTDOWN_TIMEOUT_SECONDS: "1",
         // The benchmarks measure the data path, as a game server on a private network runs it.
         AUTH_MODE: "open",
+        // BENCH_SERVER_ENV='{"MATCH_PARTITIONS":"1"}': settings to compare within the same scenarios.
+        ...serverEnv(),
         ...env,
       },
       stdout: "ignore",

@@ -120,12 +120,11 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ JSON_MAX_DEPTH: "100" })).toThrow(/JSON_MAX_DEPTH: must be at most 90/);
   });
 
-  test("match summarization has 8 partitions with Redis and 1 embedded unless MATCH_PARTITIONS says otherwise", () => {
+  test("match summarization has 1 partition unless MATCH_PARTITIONS says otherwise", () => {
     expect(loadConfig({}).matches.partitions).toBe(1);
-    expect(loadConfig({ JOURNAL_REDIS_URI: "redis://h:1" }).matches.partitions).toBe(8);
-    expect(loadConfig({ VRML_REDIS_URI: "redis://h:1" }).matches.partitions).toBe(8);
+    expect(loadConfig({ JOURNAL_REDIS_URI: "redis://h:1" }).matches.partitions).toBe(1);
     expect(loadConfig({ MATCH_PARTITIONS: "3" }).matches.partitions).toBe(3);
-    expect(loadConfig({ JOURNAL_REDIS_URI: "redis://h:1", MATCH_PARTITIONS: "1" }).matches.partitions).toBe(1);
+    expect(loadConfig({ JOURNAL_REDIS_URI: "redis://h:1", MATCH_PARTITIONS: "8" }).matches.partitions).toBe(8);
     expect(loadConfig({}).matches.leaseTtlMs).toBe(15_000);
   });
 

@@ -175,7 +175,7 @@ const envSchema = z.object({
   WORKER_RECLAIM_IDLE_SECONDS: positiveInt.default(30),
   /** Seconds a consumer with nothing pending may stay idle before it is removed from its group (XGROUP DELCONSUMER). */
   WORKER_CONSUMER_EXPIRY_SECONDS: positiveInt.default(24 * 3600),
-  /** Partitions of match summarization (by a hash of the match id), each folded by one instance at a time; unset: 8 with Redis, 1 embedded. */
+  /** Partitions of match summarization (by a hash of the match id), each folded by one instance at a time (default 1: set the same n > 1 on every instance to spread it over several). */
   MATCH_PARTITIONS: positiveInt.max(256, "must be at most 256").optional(),
   /** Seconds a match partition's lease lives without renewal (Redis): how soon another instance takes over a dead one's partitions. */
   MATCH_PARTITION_LEASE_TTL_SECONDS: positiveInt.default(15),
@@ -285,7 +285,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     matches: {
       inactivityMs: e.MATCH_INACTIVITY_TIMEOUT_SECONDS * 1000,
       // Embedded is one process: it would hold every partition, and each partition reads the streams once more.
-      partitions: e.MATCH_PARTITIONS ?? ((e.JOURNAL_REDIS_URI ?? e.VRML_REDIS_URI) ? 8 : 1),
+      partitions: e.MATCH_PARTITIONS ?? 1,
       leaseTtlMs: e.MATCH_PARTITION_LEASE_TTL_SECONDS * 1000,
     },
     limits: {
@@ -356,7 +356,7 @@ export const CONFIG_VARIABLES: ReadonlyArray<[string, string]> = [
   ["READY_MAX_SPOOL_DEPTH", "events in the Redis spool above which GET /ready answers 503 (default 10000)"],
   ["WORKER_STALL_TIMEOUT_SECONDS", "a built-in worker stuck this long on one step is restarted (default 60)"],
   ["WORKER_CONSUMER_NAME", "this process's consumer name in the workers' groups, unique per process (default <host>:<pid>:<random>, new at each start)"],
-  ["MATCH_PARTITIONS", "partitions of match summarization, each folded by one instance at a time (default 8 with Redis, 1 embedded)"],
+  ["MATCH_PARTITIONS", "partitions of match summarization, each folded by one instance at a time; with Redis and several instances set e.g. 8 on every one to spread it (default 1)"],
   ["MATCH_PARTITION_LEASE_TTL_SECONDS", "with Redis, how soon another instance takes over a dead instance's match partitions (default 15)"],
   ["WORKER_RECLAIM_IDLE_SECONDS", "an entry pending this long with a consumer (one that died) is claimed by another (default 30)"],
   ["WORKER_CONSUMER_EXPIRY_SECONDS", "a consumer idle this long with nothing pending is removed from its group (default 86400)"],

@@ -34,6 +34,8 @@ beforeAll(async () => {
     MONGODB_URI: (await sharedMongo()).url,
     MONGODB_DATABASE: uniqueName("scale"),
     LOBBY_GM_EVENTS_LEASE_TTL_SECONDS: "2",
+    // Summarization spread over the three, as docker-compose.cluster.yml runs it: partition leases on the cluster.
+    MATCH_PARTITIONS: "8",
     JWT_SECRET: SECRET,
   });
   redis = createCluster({ rootNodes: cluster.urls.map((url) => ({ url })) });
