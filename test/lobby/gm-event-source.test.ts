@@ -115,4 +115,14 @@ describe.each(SOURCES)("GmEventSource on %s", (_name, makeFixture) => {
     const after = await fx.source.read(last, { count: 10, blockMs: 10, signal: new AbortController().signal });
     expect(after).toEqual([]);
   });
+
+  test("an abort that lands before the read reaches the server still ends it (the first read opens its connection meanwhile)", async () => {
+    await using fx = await makeFixture();
+    const abort = new AbortController();
+    const last = await fx.append({ kind: "x" });
+    const waiting = fx.source.read(last, { count: 10, blockMs: 60_000, signal: abort.signal });
+    abort.abort();
+    const outcome = await Promise.race([waiting.then(() => "returned", () => "returned"), Bun.sleep(20_000).then(() => "still blocked")]);
+    expect(outcome).toBe("returned");
+  });
 });

@@ -209,3 +209,25 @@ export async function probeRedis(client: RedisClient): Promise<{ masters?: numbe
   );
   return { masters: masters.length };
 }
+
+/**
+ * Wakes `conn`'s blocking read when `signal` aborts, and keeps waking it every
+ * 50 ms until the returned function is called (when the read has returned):
+ * CLIENT UNBLOCK only wakes a command Redis is already blocking, so an abort
+ * that lands between sending the read and Redis running it would otherwise be
+ * lost. Call it after the last `await` before the read, with the signal
+ * checked there: an abort before it is the caller's to honour.
+ */
+export function wakeOnAbort(signal: AbortSignal | undefined, conn: Pick<BlockingConnection, "unblock">): () => void {
+  if (!signal) return () => {};
+  let timer: Timer | undefined;
+  const wake = () => {
+    void conn.unblock();
+    timer = setInterval(() => void conn.unblock(), 50);
+  };
+  signal.addEventListener("abort", wake, { once: true });
+  return () => {
+    signal.removeEventListener("abort", wake);
+    clearInterval(timer);
+  };
+}

@@ -1,6 +1,6 @@
 import { ErrorReply } from "redis";
 import { isCluster, type RedisClient } from "../backends/redis.ts";
-import { isRedirect, masterClients, refreshRoute, sendOnNodeOf } from "../backends/redis-nodes.ts";
+import { isRedirect, masterClients, refreshRoute, sendOnNodeOf, wakeOnAbort } from "../backends/redis-nodes.ts";
 import { UnavailableError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { systemClock, type Clock } from "../platform/clock.ts";
@@ -301,11 +301,15 @@ export class RedisJournal implements Journal {
     const id = opts.id ?? ">";
     const blocking = id === ">" && (opts.blockMs ?? 0) > 0;
     const blocker = blocking ? await this.blockers.acquire(stream) : undefined;
+    // Aborted while a blocking connection was found: no listener would have heard it.
+    if (blocker && opts.signal?.aborted) {
+      this.blockers.release(blocker);
+      return [];
+    }
     const conn = blocker?.client ?? this.client;
     let reply;
     let redirected = false;
-    const onAbort = () => void blocker?.unblock();
-    if (blocker) opts.signal?.addEventListener("abort", onAbort, { once: true });
+    const stopWaking = blocker ? wakeOnAbort(opts.signal, blocker) : () => {};
     try {
       reply = await conn.xReadGroup(group, consumer, [{ key: stream, id }], {
         COUNT: opts.count,
@@ -320,8 +324,8 @@ export class RedisJournal implements Journal {
       }
       throw error;
     } finally {
+      stopWaking();
       if (blocker) {
-        opts.signal?.removeEventListener("abort", onAbort);
         if (redirected) this.blockers.discard(blocker);
         else this.blockers.release(blocker);
       }

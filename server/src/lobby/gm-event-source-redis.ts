@@ -1,6 +1,6 @@
 import { ErrorReply } from "redis";
 import { isCluster, type RedisClient } from "../backends/redis.ts";
-import { isRedirect, openBlocking, refreshRoute, type BlockingConnection } from "../backends/redis-nodes.ts";
+import { isRedirect, openBlocking, refreshRoute, wakeOnAbort, type BlockingConnection } from "../backends/redis-nodes.ts";
 import { redisReady } from "../backends/redis.ts";
 import { UnavailableError } from "../errors.ts";
 import type { GmEventSource, GmStreamEntry } from "./gm-event-source.ts";
@@ -34,14 +34,9 @@ export class RedisGmEventSource implements GmEventSource {
   async read(after: string, { count, blockMs, signal }: { count: number; blockMs: number; signal: AbortSignal }): Promise<GmStreamEntry[]> {
     if (signal.aborted) return [];
     const conn = await this.connection(Math.min(blockMs, 2_000));
-    // CLIENT UNBLOCK only wakes a read Redis is already blocking: an abort that lands between sending the
-    // XREAD and Redis running it would be lost, so it is sent again every 50 ms until the read returns.
-    let unblocking: Timer | undefined;
-    const unblock = () => {
-      void conn.unblock();
-      unblocking = setInterval(() => void conn.unblock(), 50);
-    };
-    signal.addEventListener("abort", unblock, { once: true });
+    // Aborted while the connection was made: no listener would have heard it.
+    if (signal.aborted) return [];
+    const stopWaking = wakeOnAbort(signal, conn);
     try {
       const reply = (await conn.client.xRead({ key: this.stream, id: after }, { COUNT: count, BLOCK: blockMs })) as Array<{
         name: string;
@@ -57,8 +52,7 @@ export class RedisGmEventSource implements GmEventSource {
       if (error instanceof ErrorReply) throw error;
       throw new UnavailableError(`read ${this.stream}: ${(error as Error).message}`, { cause: error });
     } finally {
-      signal.removeEventListener("abort", unblock);
-      clearInterval(unblocking);
+      stopWaking();
     }
   }
 
