@@ -427,6 +427,19 @@ export function journalContract(name: string, open: JournalFactory) {
         abort.abort();
         expect(await reading).toEqual([]);
       });
+
+      test("an abort in the same tick as the read, before it reaches the server, still ends it", async () => {
+        await using journal = await open();
+        const stream = uniqueName("events");
+        await journal.createGroup(stream, "g", "$");
+        for (let round = 0; round < 5; round++) {
+          const abort = new AbortController();
+          const reading = journal.readGroup(stream, "g", "c", { count: 10, blockMs: 30_000, signal: abort.signal });
+          abort.abort();
+          const outcome = await Promise.race([reading.then(() => "returned"), Bun.sleep(10_000).then(() => "still blocked")]);
+          expect(outcome).toBe("returned");
+        }
+      });
     });
   });
 }
