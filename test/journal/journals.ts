@@ -28,34 +28,18 @@ export const JOURNALS: Array<[string, () => Promise<DisposableJournal>]> = [
       });
     },
   ],
-  [
-    "redis",
-    async () => {
-      const { url } = await sharedRedis();
-      const client = createClient({ url }) as RedisClient;
-      await client.connect();
-      const journal = new RedisJournal(client, silentLogger());
-      return Object.assign(journal, {
-        async [Symbol.asyncDispose]() {
-          await journal.close();
-          client.destroy();
-        },
-      });
-    },
-  ],
-  [
-    "redis cluster",
-    async () => {
-      const { url } = await sharedRedisCluster();
-      const cluster = createCluster({ rootNodes: [{ url }] });
-      await cluster.connect();
-      const journal = new RedisJournal(cluster, silentLogger());
-      return Object.assign(journal, {
-        async [Symbol.asyncDispose]() {
-          await journal.close();
-          cluster.destroy();
-        },
-      });
-    },
-  ],
+  ["redis", async () => redisJournalOn(createClient({ url: (await sharedRedis()).url }) as RedisClient)],
+  ["redis cluster", async () => redisJournalOn(createCluster({ rootNodes: [{ url: (await sharedRedisCluster()).url }] }))],
 ];
+
+/** A Redis journal over `client` (standalone or cluster), connected; disposing closes both. */
+async function redisJournalOn(client: RedisClient): Promise<DisposableJournal> {
+  await client.connect();
+  const journal = new RedisJournal(client, silentLogger());
+  return Object.assign(journal, {
+    async [Symbol.asyncDispose]() {
+      await journal.close();
+      client.destroy();
+    },
+  });
+}

@@ -27,6 +27,8 @@ export async function masterClients(client: RedisClient): Promise<RedisNodeClien
   return (await Promise.all(masters.map((m) => client.nodeClient(m)))) as RedisNodeClient[];
 }
 
+const utf8 = new TextEncoder();
+
 /** Redis Cluster's hash slot of `key` (CRC16 of the key, or of its first non-empty `{tag}`, mod 16384). */
 export function slotOf(key: string): number {
   const open = key.indexOf("{");
@@ -35,7 +37,7 @@ export function slotOf(key: string): number {
     if (close > open + 1) key = key.slice(open + 1, close);
   }
   let crc = 0;
-  for (const byte of new TextEncoder().encode(key)) {
+  for (const byte of utf8.encode(key)) {
     crc ^= byte << 8;
     for (let i = 0; i < 8; i++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
   }

@@ -23,7 +23,7 @@ import type {
   StreamInfo,
   TrimOptions,
 } from "./journal.ts";
-import { APPEND_GROUP_SCRIPT, CREATE_GROUP_AT_END_SCRIPT, READ_ROWS_SCRIPT, Script, sidecarKey, TRIM_SCRIPT } from "./redis-scripts.ts";
+import { APPEND_GROUP_SCRIPT, CREATE_GROUP_AT_END_SCRIPT, DELETE_CONSUMER_UNLESS_PENDING_SCRIPT, READ_ROWS_SCRIPT, Script, sidecarKey, TRIM_SCRIPT } from "./redis-scripts.ts";
 import { RedisTailer } from "./redis-tailer.ts";
 import { bySlot, mergeSlotOutcomes } from "./redis-slots.ts";
 import { trimBound } from "./journal.ts";
@@ -51,10 +51,7 @@ type RawMessage = { id: string; message: Record<string, string> | null };
 const appendGroup = new Script(APPEND_GROUP_SCRIPT);
 const trim = new Script(TRIM_SCRIPT);
 const createGroupAtEnd = new Script(CREATE_GROUP_AT_END_SCRIPT);
-/** XGROUP DELCONSUMER unless the consumer has a pending entry (1: gone, 0: kept), in one step. */
-const DELETE_CONSUMER_UNLESS_PENDING = `if #redis.call('XPENDING', KEYS[1], ARGV[1], '-', '+', 1, ARGV[2]) > 0 then return 0 end
-redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], ARGV[2])
-return 1`;
+const deleteConsumerUnlessPending = new Script(DELETE_CONSUMER_UNLESS_PENDING_SCRIPT);
 const readRows = new Script(READ_ROWS_SCRIPT);
 
 /**
@@ -285,7 +282,7 @@ export class RedisJournal implements Journal {
 
   async deleteConsumer(stream: string, group: string, consumer: string): Promise<boolean> {
     try {
-      return Number(await this.client.eval(DELETE_CONSUMER_UNLESS_PENDING, { keys: [stream], arguments: [group, consumer] })) === 1;
+      return Number(await deleteConsumerUnlessPending.run(this.client, [stream], [group, consumer])) === 1;
     } catch (error) {
       if (/NOGROUP|no such key/i.test((error as Error).message)) return true;
       throw error;

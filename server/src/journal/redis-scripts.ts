@@ -180,3 +180,13 @@ if type(ok) == 'table' and ok.err then
 end
 return 1
 `;
+
+/**
+ * XGROUP DELCONSUMER unless the consumer has a pending entry, in one step, so
+ * no entry is ever dropped with its consumer. Returns 1 (gone) or 0 (kept).
+ * KEYS: stream. ARGV: group, consumer.
+ */
+export const DELETE_CONSUMER_UNLESS_PENDING_SCRIPT = `
+if #redis.call('XPENDING', KEYS[1], ARGV[1], '-', '+', 1, ARGV[2]) > 0 then return 0 end
+redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], ARGV[2])
+return 1`;
