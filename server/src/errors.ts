@@ -4,6 +4,11 @@
  * (`http/errors.ts`), so domain code never speaks HTTP.
  */
 
+/** An error's message, for a log line or an answer (anything thrown, not only Errors). */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 export type ErrorCode =
   | "VALIDATION"
   | "NOT_FOUND"

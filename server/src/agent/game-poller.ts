@@ -3,6 +3,7 @@ import { sleep } from "../util/abort.ts";
 import type { FrameBuilder, OutgoingFrame } from "./frame-builder.ts";
 import { readGameSession, readPlayerBones } from "./game-json.ts";
 import type { Clock } from "../platform/clock.ts";
+import { messageOf } from "../errors.ts";
 
 export interface GamePollerOptions {
   /** The game client's HTTP API, e.g. `http://127.0.0.1:6721`. */
@@ -57,7 +58,7 @@ export async function pollGame(options: GamePollerOptions): Promise<void> {
       }
       return { ok: true, status: res.status, body };
     } catch (error) {
-      return { ok: false, error: error instanceof Error ? error.message : String(error) };
+      return { ok: false, error: messageOf(error) };
     }
   }
 

@@ -1,4 +1,5 @@
 import { systemClock, type Clock } from "../platform/clock.ts";
+import { messageOf } from "../errors.ts";
 /**
  * Health of the server and its dependencies. A dependency that is down makes
  * the status `degraded`; the answer is still HTTP 200 and nothing throws, so
@@ -41,7 +42,7 @@ export async function probeDependency(probe: () => Promise<unknown>, timeoutMs =
     ]);
     return { status: "up", latency_ms: Math.round((performance.now() - started) * 100) / 100 };
   } catch (error) {
-    return { status: "down", error: error instanceof Error ? error.message : String(error) };
+    return { status: "down", error: messageOf(error) };
   } finally {
     clearTimeout(timer);
   }

@@ -3,6 +3,7 @@ import { silentLogger } from "../log.ts";
 import { sleep } from "../util/abort.ts";
 import type { DeliveredEntry, Journal, JournalEntry } from "./journal.ts";
 import { systemClock, type Clock } from "../platform/clock.ts";
+import { messageOf } from "../errors.ts";
 
 export type EventHandler = (id: string, entry: JournalEntry) => unknown;
 /** Handles entries together (e.g. one database write for all); they are acknowledged together once it resolves. */
@@ -206,7 +207,7 @@ export class EventConsumer {
   }
 
   private fail(stream: string, entries: DeliveredEntry[], one: boolean, error: unknown, result: ConsumeResult): void {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = messageOf(error);
     for (const entry of one ? entries.slice(0, 1) : entries) this.lastErrors.set(entry.id, message);
     result.failed++;
     this.consecutiveFailures++;

@@ -12,6 +12,7 @@ import type { CreateContext } from "./context.ts";
 import { encodeData } from "./ws-encode.ts";
 import { Subscriptions } from "./ws-subscriptions.ts";
 import { WsTopics } from "./ws-topics.ts";
+import { messageOf } from "../errors.ts";
 
 /**
  * tRPC over Bun's native WebSocket, speaking the protocol of tRPC's own
@@ -339,7 +340,7 @@ export function createTrpcWsHandler({ router, createContext, logger, clock, maxS
         } catch (cause) {
           // Answered under the message's own id when it has one, so the caller's request does not wait forever.
           const id = (item as { id?: unknown } | null)?.id;
-          const message = `malformed tRPC message: ${cause instanceof Error ? cause.message : String(cause)}`;
+          const message = `malformed tRPC message: ${messageOf(cause)}`;
           respond(ws, errorMessage(typeof id === "string" || typeof id === "number" ? id : null, new TRPCError({ code: "PARSE_ERROR", message, cause }), "unknown"));
           continue;
         }

@@ -1,6 +1,6 @@
 import type { Journal } from "../journal/journal.ts";
 import type { Logger } from "../log.ts";
-import { messageOf } from "./lease.ts";
+import { messageOf } from "../errors.ts";
 
 export interface ConsumerExpiryOptions {
   /** A consumer idle at least this long (ms) with nothing pending is removed. */

@@ -1,4 +1,5 @@
 import type { RedisClient } from "../backends/index.ts";
+import { messageOf } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { systemClock, type Clock } from "../platform/clock.ts";
 import { sleep } from "../util/abort.ts";
@@ -47,11 +48,6 @@ export function localLease(): Lease {
     release: async () => {},
     holder: async () => ({ owner, held_here: true, ttl_ms: null }),
   };
-}
-
-/** An error's message, for a log line. */
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** PEXPIREs the lease when this owner holds it: 1, else 0. */

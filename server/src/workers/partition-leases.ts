@@ -2,7 +2,8 @@ import type { RedisClient } from "../backends/index.ts";
 import type { Logger } from "../log.ts";
 import { systemClock, type Clock } from "../platform/clock.ts";
 import { newInstanceName } from "./instance-name.ts";
-import { localLease, messageOf, RELEASE, RENEW, type Lease } from "./lease.ts";
+import { messageOf } from "../errors.ts";
+import { localLease, RELEASE, RENEW, type Lease } from "./lease.ts";
 import { PartitionSlot, type Holding } from "./partition-slot.ts";
 
 /** The leases of a worker split into partitions, one `Lease` a partition, and what this process holds. */

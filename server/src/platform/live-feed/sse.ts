@@ -2,6 +2,7 @@ import type { FeedItem } from "./live-feed.ts";
 import { FeedPage, socketStepsOf, TopicOffer } from "./socket-delivery.ts";
 import { PLAIN_SSE, type SseFormat } from "./sse-format.ts";
 import { sseTopics, type SseStream } from "./sse-topics.ts";
+import { messageOf } from "../../errors.ts";
 
 export interface FeedControl {
   /** Aborts when the client goes away or the stream is cut. */
@@ -32,7 +33,7 @@ const encoder = new TextEncoder();
 const SSE_HEADERS = { "Content-Type": "text/event-stream", "Cache-Control": "no-cache", Connection: "keep-alive", "X-Accel-Buffering": "no" };
 
 function plainErrorData(error: unknown): unknown {
-  return { error: error instanceof Error ? error.message : String(error), code: (error as { code?: string }).code ?? "INTERNAL" };
+  return { error: messageOf(error), code: (error as { code?: string }).code ?? "INTERNAL" };
 }
 
 /**
