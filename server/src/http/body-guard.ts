@@ -46,7 +46,9 @@ export function bodyGuard({ maxBodyBytes, json }: BodyGuardOptions): MiddlewareH
     if (!req.body || BODYLESS.has(req.method)) return next();
     const declared = Number(req.headers.get("content-length") ?? NaN);
     if (declared > maxBodyBytes) throw tooLarge(declared, maxBodyBytes);
-    const bytes = await readAtMost(req.body, maxBodyBytes);
+    // A declared length within the limit bounds what HTTP lets the client send: read it at once
+    // (natively; a stream read chunk by chunk in JavaScript cost a fifth of a small request's CPU).
+    const bytes = declared >= 0 ? await req.bytes() : await readAtMost(req.body, maxBodyBytes);
     if (bytes.length > 0) {
       const type = req.headers.get("content-type");
       if (!isJsonContentType(type)) {

@@ -1,0 +1,74 @@
+/**
+ * A development harness (not part of `bun run bench`): one load against one
+ * server, with the CPU each process spent per event, read from /proc.
+ *
+ *   bun bench/dev/drive.ts <load> [seconds] [--env='{"K":"V"}'] [--profile=<dir>] [--source]
+ *
+ * load: rest1, trpc1, rest100, trpc1000, frames, minimal.
+ */
+import { readFileSync } from "node:fs";
+import { batchEvent, playerActionInput } from "../lib/event.ts";
+import { closedLoop, restPost, trpcMutation } from "../lib/load.ts";
+import { startRedis, startServer } from "../lib/services.ts";
+import { streamFrames } from "../scenarios/frames.ts";
+import { WorkerProcess } from "../lib/workers.ts";
+import { join } from "node:path";
+
+const [load = "rest1", secondsArg = "5"] = process.argv.slice(2).filter((a) => !a.startsWith("--"));
+const flag = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const seconds = Number(secondsArg);
+const env = JSON.parse(flag("env") ?? "{}") as Record<string, string>;
+if (flag("profile")) process.env.BENCH_PROFILE = flag("profile");
+
+const ticks = (pid: number) => {
+  const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return Number(f[11]) + Number(f[12]); // utime + stime, in clock ticks (100/s)
+};
+
+await using redis = await startRedis();
+let serverPid: number;
+let base: string;
+let stopServer: () => Promise<void>;
+if (load === "minimal") {
+  const worker = new WorkerProcess(join(import.meta.dir, "..", "workers", "minimal-server.ts"), { redisUrl: redis.url, stream: "bench:minimal" });
+  base = String((await worker.next("ready", 30_000)).url);
+  serverPid = (worker as unknown as { child: { pid: number } }).child?.pid ?? 0;
+  stopServer = () => worker.stop();
+} else {
+  const server = await startServer({ JOURNAL_REDIS_URI: redis.url, ...env });
+  serverPid = server.pid;
+  base = server.url;
+  stopServer = () => server.stop();
+}
+const timing = { durationMs: seconds * 1000, warmupMs: 1000 };
+const one = JSON.stringify(playerActionInput());
+const run = async () => {
+  switch (load) {
+    case "rest1":
+    case "minimal":
+      return closedLoop({ concurrency: 50, ...timing }, async () => (await restPost(load === "minimal" ? base : `${base}/v1/journal/player-actions`, one), 1));
+    case "trpc1":
+      return closedLoop({ concurrency: 50, ...timing }, async () => (await trpcMutation(base, "journal.playerAction", one), 1));
+    case "rest100": {
+      const body = JSON.stringify(Array.from({ length: 100 }, playerActionInput));
+      return closedLoop({ concurrency: 8, ...timing }, async () => (await restPost(`${base}/v1/journal/player-actions`, body), 100));
+    }
+    case "trpc1000": {
+      const body = JSON.stringify({ events: Array.from({ length: 1000 }, batchEvent) });
+      return closedLoop({ concurrency: 4, ...timing }, async () => (await trpcMutation(base, "journal.appendBatch", body), 1000));
+    }
+    case "frames":
+      return streamFrames(base, { connections: 4, window: 64, ...timing });
+    default:
+      throw new Error(`unknown load ${load}`);
+  }
+};
+const t0 = { s: serverPid ? ticks(serverPid) : 0, r: ticks(redis.pid), me: ticks(process.pid) };
+const result = await run();
+const t1 = { s: serverPid ? ticks(serverPid) : 0, r: ticks(redis.pid), me: ticks(process.pid) };
+const events = result.events_per_s * (seconds + 1); // warm-up included in CPU: approximate by rate × (duration + warm-up)
+const us = (d: number) => ((d * 10_000) / events).toFixed(1);
+console.log(
+  `${load}: ${result.events_per_s} ev/s, errors ${result.errors}; CPU µs/event (≈): server ${us(t1.s - t0.s)}, redis ${us(t1.r - t0.r)}, load ${us(t1.me - t0.me)}`,
+);
+await stopServer();
