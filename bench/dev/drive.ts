@@ -69,6 +69,6 @@ const t1 = { s: serverPid ? ticks(serverPid) : 0, r: ticks(redis.pid), me: ticks
 const events = result.events_per_s * (seconds + 1); // warm-up included in CPU: approximate by rate × (duration + warm-up)
 const us = (d: number) => ((d * 10_000) / events).toFixed(1);
 console.log(
-  `${load}: ${result.events_per_s} ev/s, errors ${result.errors}; CPU µs/event (≈): server ${us(t1.s - t0.s)}, redis ${us(t1.r - t0.r)}, load ${us(t1.me - t0.me)}`,
+  `${load}: ${result.events_per_s} ev/s, errors ${"errors" in result ? result.errors : result.failures}; CPU µs/event (≈): server ${us(t1.s - t0.s)}, redis ${us(t1.r - t0.r)}, load ${us(t1.me - t0.me)}`,
 );
 await stopServer();

@@ -129,7 +129,14 @@ describe("loadConfig", () => {
   });
 
   test("the workers' consumer name is generated at start unless WORKER_CONSUMER_NAME names one", () => {
-    expect(loadConfig({}).workers).toEqual({ consumerName: undefined, reclaimIdleMs: 30_000, consumerExpiryMs: 86_400_000 });
+    expect(loadConfig({}).workers).toEqual({ enabled: true, consumerName: undefined, reclaimIdleMs: 30_000, consumerExpiryMs: 86_400_000 });
     expect(loadConfig({ WORKER_CONSUMER_NAME: "eu-1:worker-a" }).workers.consumerName).toBe("eu-1:worker-a");
+  });
+
+  test("WORKERS_ENABLED=false serves the API only, and only beside a Redis journal other instances' workers read", () => {
+    expect(loadConfig({ JOURNAL_REDIS_URI: "redis://h:1", WORKERS_ENABLED: "false" }).workers.enabled).toBe(false);
+    expect(loadConfig({ WORKERS_ENABLED: "true" }).workers.enabled).toBe(true);
+    expect(() => loadConfig({ WORKERS_ENABLED: "false" })).toThrow(/WORKERS_ENABLED: is false but the journal is embedded/);
+    expect(() => loadConfig({ JOURNAL_REDIS_URI: "redis://h:1", WORKERS_ENABLED: "no" })).toThrow(/WORKERS_ENABLED: must be "true" or "false"/);
   });
 });

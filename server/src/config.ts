@@ -171,6 +171,8 @@ const envSchema = z.object({
   LOBBY_GM_EVENTS_LEASE_TTL_SECONDS: positiveInt.default(15),
   /** This process's consumer name in the workers' consumer groups; unset: `<host>:<pid>:<random>`, new at each start. Must differ between running processes. */
   WORKER_CONSUMER_NAME: z.string().regex(/^[A-Za-z0-9._:@-]{1,120}$/, "must be 1 to 120 letters, digits and ._:@-").optional(),
+  /** false: this instance serves the API only and runs none of the built-in workers (others sharing its Redis do). Needs a Redis journal. */
+  WORKERS_ENABLED: z.enum(["true", "false"], { error: 'must be "true" or "false"' }).default("true"),
   /** Seconds an entry stays pending with a consumer (one that died) before another instance claims it. */
   WORKER_RECLAIM_IDLE_SECONDS: positiveInt.default(30),
   /** Seconds a consumer with nothing pending may stay idle before it is removed from its group (XGROUP DELCONSUMER). */
@@ -225,7 +227,7 @@ export interface Config {
   /** How long a worker may wait on one step before it is restarted. */
   workerStallMs: number;
   /** Built-in workers' consumers: this process's name in their groups (undefined: generated at start), reclaim and expiry. */
-  workers: { consumerName: string | undefined; reclaimIdleMs: number; consumerExpiryMs: number };
+  workers: { enabled: boolean; consumerName: string | undefined; reclaimIdleMs: number; consumerExpiryMs: number };
   /** The game rooms' rule numbers (GAME_*), recorded in each game as it is created. */
   games: GameSettings;
   /** The lobby's gm events stream (LOBBY_GM_EVENTS_STREAM) and its worker's lease. */
@@ -249,6 +251,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (e.JOURNAL_REDIS_CLUSTER === "true" && !redisUri) throw new ConfigError("JOURNAL_REDIS_CLUSTER", "is true but no JOURNAL_REDIS_URI names a cluster node");
   if (e.JOURNAL_REDIS_CLUSTER_NODES && e.JOURNAL_REDIS_CLUSTER !== "true") {
     throw new ConfigError("JOURNAL_REDIS_CLUSTER_NODES", "is set but JOURNAL_REDIS_CLUSTER is not true");
+  }
+  if (e.WORKERS_ENABLED === "false" && !redisUri) {
+    throw new ConfigError("WORKERS_ENABLED", "is false but the journal is embedded: only this process can run its workers (set JOURNAL_REDIS_URI to share them)");
   }
   if (e.JOURNAL_REDIS_WAIT_REPLICAS > 0 && !redisUri) throw new ConfigError("JOURNAL_REDIS_WAIT_REPLICAS", "needs a Redis journal (JOURNAL_REDIS_URI)");
   let games: GameSettings;
@@ -305,6 +310,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     readyMaxSpoolDepth: e.READY_MAX_SPOOL_DEPTH,
     workerStallMs: e.WORKER_STALL_TIMEOUT_SECONDS * 1000,
     workers: {
+      enabled: e.WORKERS_ENABLED === "true",
       consumerName: e.WORKER_CONSUMER_NAME,
       reclaimIdleMs: e.WORKER_RECLAIM_IDLE_SECONDS * 1000,
       consumerExpiryMs: e.WORKER_CONSUMER_EXPIRY_SECONDS * 1000,
@@ -355,6 +361,7 @@ export const CONFIG_VARIABLES: ReadonlyArray<[string, string]> = [
   ["CORS_ORIGINS", "origins allowed to call from a browser, comma-separated, or * (default none)"],
   ["READY_MAX_SPOOL_DEPTH", "events in the Redis spool above which GET /ready answers 503 (default 10000)"],
   ["WORKER_STALL_TIMEOUT_SECONDS", "a built-in worker stuck this long on one step is restarted (default 60)"],
+  ["WORKERS_ENABLED", "false: serve the API only; the built-in workers run on other instances sharing the Redis journal (default true)"],
   ["WORKER_CONSUMER_NAME", "this process's consumer name in the workers' groups, unique per process (default <host>:<pid>:<random>, new at each start)"],
   ["MATCH_PARTITIONS", "partitions of match summarization, each folded by one instance at a time; with Redis and several instances set e.g. 8 on every one to spread it (default 1)"],
   ["MATCH_PARTITION_LEASE_TTL_SECONDS", "with Redis, how soon another instance takes over a dead instance's match partitions (default 15)"],

@@ -239,8 +239,9 @@ export async function startServer({ config, logger, clock = systemClock }: Start
   const url = `http://${server.hostname === "0.0.0.0" ? "127.0.0.1" : server.hostname}:${server.port}`;
   logger.info({ url, backend: backends.kind, version: VERSION }, "gamejournal listening");
   // Once listening, so a failed start leaves no worker or timer behind.
-  workers.start(...modules.flatMap((m) => m.workers ?? []));
-  for (const module of modules) module.start?.();
+  if (config.workers.enabled) workers.start(...modules.flatMap((m) => m.workers ?? []));
+  else logger.info("built-in workers off (WORKERS_ENABLED=false): this instance serves the API only");
+  for (const module of modules) module.start?.({ workers: config.workers.enabled });
 
   const services: Services = {
     auth,

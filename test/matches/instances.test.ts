@@ -70,6 +70,42 @@ describe("three instances on one Redis", () => {
   }, 120_000);
 });
 
+describe("an API-only instance (WORKERS_ENABLED=false) beside one with workers", () => {
+  test("the API-only one ingests and answers reads but joins no group and holds no partition; the other summarises what it took in", async () => {
+    await using redis = await startRedis({ appendfsync: "everysec" });
+    const env = {
+      JOURNAL_REDIS_URI: redis.url,
+      MONGODB_URI: (await sharedMongo()).url,
+      MONGODB_DATABASE: uniqueName("api-only"),
+      MATCH_PARTITIONS: "2",
+      MATCH_PARTITION_LEASE_TTL_SECONDS: "2",
+    };
+    await using api = await startInstances(1, { ...env, WORKERS_ENABLED: "false" });
+    const client = createClient({ url: redis.url });
+    await client.connect();
+    try {
+      const session = crypto.randomUUID();
+      const matchId = `${session}.default-node`;
+      const frames = longMatch(session, { rounds: 2, perRound: 10 });
+      for (const frame of frames) await waitFor("the frame accepted", () => postFrame(api[0]!.url, frame));
+      // Accepted and journaled, but nobody reads: no consumer group, no partition held, no summary.
+      expect(await client.xLen("events:rtapi")).toBeGreaterThanOrEqual(frames.length);
+      expect(await client.xInfoGroups("events:rtapi")).toEqual([]);
+      expect(await metric(api[0]!.url, "gamejournal_match_partitions_held")).toBe(0);
+      expect(await storedSummary(api[0]!.url, matchId)).toBeNull();
+
+      await using workers = await startInstances(1, env);
+      const stored = await waitFor(`the summary of ${matchId}, read through the API-only instance`, () => storedSummary(api[0]!.url, matchId), { timeoutMs: 30_000 });
+      expect(stored).toEqual(foldedFromScratch(matchId, frames));
+      expect(await metric(workers[0]!.url, "gamejournal_match_partitions_held")).toBe(2);
+      const sessions = (await client.xInfoConsumers("events:rtapi", "session-events")) as unknown as Array<{ name: string }>;
+      expect(sessions).toHaveLength(1);
+    } finally {
+      client.destroy();
+    }
+  }, 120_000);
+});
+
 describe("embedded, with partitions", () => {
   test("one process holds every partition, reads each partition's groups, and summarises every match once", async () => {
     await using server = await startTestServer({ MATCH_PARTITIONS: "4" });

@@ -30,7 +30,8 @@ export const toGmEventsLeaseKey = (stream: string) => `workers:lease:lobby-gm-ev
  *   Redis stream the Game Master XADDs to (`POST /v1/lobby/gm-events`
  *   answers 409); embedded, a journal stream the Game Master appends to
  *   through that route;
- * - the gm events worker under its supervisor, started in `start()` and
+ * - the gm events worker under its supervisor, started in `start()` (when
+ *   this instance runs workers) and
  *   stopped in `stop()`; with Redis only the holder of a lease runs it (one
  *   instance at a time; a successor resumes from the stored offset within
  *   `LOBBY_GM_EVENTS_LEASE_TTL_SECONDS`);
@@ -82,8 +83,8 @@ export function openLobby({ backends, config, journal, feeds, clock, logger, met
     router: lobbyRouter(api),
     routes: [lobbyRoutes({ lobby: api, maxBodyBytes: journal.maxEventBytes })],
     graphql: lobbyGraphQL(api),
-    start() {
-      running = supervisor.run(anySignal(stopping.signal, shutdown));
+    start({ workers }) {
+      if (workers) running = supervisor.run(anySignal(stopping.signal, shutdown));
     },
     async stop() {
       stopping.abort();

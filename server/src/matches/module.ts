@@ -75,7 +75,9 @@ export function openMatches({ backends, config, journal, clock, logger, metrics,
       checkpoints,
       onRetry: counters.retry,
     }),
-    start() {
+    start({ workers }) {
+      // An instance without workers holds no partition, so it has no open match to end.
+      if (!workers) return;
       leases.start();
       // Only a partition's holder has its matches open in memory, so only it ends idle ones.
       idleTimer = setInterval(

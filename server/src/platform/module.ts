@@ -84,8 +84,11 @@ export interface SocketEndpoint<State = unknown> {
  * - `routes` are REST routes mounted at the root; `graphql` is merged into
  *   the one GraphQL schema; `sockets` are WebSocket endpoints;
  * - `workers` run under the server's WorkerRunner once it listens;
- * - `start` runs once the server listens (timers), `stop` at shutdown
- *   after the workers have stopped and before the backends close.
+ * - `start` runs once the server listens (timers); with `workers` false
+ *   (WORKERS_ENABLED=false) it starts only what serves the API, and leaves
+ *   background processing (supervised loops, leases, timers that fold) to
+ *   the instances that run workers; `stop` runs at shutdown after the
+ *   workers have stopped and before the backends close.
  */
 export interface DomainModule<Name extends string = string, Api = unknown> {
   readonly name: Name;
@@ -97,6 +100,6 @@ export interface DomainModule<Name extends string = string, Api = unknown> {
   readonly sockets?: readonly SocketEndpoint<any>[];
   readonly workers?: readonly WorkerDefinition[];
   readonly checks?: readonly DependencyCheck[];
-  start?(): void;
+  start?(run: { workers: boolean }): void;
   stop?(): void | Promise<void>;
 }
