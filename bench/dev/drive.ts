@@ -5,6 +5,8 @@
  *   bun bench/dev/drive.ts <load> [seconds] [--env='{"K":"V"}'] [--profile=<dir>] [--source]
  *
  * load: rest1, trpc1, rest100, trpc1000, frames, minimal.
+ * --split: the server serves the API only (WORKERS_ENABLED=false) and a
+ * second one, on the same Redis, runs the workers (its CPU shown as "workers").
  */
 import { readFileSync } from "node:fs";
 import { batchEvent, playerActionInput } from "../lib/event.ts";
@@ -17,6 +19,7 @@ import { join } from "node:path";
 const [load = "rest1", secondsArg = "5"] = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 const flag = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const seconds = Number(secondsArg);
+const split = process.argv.includes("--split");
 const env = JSON.parse(flag("env") ?? "{}") as Record<string, string>;
 if (flag("profile")) process.env.BENCH_PROFILE = flag("profile");
 
@@ -35,11 +38,12 @@ if (load === "minimal") {
   serverPid = (worker as unknown as { child: { pid: number } }).child?.pid ?? 0;
   stopServer = () => worker.stop();
 } else {
-  const server = await startServer({ JOURNAL_REDIS_URI: redis.url, ...env });
+  const server = await startServer({ JOURNAL_REDIS_URI: redis.url, ...env, ...(split ? { WORKERS_ENABLED: "false" } : {}) });
   serverPid = server.pid;
   base = server.url;
   stopServer = () => server.stop();
 }
+const beside = split ? await startServer({ JOURNAL_REDIS_URI: redis.url, ...env }) : undefined;
 const timing = { durationMs: seconds * 1000, warmupMs: 1000 };
 const one = JSON.stringify(playerActionInput());
 const run = async () => {
@@ -63,12 +67,13 @@ const run = async () => {
       throw new Error(`unknown load ${load}`);
   }
 };
-const t0 = { s: serverPid ? ticks(serverPid) : 0, r: ticks(redis.pid), me: ticks(process.pid) };
+const t0 = { s: serverPid ? ticks(serverPid) : 0, r: ticks(redis.pid), me: ticks(process.pid), w: beside ? ticks(beside.pid) : 0 };
 const result = await run();
-const t1 = { s: serverPid ? ticks(serverPid) : 0, r: ticks(redis.pid), me: ticks(process.pid) };
+const t1 = { s: serverPid ? ticks(serverPid) : 0, r: ticks(redis.pid), me: ticks(process.pid), w: beside ? ticks(beside.pid) : 0 };
 const events = result.events_per_s * (seconds + 1); // warm-up included in CPU: approximate by rate × (duration + warm-up)
 const us = (d: number) => ((d * 10_000) / events).toFixed(1);
 console.log(
-  `${load}: ${result.events_per_s} ev/s, errors ${"errors" in result ? result.errors : result.failures}; CPU µs/event (≈): server ${us(t1.s - t0.s)}, redis ${us(t1.r - t0.r)}, load ${us(t1.me - t0.me)}`,
+  `${load}: ${result.events_per_s} ev/s, errors ${"errors" in result ? result.errors : result.failures}; CPU µs/event (≈): server ${us(t1.s - t0.s)}, redis ${us(t1.r - t0.r)}, load ${us(t1.me - t0.me)}${beside ? `, workers ${us(t1.w - t0.w)}` : ""}`,
 );
 await stopServer();
+await beside?.stop();

@@ -2,6 +2,8 @@ import type { BenchContext } from "../lib/context.ts";
 import { batchEvent, playerActionInput } from "../lib/event.ts";
 import { closedLoop, restPost, trpcMutation, type LoadResult } from "../lib/load.ts";
 import { row, unavailable, type Baseline, type Figures, type Row } from "../lib/report.ts";
+import { workersDrained } from "../lib/drain.ts";
+import { startRedis, startServer } from "../lib/services.ts";
 import { minimalServerIngest, nodeRedisXadd, redisBenchmarkXadd } from "./baselines.ts";
 import { frameEnvelope, streamFrames, upgradeStatus } from "./frames.ts";
 
@@ -15,7 +17,11 @@ import { frameEnvelope, streamFrames, upgradeStatus } from "./frames.ts";
  *   redis-benchmark's pipelined XADD of the same event (the ceiling Redis
  *   itself sets) and pipelined XADD from a plain node-redis client in Bun;
  * - frames over `/v3/stream` in bytes/s beside redis-benchmark XADDing the
- *   same frame bytes.
+ *   same frame bytes;
+ * - the single events and batches again against an API-only instance
+ *   (`WORKERS_ENABLED=false`) with a second instance on the same Redis
+ *   running the built-in workers: the deployment that keeps the API's one
+ *   JavaScript thread for requests (both instances on this machine's cores).
  */
 export const SINGLE_CLIENTS = 50;
 export const BATCH_SIZE = 1_000;
@@ -77,6 +83,7 @@ export async function ingestScenario(ctx: BenchContext): Promise<Row[]> {
   const ofCeiling = (eps: number) => ({ text: "≥ ½ redis-benchmark", met: eps >= half });
   const rows: Row[] = [];
 
+  await workersDrained(ctx.redis.url, ctx.log);
   ctx.log(`ingest: tRPC journal.playerAction, ${SINGLE_CLIENTS} clients`);
   const single = await trpcSingle(ctx.server.url, ctx);
   rows.push(
@@ -89,6 +96,7 @@ export async function ingestScenario(ctx: BenchContext): Promise<Row[]> {
       target: ofMinimal(single.events_per_s),
     }),
   );
+  await workersDrained(ctx.redis.url, ctx.log);
   ctx.log(`ingest: POST /v1/journal/player-actions, ${SINGLE_CLIENTS} clients`);
   const restSingle = await restIngest(ctx.server.url, ctx, 1, SINGLE_CLIENTS);
   rows.push(
@@ -102,6 +110,7 @@ export async function ingestScenario(ctx: BenchContext): Promise<Row[]> {
     }),
   );
 
+  await workersDrained(ctx.redis.url, ctx.log);
   ctx.log(`ingest: tRPC journal.appendBatch ×${BATCH_SIZE}, ${BATCH_CLIENTS} clients`);
   const batch = await trpcBatch(ctx.server.url, ctx);
   rows.push(
@@ -114,6 +123,7 @@ export async function ingestScenario(ctx: BenchContext): Promise<Row[]> {
       target: ofCeiling(batch.events_per_s),
     }),
   );
+  await workersDrained(ctx.redis.url, ctx.log);
   ctx.log(`ingest: POST /v1/journal/player-actions ×${REST_BATCH_SIZE}, ${REST_BATCH_CLIENTS} clients`);
   const restBatch = await restIngest(ctx.server.url, ctx, REST_BATCH_SIZE, REST_BATCH_CLIENTS);
   rows.push(
@@ -126,6 +136,8 @@ export async function ingestScenario(ctx: BenchContext): Promise<Row[]> {
       target: ofCeiling(restBatch.events_per_s),
     }),
   );
+
+  rows.push(...(await splitRows(ctx, minimal, ceiling, plain, ofMinimal, ofCeiling)));
 
   const frameCase = "frames over /v3/stream, 4 connections × 64 in flight, 1 frame/message";
   const status = await upgradeStatus(ctx.server.url, "/v3/stream?token=x").catch(() => 0);
@@ -141,6 +153,7 @@ export async function ingestScenario(ctx: BenchContext): Promise<Row[]> {
     name: `redis-benchmark XADD -P 32 -c 50 of the ${frameBytes}-byte frame`,
     figures: { ...frameCeiling, bytes_per_s: Number(frameCeiling.events_per_s) * frameBytes },
   };
+  await workersDrained(ctx.redis.url, ctx.log);
   ctx.log("ingest: frames over /v3/stream");
   const frames = await streamFrames(ctx.server.url, { connections: 4, window: 64, ...timing(ctx) });
   const bytesPerS = frames.events_per_s * frames.frameBytes;
@@ -155,5 +168,45 @@ export async function ingestScenario(ctx: BenchContext): Promise<Row[]> {
       notes: frames.firstFailure ? [`first failure: ${frames.firstFailure}`] : [],
     }),
   );
+  return rows;
+}
+
+type Target = (eps: number) => { text: string; met: boolean };
+
+/** The single-event and batch loads against an API-only instance, its workers in a second instance on the same Redis. */
+async function splitRows(ctx: BenchContext, minimal: Baseline, ceiling: Baseline, plain: Baseline, ofMinimal: Target, ofCeiling: Target): Promise<Row[]> {
+  // A Redis of their own: the run's server keeps its workers on the run's Redis.
+  await using redis = await startRedis();
+  const env = { JOURNAL_REDIS_URI: redis.url };
+  await using api = await startServer({ ...env, WORKERS_ENABLED: "false" });
+  await using _workers = await startServer(env);
+  const where = "API-only instance (WORKERS_ENABLED=false), workers in a second instance";
+  const loads: Array<{ name: string; run: () => Promise<LoadResult>; baselines: Baseline[]; target: Target }> = [
+    { name: `tRPC journal.playerAction, ${SINGLE_CLIENTS} clients, 1 event/call`, run: () => trpcSingle(api.url, ctx), baselines: [minimal], target: ofMinimal },
+    { name: `REST POST /v1/journal/player-actions, ${SINGLE_CLIENTS} clients, 1 event/call`, run: () => restIngest(api.url, ctx, 1, SINGLE_CLIENTS), baselines: [minimal], target: ofMinimal },
+    { name: `tRPC journal.appendBatch, ${BATCH_CLIENTS} clients, ${BATCH_SIZE} events/call`, run: () => trpcBatch(api.url, ctx), baselines: [ceiling, plain], target: ofCeiling },
+    {
+      name: `REST POST /v1/journal/player-actions, ${REST_BATCH_CLIENTS} clients, ${REST_BATCH_SIZE} events/call`,
+      run: () => restIngest(api.url, ctx, REST_BATCH_SIZE, REST_BATCH_CLIENTS),
+      baselines: [ceiling, plain],
+      target: ofCeiling,
+    },
+  ];
+  const rows: Row[] = [];
+  for (const load of loads) {
+    await workersDrained(redis.url, ctx.log);
+    ctx.log(`ingest (${where}): ${load.name}`);
+    const result = await load.run();
+    rows.push(
+      row({
+        scenario: "ingest",
+        case: `${load.name}; ${where}`,
+        figures: figuresOf(result, { errors: result.errors }),
+        baselines: load.baselines,
+        compare: "events_per_s",
+        target: load.target(result.events_per_s),
+      }),
+    );
+  }
   return rows;
 }
