@@ -60,12 +60,36 @@ export function toSnakeCase(key: string): string {
     .toLowerCase();
 }
 
+/**
+ * Keys already converted: frames repeat the same few hundred keys, and the
+ * regular expressions cost more than the rest of a frame's copy. Bounded,
+ * so keys a client makes up cannot grow it without limit.
+ */
+const snakeKeys = new Map<string, string>();
+const SNAKE_KEYS_MAX = 4_096;
+
+function snakeKeyOf(key: string): string {
+  let snake = snakeKeys.get(key);
+  if (snake === undefined) {
+    snake = toSnakeCase(key);
+    if (snakeKeys.size < SNAKE_KEYS_MAX) snakeKeys.set(key, snake);
+  }
+  return snake;
+}
+
 /** A deep copy of `value` with every object key in snake_case. */
 export function normalizeKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(normalizeKeys);
   if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) {
+    const out = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = normalizeKeys(value[i]);
+    return out;
+  }
   const out: Record<string, unknown> = {};
-  for (const [key, inner] of Object.entries(value)) out[toSnakeCase(key)] = normalizeKeys(inner);
+  const object = value as Record<string, unknown>;
+  for (const key in object) {
+    if (Object.hasOwn(object, key)) out[snakeKeyOf(key)] = normalizeKeys(object[key]);
+  }
   return out;
 }
 

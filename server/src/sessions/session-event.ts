@@ -64,9 +64,32 @@ export function sessionEventId(key: {
  * such frames at the edge; the stores refuse them too.
  */
 export function unstorableKeyOf(value: unknown, path = ""): string | undefined {
+  // Almost every frame is storable: check without building paths, and find the path only for the one that is not.
+  return allKeysStorable(value) ? undefined : unstorablePathOf(value, path);
+}
+
+function isUnstorableKey(key: string): boolean {
+  return key.charCodeAt(0) === 36 /* $ */ || key.includes(".") || key.includes("\0");
+}
+
+function allKeysStorable(value: unknown): boolean {
+  if (value === null || typeof value !== "object") return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!allKeysStorable(value[i])) return false;
+    return true;
+  }
+  const object = value as Record<string, unknown>;
+  for (const key in object) {
+    if (!Object.hasOwn(object, key)) continue;
+    if (isUnstorableKey(key) || !allKeysStorable(object[key])) return false;
+  }
+  return true;
+}
+
+function unstorablePathOf(value: unknown, path: string): string | undefined {
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const found = unstorableKeyOf(value[i], `${path}[${i}]`);
+      const found = unstorablePathOf(value[i], `${path}[${i}]`);
       if (found !== undefined) return found;
     }
     return undefined;
@@ -74,8 +97,8 @@ export function unstorableKeyOf(value: unknown, path = ""): string | undefined {
   if (value === null || typeof value !== "object") return undefined;
   for (const [key, inner] of Object.entries(value)) {
     const here = path === "" ? key : `${path}.${key}`;
-    if (key.startsWith("$") || key.includes(".") || key.includes("\0")) return here;
-    const found = unstorableKeyOf(inner, here);
+    if (isUnstorableKey(key)) return here;
+    const found = unstorablePathOf(inner, here);
     if (found !== undefined) return found;
   }
   return undefined;
@@ -90,6 +113,37 @@ export function unstorableKeyOf(value: unknown, path = ""): string | undefined {
  * on every deployment alike. Walks without recursion.
  */
 export function nestedArrayOf(value: unknown): string | undefined {
+  // Paths are built only for a frame that has one (the walk below allocates for every value).
+  return hasNestedArray(value, false) ? nestedArrayPathOf(value) : undefined;
+}
+
+/** Without recursion (a frame may nest deeper than the call stack), and without building paths. */
+function hasNestedArray(root: unknown, rootInArray: boolean): boolean {
+  const values: unknown[] = [root];
+  const inArrays: boolean[] = [rootInArray];
+  while (values.length > 0) {
+    const value = values.pop();
+    const inArray = inArrays.pop()!;
+    if (value === null || typeof value !== "object") continue;
+    if (Array.isArray(value)) {
+      if (inArray) return true;
+      for (let i = 0; i < value.length; i++) {
+        values.push(value[i]);
+        inArrays.push(true);
+      }
+    } else {
+      const object = value as Record<string, unknown>;
+      for (const key in object) {
+        if (!Object.hasOwn(object, key)) continue;
+        values.push(object[key]);
+        inArrays.push(false);
+      }
+    }
+  }
+  return false;
+}
+
+function nestedArrayPathOf(value: unknown): string | undefined {
   const stack: Array<{ value: unknown; path: string; inArray: boolean }> = [{ value, path: "", inArray: false }];
   while (stack.length > 0) {
     const { value: v, path, inArray } = stack.pop()!;
