@@ -54,7 +54,11 @@ for (const backend of Object.keys(BACKENDS) as Backend[]) {
       expect(stored.map((e) => e.frame.frame_index)).toEqual(expected.map((_, i) => i));
       expect(new Set(stored.map((e) => e.user_id))).toEqual(new Set(["agent-1"]));
       expect(stored.at(-1)!.frame.events).toEqual([{ match_ended: { winning_team: 1 } }]);
-      expect(stored[0]!.frame.player_bones.user_bones).toHaveLength(2);
+      // Bones are fetched beside the session snapshot, in a second request: a loaded machine can let the
+      // scripted game take its next step (a third player joins) between the two.
+      const bones = stored[0]!.frame.player_bones.user_bones as Array<{ bone_t: number[]; bone_o: number[] }>;
+      expect(bones.length).toBeGreaterThanOrEqual(2);
+      for (const b of bones) expect([b.bone_t.length, b.bone_o.length]).toEqual([69, 92]);
 
       const match = await getJson(server, `/session-events/${session}.node-a`);
       expect(match.body.count).toBe(expected.length);
