@@ -53,8 +53,9 @@ const MINIMAL_SERVER = new URL("../workers/minimal-server.ts", import.meta.url).
  * the server's single-event cases: `clients` callers POSTing the same
  * player action, each again once answered.
  */
-export async function minimalServerIngest(ctx: BenchContext, clients: number): Promise<LoadResult> {
-  const worker = new WorkerProcess(MINIMAL_SERVER, { redisUrl: ctx.redis.url, stream: "bench:minimal-server" });
+export async function minimalServerIngest(ctx: BenchContext, clients: number, readBack = false): Promise<LoadResult> {
+  const stream = readBack ? "bench:minimal-server-read-back" : "bench:minimal-server";
+  const worker = new WorkerProcess(MINIMAL_SERVER, { redisUrl: ctx.redis.url, stream, readBack });
   try {
     const url = String((await worker.next("ready", 30_000)).url);
     const body = JSON.stringify(playerActionInput());
@@ -62,6 +63,23 @@ export async function minimalServerIngest(ctx: BenchContext, clients: number): P
       await restPost(url, body);
       return 1;
     });
+  } finally {
+    await worker.stop();
+  }
+}
+
+const MINIMAL_FRAME_SERVER = new URL("../workers/minimal-frame-server.ts", import.meta.url).pathname;
+
+/**
+ * The frames floor: a bare Bun WebSocket server + node-redis doing the same
+ * journaling and storing of each frame, without anything else
+ * (bench/workers/minimal-frame-server.ts, its own process), under the same
+ * load as the server's frames case.
+ */
+export async function minimalFramePipeline<T>(ctx: BenchContext, load: (url: string) => Promise<T>): Promise<T> {
+  const worker = new WorkerProcess(MINIMAL_FRAME_SERVER, { redisUrl: ctx.redis.url });
+  try {
+    return await load(String((await worker.next("ready", 30_000)).url));
   } finally {
     await worker.stop();
   }

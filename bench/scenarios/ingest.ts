@@ -4,7 +4,7 @@ import { closedLoop, restPost, trpcMutation, type LoadResult } from "../lib/load
 import { row, unavailable, type Baseline, type Figures, type Row } from "../lib/report.ts";
 import { workersDrained } from "../lib/drain.ts";
 import { startRedis, startServer } from "../lib/services.ts";
-import { minimalServerIngest, nodeRedisXadd, redisBenchmarkXadd } from "./baselines.ts";
+import { minimalFramePipeline, minimalServerIngest, nodeRedisXadd, redisBenchmarkXadd } from "./baselines.ts";
 import { frameEnvelope, streamFrames, upgradeStatus } from "./frames.ts";
 
 /**
@@ -78,6 +78,9 @@ export async function ingestScenario(ctx: BenchContext): Promise<Row[]> {
   ctx.log("ingest: node-redis pipelined XADD");
   const plain: Baseline = { name: "node-redis pipelined XADD", figures: await nodeRedisXadd(ctx.redis.url, ctx.quick ? 100_000 : 500_000) };
   const minimal = await minimalBaseline(ctx);
+  ctx.log(`ingest: the minimal server reading every event back through a consumer group, ${SINGLE_CLIENTS} clients`);
+  const readBackLoad = await minimalServerIngest(ctx, SINGLE_CLIENTS, true);
+  const readBack: Baseline = { name: "the minimal server, also reading each event back (XREADGROUP + XACK)", figures: figuresOf(readBackLoad, { errors: readBackLoad.errors }) };
   const ofMinimal = (eps: number) => ({ text: "≥ 1.0× the minimal server", met: eps >= Number(minimal.figures.events_per_s) });
   const half = Number(ceiling.figures.events_per_s) / 2;
   const ofCeiling = (eps: number) => ({ text: "≥ ½ redis-benchmark", met: eps >= half });
@@ -91,7 +94,7 @@ export async function ingestScenario(ctx: BenchContext): Promise<Row[]> {
       scenario: "ingest",
       case: `tRPC journal.playerAction over HTTP, ${SINGLE_CLIENTS} clients, 1 event/call`,
       figures: figuresOf(single, { errors: single.errors }),
-      baselines: [minimal, ceiling],
+      baselines: [minimal, readBack, ceiling],
       compare: "events_per_s",
       target: ofMinimal(single.events_per_s),
     }),
@@ -104,7 +107,7 @@ export async function ingestScenario(ctx: BenchContext): Promise<Row[]> {
       scenario: "ingest",
       case: `REST POST /v1/journal/player-actions, ${SINGLE_CLIENTS} clients, 1 event/call`,
       figures: figuresOf(restSingle, { errors: restSingle.errors }),
-      baselines: [minimal, ceiling],
+      baselines: [minimal, readBack, ceiling],
       compare: "events_per_s",
       target: ofMinimal(restSingle.events_per_s),
     }),
@@ -154,6 +157,13 @@ export async function ingestScenario(ctx: BenchContext): Promise<Row[]> {
     figures: { ...frameCeiling, bytes_per_s: Number(frameCeiling.events_per_s) * frameBytes },
   };
   await workersDrained(ctx.redis.url, ctx.log);
+  ctx.log("ingest: frames over a minimal Bun WebSocket + node-redis + bun:sqlite pipeline");
+  const floor = await minimalFramePipeline(ctx, (url) => streamFrames(url, { connections: 4, window: 64, ...timing(ctx) }));
+  const floorBaseline: Baseline = {
+    name: "minimal Bun WebSocket server: 2 XADDs a frame, read back by a consumer group into bun:sqlite",
+    figures: { events_per_s: floor.events_per_s, bytes_per_s: floor.events_per_s * floor.frameBytes, ...floor.hist.summaryMs(), failures: floor.failures },
+  };
+  await workersDrained(ctx.redis.url, ctx.log);
   ctx.log("ingest: frames over /v3/stream");
   const frames = await streamFrames(ctx.server.url, { connections: 4, window: 64, ...timing(ctx) });
   const bytesPerS = frames.events_per_s * frames.frameBytes;
@@ -162,7 +172,7 @@ export async function ingestScenario(ctx: BenchContext): Promise<Row[]> {
       scenario: "ingest",
       case: frameCase,
       figures: figuresOf(frames, { bytes_per_s: bytesPerS, failures: frames.failures, frame_bytes: frames.frameBytes }),
-      baselines: [frameBaseline],
+      baselines: [frameBaseline, floorBaseline],
       compare: "bytes_per_s",
       target: { text: "≥ 0.3× redis-benchmark in bytes/s", met: bytesPerS >= 0.3 * Number(frameBaseline.figures.bytes_per_s) },
       notes: frames.firstFailure ? [`first failure: ${frames.firstFailure}`] : [],

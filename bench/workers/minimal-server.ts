@@ -5,13 +5,33 @@
  * answers `{"ids":[id]}`. No routing, validation, limits, idempotency,
  * metrics or workers. It runs in its own process, as the server does, and
  * tells the parent its URL once listening.
+ *
+ * With `readBack`, the same process also reads every event back through a
+ * consumer group (XREADGROUP, 500 a read, then XACK), doing nothing with
+ * it: the least the built-in workers' reading costs on this stack.
  */
 import { createClient } from "redis";
 import { toParent, workerArgs } from "../lib/workers.ts";
 
-const { redisUrl, stream } = workerArgs<{ redisUrl: string; stream: string }>();
+const { redisUrl, stream, readBack } = workerArgs<{ redisUrl: string; stream: string; readBack?: boolean }>();
 const client = createClient({ url: redisUrl });
 await client.connect();
+
+let reading = true;
+if (readBack) {
+  const reader = client.duplicate();
+  await reader.connect();
+  await client.xGroupCreate(stream, "read-back", "$", { MKSTREAM: true }).catch(() => {});
+  void (async () => {
+    while (reading) {
+      const reply = (await reader.xReadGroup("read-back", "c1", { key: stream, id: ">" }, { COUNT: 500, BLOCK: 100 }).catch(() => null)) as Array<{
+        messages: Array<{ id: string }>;
+      }> | null;
+      const ids = reply?.[0]?.messages.map((m) => m.id) ?? [];
+      if (ids.length > 0) await reader.xAck(stream, "read-back", ids);
+    }
+  })();
+}
 
 const server = Bun.serve({
   hostname: "127.0.0.1",
@@ -31,6 +51,7 @@ const server = Bun.serve({
 });
 
 process.on("SIGTERM", () => {
+  reading = false;
   void server.stop(true);
   client.destroy();
   process.exit(0);
