@@ -68,7 +68,8 @@ export function toSnakeCase(key: string): string {
 const snakeKeys = new Map<string, string>();
 const SNAKE_KEYS_MAX = 4_096;
 
-function snakeKeyOf(key: string): string {
+/** `key` in snake_case (cached; see `normalizeKeys`). */
+export function snakeKeyOf(key: string): string {
   let snake = snakeKeys.get(key);
   if (snake === undefined) {
     snake = toSnakeCase(key);

@@ -1,5 +1,6 @@
-import { FrameSchema, normalizeKeys, PLAYER_ACTIONS_STREAM, type Frame } from "@gamejournal/shared";
+import { FRAME_EVENT, FrameSchema, normalizeKeys, PLAYER_ACTIONS_STREAM, type Frame } from "@gamejournal/shared";
 import type { JournalEntry } from "../journal/journal.ts";
+import { parsedFrameOrUndefined } from "../sessions/frame-input.ts";
 import { applyAction, applyFrame, Draft, skipEntry, type MatchAggregate } from "./aggregate.ts";
 
 /**
@@ -15,7 +16,7 @@ import { applyAction, applyFrame, Draft, skipEntry, type MatchAggregate } from "
 export function applyEntry(agg: MatchAggregate, stream: string, entry: JournalEntry, draft?: Draft): MatchAggregate {
   const meta = { id: entry.id, stream, time: entry.ts, ...(entry.user_id ? { user_id: entry.user_id } : {}) };
   if (stream === PLAYER_ACTIONS_STREAM || entry.type === "match_ended") return applyAction(agg, entry, meta, draft);
-  const frame = frameOf(entry.data);
+  const frame = frameOf(entry.data, entry.type === FRAME_EVENT);
   return frame ? applyFrame(agg, frame, meta, draft) : skipEntry(agg, meta, draft);
 }
 
@@ -35,13 +36,17 @@ export function applyEntries(agg: MatchAggregate, stream: string, entries: reado
  * The telemetry frame a journal entry's data holds (bare, or in a `/v3/stream`
  * envelope's `frame`), in either protobuf-JSON naming; null when it is not one.
  * `player_bones` is dropped unread: the summary does not use it and it is
- * the bulk of a frame.
+ * the bulk of a frame. A `frame` entry's frame (`journaled`: the server
+ * wrote it from a frame it had parsed, see `journaledFrame`) that still has
+ * that shape is taken without parsing it again.
  */
-export function frameOf(data: unknown): Frame | null {
+export function frameOf(data: unknown, journaled = false): Frame | null {
   if (data === null || typeof data !== "object" || Array.isArray(data)) return null;
   const inner = (data as { frame?: unknown }).frame;
   const raw = (inner !== null && typeof inner === "object" ? inner : data) as Record<string, unknown>;
   const { player_bones: _bones, playerBones: _camelBones, ...rest } = raw;
+  const trusted = journaled ? parsedFrameOrUndefined(rest) : undefined;
+  if (trusted) return trusted;
   const parsed = FrameSchema.safeParse(normalizeKeys(rest));
   return parsed.success ? parsed.data : null;
 }

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { DEFAULT_NODE, eventTypesOf, isNodeId, sessionIdOf, toMatchId, type Frame } from "@gamejournal/shared";
+import { DEFAULT_NODE, eventTypesOf, isNodeId, sessionIdOf, snakeKeyOf, toMatchId, type Frame } from "@gamejournal/shared";
 import { ValidationError } from "../errors.ts";
 
 /**
@@ -86,6 +86,15 @@ function allKeysStorable(value: unknown): boolean {
   return true;
 }
 
+/**
+ * True when every key of `value` is storable (see `unstorableKeyOf`) and
+ * already snake_case, and no array sits directly in an array: what
+ * `parseFrame` guarantees of the frames it returns.
+ */
+export function isNormalisedStorable(value: unknown): boolean {
+  return everyKeyOutsideNestedArrays(value, (key) => !isUnstorableKey(key) && snakeKeyOf(key) === key);
+}
+
 function unstorablePathOf(value: unknown, path: string): string | undefined {
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
@@ -114,33 +123,38 @@ function unstorablePathOf(value: unknown, path: string): string | undefined {
  */
 export function nestedArrayOf(value: unknown): string | undefined {
   // Paths are built only for a frame that has one (the walk below allocates for every value).
-  return hasNestedArray(value, false) ? nestedArrayPathOf(value) : undefined;
+  return everyKeyOutsideNestedArrays(value, () => true) ? undefined : nestedArrayPathOf(value);
 }
 
-/** Without recursion (a frame may nest deeper than the call stack), and without building paths. */
-function hasNestedArray(root: unknown, rootInArray: boolean): boolean {
+/**
+ * False as soon as an array sits directly in an array or `keyOk` refuses an
+ * object key; else true. Without recursion (a frame may nest deeper than the
+ * call stack) and without building paths.
+ */
+function everyKeyOutsideNestedArrays(root: unknown, keyOk: (key: string) => boolean): boolean {
   const values: unknown[] = [root];
-  const inArrays: boolean[] = [rootInArray];
+  const inArrays: boolean[] = [false];
   while (values.length > 0) {
     const value = values.pop();
     const inArray = inArrays.pop()!;
     if (value === null || typeof value !== "object") continue;
     if (Array.isArray(value)) {
-      if (inArray) return true;
+      if (inArray) return false;
       for (let i = 0; i < value.length; i++) {
         values.push(value[i]);
         inArrays.push(true);
       }
-    } else {
-      const object = value as Record<string, unknown>;
-      for (const key in object) {
-        if (!Object.hasOwn(object, key)) continue;
-        values.push(object[key]);
-        inArrays.push(false);
-      }
+      continue;
+    }
+    const object = value as Record<string, unknown>;
+    for (const key in object) {
+      if (!Object.hasOwn(object, key)) continue;
+      if (!keyOk(key)) return false;
+      values.push(object[key]);
+      inArrays.push(false);
     }
   }
-  return false;
+  return true;
 }
 
 function nestedArrayPathOf(value: unknown): string | undefined {

@@ -4,7 +4,7 @@ import type { JournalEntry } from "../journal/journal.ts";
 import type { Logger } from "../log.ts";
 import type { Clock } from "../platform/clock.ts";
 import type { WorkerDefinition } from "../workers/index.ts";
-import { parseFrame } from "./frame-input.ts";
+import { journaledFrame } from "./frame-input.ts";
 
 import { toSessionEvent, type SessionEvent } from "./session-event.ts";
 import type { SessionEventStore } from "./session-event-store.ts";
@@ -65,7 +65,7 @@ export function sessionEventOfEntry(id: string, entry: JournalEntry, now: number
   const node = data.node;
   if (typeof node !== "string" || !isNodeId(node)) return undefined;
   try {
-    const frame = parseFrame(data.frame);
+    const frame = journaledFrame(data.frame);
     return toSessionEvent(frame, { userId: entry.user_id ?? "", node, receivedAt: parseId(id).ms, now });
   } catch {
     return undefined;
