@@ -53,15 +53,15 @@ const MINIMAL_SERVER = new URL("../workers/minimal-server.ts", import.meta.url).
  * the server's single-event cases: `clients` callers POSTing the same
  * player action, each again once answered.
  */
-export async function minimalServerIngest(ctx: BenchContext, clients: number, readBack = false): Promise<LoadResult> {
+export async function minimalServerIngest(ctx: BenchContext, clients: number, readBack = false, batch?: { body: string; size: number }): Promise<LoadResult> {
   const stream = readBack ? "bench:minimal-server-read-back" : "bench:minimal-server";
   const worker = new WorkerProcess(MINIMAL_SERVER, { redisUrl: ctx.redis.url, stream, readBack });
   try {
     const url = String((await worker.next("ready", 30_000)).url);
-    const body = JSON.stringify(playerActionInput());
+    const body = batch?.body ?? JSON.stringify(playerActionInput());
     return await closedLoop({ concurrency: clients, durationMs: ctx.seconds * 1000, warmupMs: ctx.quick ? 300 : 1_000 }, async () => {
       await restPost(url, body);
-      return 1;
+      return batch?.size ?? 1;
     });
   } finally {
     await worker.stop();

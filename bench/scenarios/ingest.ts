@@ -114,6 +114,16 @@ export async function ingestScenario(ctx: BenchContext): Promise<Row[]> {
   );
 
   await workersDrained(ctx.redis.url, ctx.log);
+  ctx.log(`ingest: the minimal server, batches of ${BATCH_SIZE} and of ${REST_BATCH_SIZE}`);
+  const minimalBatch = await minimalServerIngest(ctx, BATCH_CLIENTS, false, { body: JSON.stringify({ events: Array.from({ length: BATCH_SIZE }, batchEvent) }), size: BATCH_SIZE });
+  const minimalRestBatch = await minimalServerIngest(ctx, REST_BATCH_CLIENTS, false, {
+    body: JSON.stringify(Array.from({ length: REST_BATCH_SIZE }, playerActionInput)),
+    size: REST_BATCH_SIZE,
+  });
+  const batchFloor: Baseline = { name: `the minimal server, a pipelined XADD per event, ${BATCH_SIZE}/call`, figures: figuresOf(minimalBatch) };
+  const restBatchFloor: Baseline = { name: `the minimal server, a pipelined XADD per event, ${REST_BATCH_SIZE}/call`, figures: figuresOf(minimalRestBatch) };
+
+  await workersDrained(ctx.redis.url, ctx.log);
   ctx.log(`ingest: tRPC journal.appendBatch ×${BATCH_SIZE}, ${BATCH_CLIENTS} clients`);
   const batch = await trpcBatch(ctx.server.url, ctx);
   rows.push(
@@ -121,7 +131,7 @@ export async function ingestScenario(ctx: BenchContext): Promise<Row[]> {
       scenario: "ingest",
       case: `tRPC journal.appendBatch over HTTP, ${BATCH_CLIENTS} clients, ${BATCH_SIZE} events/call`,
       figures: figuresOf(batch, { errors: batch.errors }),
-      baselines: [ceiling, plain],
+      baselines: [ceiling, plain, batchFloor],
       compare: "events_per_s",
       target: ofCeiling(batch.events_per_s),
     }),
@@ -134,7 +144,7 @@ export async function ingestScenario(ctx: BenchContext): Promise<Row[]> {
       scenario: "ingest",
       case: `REST POST /v1/journal/player-actions, ${REST_BATCH_CLIENTS} clients, ${REST_BATCH_SIZE} events/call`,
       figures: figuresOf(restBatch, { errors: restBatch.errors }),
-      baselines: [ceiling, plain],
+      baselines: [ceiling, plain, restBatchFloor],
       compare: "events_per_s",
       target: ofCeiling(restBatch.events_per_s),
     }),
