@@ -2,17 +2,17 @@
  * A development harness (not part of `bun run bench`): one load against one
  * server, with the CPU each process spent per event, read from /proc.
  *
- *   bun bench/dev/drive.ts <load> [seconds] [--env='{"K":"V"}'] [--profile=<dir>] [--source]
+ *   bun bench/dev/drive.ts <load> [seconds] [--split] [--env='{"K":"V"}'] [--profile=<dir>]
  *
- * load: rest1, trpc1, rest100, trpc1000, frames, minimal.
+ * load: rest1, trpc1, rest100, trpc1000, frames (the bench's ingest loads,
+ * bench/scenarios/ingest.ts), minimal (rest1 against the minimal server).
+ * --profile: the servers run from source under Bun's CPU profiler.
  * --split: the server serves the API only (WORKERS_ENABLED=false) and a
  * second one, on the same Redis, runs the workers (its CPU shown as "workers").
  */
 import { readFileSync } from "node:fs";
-import { batchEvent, playerActionInput } from "../lib/event.ts";
-import { closedLoop, restPost, trpcMutation } from "../lib/load.ts";
 import { startRedis, startServer } from "../lib/services.ts";
-import { streamFrames } from "../scenarios/frames.ts";
+import { frameLoad, REST_BATCH_CLIENTS, REST_BATCH_SIZE, restIngest, SINGLE_CLIENTS, trpcBatch, trpcSingle } from "../scenarios/ingest.ts";
 import { WorkerProcess } from "../lib/workers.ts";
 import { join } from "node:path";
 
@@ -44,25 +44,20 @@ if (load === "minimal") {
   stopServer = () => server.stop();
 }
 const beside = split ? await startServer({ JOURNAL_REDIS_URI: redis.url, ...env }) : undefined;
-const timing = { durationMs: seconds * 1000, warmupMs: 1000 };
-const one = JSON.stringify(playerActionInput());
+const timed = { quick: false, seconds };
 const run = async () => {
   switch (load) {
+    case "minimal": // it answers any path
     case "rest1":
-    case "minimal":
-      return closedLoop({ concurrency: 50, ...timing }, async () => (await restPost(load === "minimal" ? base : `${base}/v1/journal/player-actions`, one), 1));
+      return restIngest(base, timed, 1, SINGLE_CLIENTS);
     case "trpc1":
-      return closedLoop({ concurrency: 50, ...timing }, async () => (await trpcMutation(base, "journal.playerAction", one), 1));
-    case "rest100": {
-      const body = JSON.stringify(Array.from({ length: 100 }, playerActionInput));
-      return closedLoop({ concurrency: 8, ...timing }, async () => (await restPost(`${base}/v1/journal/player-actions`, body), 100));
-    }
-    case "trpc1000": {
-      const body = JSON.stringify({ events: Array.from({ length: 1000 }, batchEvent) });
-      return closedLoop({ concurrency: 4, ...timing }, async () => (await trpcMutation(base, "journal.appendBatch", body), 1000));
-    }
+      return trpcSingle(base, timed);
+    case "rest100":
+      return restIngest(base, timed, REST_BATCH_SIZE, REST_BATCH_CLIENTS);
+    case "trpc1000":
+      return trpcBatch(base, timed);
     case "frames":
-      return streamFrames(base, { connections: 4, window: 64, ...timing });
+      return frameLoad(base, timed);
     default:
       throw new Error(`unknown load ${load}`);
   }

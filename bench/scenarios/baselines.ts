@@ -1,7 +1,6 @@
 import { createClient } from "redis";
 import type { BenchContext } from "../lib/context.ts";
-import { eventFields, playerActionInput } from "../lib/event.ts";
-import { closedLoop, restPost, type LoadResult } from "../lib/load.ts";
+import { eventFields } from "../lib/event.ts";
 import type { Figures } from "../lib/report.ts";
 import { WorkerProcess } from "../lib/workers.ts";
 
@@ -45,39 +44,23 @@ export async function nodeRedisXadd(url: string, n: number, stream = "bench:node
   }
 }
 
-const MINIMAL_SERVER = new URL("../workers/minimal-server.ts", import.meta.url).pathname;
-
 /**
- * The single-event baseline: a bare Bun.serve + node-redis server
- * (bench/workers/minimal-server.ts, its own process) under the same load as
- * the server's single-event cases: `clients` callers POSTing the same
- * player action, each again once answered.
+ * Runs `load` against one of the bare servers of bench/workers/ (its own
+ * process, on the run's Redis, told `args`), then stops it: the floors the
+ * server's cases are compared with.
+ * - `minimal-server`: Bun.serve + node-redis, one XADD per event (a batch's
+ *   pipelined); `readBack: true` also reads every event back through a
+ *   consumer group;
+ * - `minimal-frame-server`: the frames' journaling and storing, nothing else;
+ * - `minimal-replay-server`: XRANGE paging to a WebSocket, a JSON message a page.
  */
-export async function minimalServerIngest(ctx: BenchContext, clients: number, readBack = false, batch?: { body: string; size: number }): Promise<LoadResult> {
-  const stream = readBack ? "bench:minimal-server-read-back" : "bench:minimal-server";
-  const worker = new WorkerProcess(MINIMAL_SERVER, { redisUrl: ctx.redis.url, stream, readBack });
-  try {
-    const url = String((await worker.next("ready", 30_000)).url);
-    const body = batch?.body ?? JSON.stringify(playerActionInput());
-    return await closedLoop({ concurrency: clients, durationMs: ctx.seconds * 1000, warmupMs: ctx.quick ? 300 : 1_000 }, async () => {
-      await restPost(url, body);
-      return batch?.size ?? 1;
-    });
-  } finally {
-    await worker.stop();
-  }
-}
-
-const MINIMAL_FRAME_SERVER = new URL("../workers/minimal-frame-server.ts", import.meta.url).pathname;
-
-/**
- * The frames floor: a bare Bun WebSocket server + node-redis doing the same
- * journaling and storing of each frame, without anything else
- * (bench/workers/minimal-frame-server.ts, its own process), under the same
- * load as the server's frames case.
- */
-export async function minimalFramePipeline<T>(ctx: BenchContext, load: (url: string) => Promise<T>): Promise<T> {
-  const worker = new WorkerProcess(MINIMAL_FRAME_SERVER, { redisUrl: ctx.redis.url });
+export async function againstBareServer<T>(
+  ctx: BenchContext,
+  server: "minimal-server" | "minimal-frame-server" | "minimal-replay-server",
+  load: (url: string) => Promise<T>,
+  args: Record<string, unknown> = {},
+): Promise<T> {
+  const worker = new WorkerProcess(new URL(`../workers/${server}.ts`, import.meta.url).pathname, { redisUrl: ctx.redis.url, ...args });
   try {
     return await load(String((await worker.next("ready", 30_000)).url));
   } finally {

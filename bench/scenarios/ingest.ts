@@ -4,7 +4,7 @@ import { closedLoop, restPost, trpcMutation, type LoadResult } from "../lib/load
 import { row, unavailable, type Baseline, type Figures, type Row } from "../lib/report.ts";
 import { workersDrained } from "../lib/drain.ts";
 import { startRedis, startServer } from "../lib/services.ts";
-import { minimalFramePipeline, minimalServerIngest, nodeRedisXadd, redisBenchmarkXadd } from "./baselines.ts";
+import { againstBareServer, nodeRedisXadd, redisBenchmarkXadd } from "./baselines.ts";
 import { frameEnvelope, streamFrames, upgradeStatus } from "./frames.ts";
 
 /**
@@ -33,12 +33,15 @@ export function figuresOf(r: { events_per_s: number; hist: LoadResult["hist"] },
   return { events_per_s: r.events_per_s, ...r.hist.summaryMs(), calls: r.hist.count, ...extra };
 }
 
-function timing(ctx: BenchContext) {
+/** How long a load runs: the run's seconds, after an uncounted warm-up. */
+type Timing = Pick<BenchContext, "quick" | "seconds">;
+
+function timing(ctx: Timing) {
   return { durationMs: ctx.seconds * 1000, warmupMs: ctx.quick ? 300 : 1_000 };
 }
 
 /** `journal.playerAction` over HTTP from SINGLE_CLIENTS callers, one event a call. */
-export function trpcSingle(base: string, ctx: BenchContext): Promise<LoadResult> {
+export function trpcSingle(base: string, ctx: Timing): Promise<LoadResult> {
   const one = JSON.stringify(playerActionInput());
   return closedLoop({ concurrency: SINGLE_CLIENTS, ...timing(ctx) }, async () => {
     await trpcMutation(base, "journal.playerAction", one);
@@ -47,7 +50,7 @@ export function trpcSingle(base: string, ctx: BenchContext): Promise<LoadResult>
 }
 
 /** `journal.appendBatch` over HTTP, BATCH_SIZE events a call, BATCH_CLIENTS callers. */
-export function trpcBatch(base: string, ctx: BenchContext): Promise<LoadResult> {
+export function trpcBatch(base: string, ctx: Timing): Promise<LoadResult> {
   const body = JSON.stringify({ events: Array.from({ length: BATCH_SIZE }, batchEvent) });
   return closedLoop({ concurrency: BATCH_CLIENTS, ...timing(ctx) }, async () => {
     await trpcMutation(base, "journal.appendBatch", body);
@@ -56,7 +59,7 @@ export function trpcBatch(base: string, ctx: BenchContext): Promise<LoadResult> 
 }
 
 /** `POST /v1/journal/player-actions` with `size` events a call (one: the object itself), from `clients` callers. */
-export function restIngest(base: string, ctx: BenchContext, size: number, clients: number): Promise<LoadResult> {
+export function restIngest(base: string, ctx: Timing, size: number, clients: number): Promise<LoadResult> {
   const body = JSON.stringify(size === 1 ? playerActionInput() : Array.from({ length: size }, playerActionInput));
   return closedLoop({ concurrency: clients, ...timing(ctx) }, async () => {
     await restPost(`${base}/v1/journal/player-actions`, body);
@@ -64,10 +67,15 @@ export function restIngest(base: string, ctx: BenchContext, size: number, client
   });
 }
 
+/** Frames over `/v3/stream` (or the same protocol at `base`): 4 connections, 64 frames in flight each. */
+export function frameLoad(base: string, ctx: Timing) {
+  return streamFrames(base, { connections: 4, window: 64, ...timing(ctx) });
+}
+
 /** The minimal server's single-event figures, as a baseline. */
 export async function minimalBaseline(ctx: BenchContext): Promise<Baseline> {
   ctx.log(`ingest: minimal Bun.serve + node-redis XADD server, ${SINGLE_CLIENTS} clients`);
-  const minimal = await minimalServerIngest(ctx, SINGLE_CLIENTS);
+  const minimal = await againstBareServer(ctx, "minimal-server", (url) => restIngest(url, ctx, 1, SINGLE_CLIENTS), { stream: "bench:minimal-server" });
   return { name: "minimal Bun.serve + node-redis, 1 XADD/request", figures: figuresOf(minimal, { errors: minimal.errors }) };
 }
 
@@ -79,7 +87,10 @@ export async function ingestScenario(ctx: BenchContext): Promise<Row[]> {
   const plain: Baseline = { name: "node-redis pipelined XADD", figures: await nodeRedisXadd(ctx.redis.url, ctx.quick ? 100_000 : 500_000) };
   const minimal = await minimalBaseline(ctx);
   ctx.log(`ingest: the minimal server reading every event back through a consumer group, ${SINGLE_CLIENTS} clients`);
-  const readBackLoad = await minimalServerIngest(ctx, SINGLE_CLIENTS, true);
+  const readBackLoad = await againstBareServer(ctx, "minimal-server", (url) => restIngest(url, ctx, 1, SINGLE_CLIENTS), {
+    stream: "bench:minimal-server-read-back",
+    readBack: true,
+  });
   const readBack: Baseline = { name: "the minimal server, also reading each event back (XREADGROUP + XACK)", figures: figuresOf(readBackLoad, { errors: readBackLoad.errors }) };
   const ofMinimal = (eps: number) => ({ text: "≥ 1.0× the minimal server", met: eps >= Number(minimal.figures.events_per_s) });
   const half = Number(ceiling.figures.events_per_s) / 2;
@@ -115,11 +126,8 @@ export async function ingestScenario(ctx: BenchContext): Promise<Row[]> {
 
   await workersDrained(ctx.redis.url, ctx.log);
   ctx.log(`ingest: the minimal server, batches of ${BATCH_SIZE} and of ${REST_BATCH_SIZE}`);
-  const minimalBatch = await minimalServerIngest(ctx, BATCH_CLIENTS, false, { body: JSON.stringify({ events: Array.from({ length: BATCH_SIZE }, batchEvent) }), size: BATCH_SIZE });
-  const minimalRestBatch = await minimalServerIngest(ctx, REST_BATCH_CLIENTS, false, {
-    body: JSON.stringify(Array.from({ length: REST_BATCH_SIZE }, playerActionInput)),
-    size: REST_BATCH_SIZE,
-  });
+  const minimalBatch = await againstBareServer(ctx, "minimal-server", (url) => trpcBatch(url, ctx), { stream: "bench:minimal-server" });
+  const minimalRestBatch = await againstBareServer(ctx, "minimal-server", (url) => restIngest(url, ctx, REST_BATCH_SIZE, REST_BATCH_CLIENTS), { stream: "bench:minimal-server" });
   const batchFloor: Baseline = { name: `the minimal server, a pipelined XADD per event, ${BATCH_SIZE}/call`, figures: figuresOf(minimalBatch) };
   const restBatchFloor: Baseline = { name: `the minimal server, a pipelined XADD per event, ${REST_BATCH_SIZE}/call`, figures: figuresOf(minimalRestBatch) };
 
@@ -166,16 +174,15 @@ export async function ingestScenario(ctx: BenchContext): Promise<Row[]> {
     name: `redis-benchmark XADD -P 32 -c 50 of the ${frameBytes}-byte frame`,
     figures: { ...frameCeiling, bytes_per_s: Number(frameCeiling.events_per_s) * frameBytes },
   };
-  await workersDrained(ctx.redis.url, ctx.log);
   ctx.log("ingest: frames over a minimal Bun WebSocket + node-redis + bun:sqlite pipeline");
-  const floor = await minimalFramePipeline(ctx, (url) => streamFrames(url, { connections: 4, window: 64, ...timing(ctx) }));
+  const floor = await againstBareServer(ctx, "minimal-frame-server", (url) => frameLoad(url, ctx));
   const floorBaseline: Baseline = {
     name: "minimal Bun WebSocket server: 2 XADDs a frame, read back by a consumer group into bun:sqlite",
     figures: { events_per_s: floor.events_per_s, bytes_per_s: floor.events_per_s * floor.frameBytes, ...floor.hist.summaryMs(), failures: floor.failures },
   };
   await workersDrained(ctx.redis.url, ctx.log);
   ctx.log("ingest: frames over /v3/stream");
-  const frames = await streamFrames(ctx.server.url, { connections: 4, window: 64, ...timing(ctx) });
+  const frames = await frameLoad(ctx.server.url, ctx);
   const bytesPerS = frames.events_per_s * frames.frameBytes;
   rows.push(
     row({

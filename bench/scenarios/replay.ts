@@ -4,51 +4,29 @@ import type { BenchContext } from "../lib/context.ts";
 import { telemetryData } from "../lib/event.ts";
 import { row, type Row } from "../lib/report.ts";
 import { TrpcSocket } from "../lib/trpc-ws.ts";
-import { WorkerProcess } from "../lib/workers.ts";
+import { againstBareServer } from "./baselines.ts";
 
-const MINIMAL_REPLAY_SERVER = new URL("../workers/minimal-replay-server.ts", import.meta.url).pathname;
-
-/**
- * The same replay through a bare Bun WebSocket server paging with node-redis
- * (bench/workers/minimal-replay-server.ts, its own process), the client
- * parsing each page: what any server between Redis and the subscriber costs.
- */
-async function minimalServerReplay(redisUrl: string, stream: string, count: number): Promise<number> {
-  const worker = new WorkerProcess(MINIMAL_REPLAY_SERVER, { redisUrl });
-  try {
-    const url = String((await worker.next("ready", 30_000)).url).replace(/^http/, "ws");
-    const ws = new WebSocket(url);
-    await new Promise<void>((resolve, reject) => {
-      ws.onopen = () => resolve();
-      ws.onerror = () => reject(new Error("minimal replay server: connection failed"));
-    });
-    let received = 0;
-    const t0 = performance.now();
-    await new Promise<void>((resolve) => {
-      ws.onmessage = (event) => {
-        const page = JSON.parse(String(event.data)) as unknown[] | { done: true };
-        if (Array.isArray(page)) received += page.length;
-        else resolve();
-      };
-      ws.send(JSON.stringify({ stream }));
-    });
-    ws.close();
-    if (received !== count) throw new Error(`minimal replay server: ${received} of ${count} events`);
-    return Math.round(count / ((performance.now() - t0) / 1000));
-  } finally {
-    await worker.stop();
-  }
+/** Replays `stream` from a bare server at `url` (one JSON message a page, then `{"done":true}`), parsing each page; events/s. */
+async function bareReplay(url: string, stream: string, count: number): Promise<number> {
+  const ws = new WebSocket(url.replace(/^http/, "ws"));
+  await new Promise<void>((resolve, reject) => {
+    ws.onopen = () => resolve();
+    ws.onerror = () => reject(new Error("minimal replay server: connection failed"));
+  });
+  let received = 0;
+  const t0 = performance.now();
+  await new Promise<void>((resolve) => {
+    ws.onmessage = (event) => {
+      const page = JSON.parse(String(event.data)) as unknown[] | { done: true };
+      if (Array.isArray(page)) received += page.length;
+      else resolve();
+    };
+    ws.send(JSON.stringify({ stream }));
+  });
+  ws.close();
+  if (received !== count) throw new Error(`minimal replay server: ${received} of ${count} events`);
+  return Math.round(count / ((performance.now() - t0) / 1000));
 }
-
-/**
- * Replay: a subscriber resuming from id 0 over a long lobby stream (tRPC
- * `telemetry.lobby` with `lastEventId: "0-0"` over WebSocket, asking for
- * pages as the typed client does: each page is parsed, each event counted),
- * until it has every event. Baselines: XRANGE paging (1,000 a page, as the
- * server reads) over the same stream from a plain node-redis client, and the
- * floor of any server in between (a bare Bun WebSocket server paging with
- * node-redis, one JSON message a page).
- */
 
 /** Fills a stream with `count` telemetry entries in the server's field layout, inside Redis (a Lua loop, 50,000 a call). */
 const FILL = `
@@ -83,7 +61,7 @@ export async function replayScenario(ctx: BenchContext): Promise<Row[]> {
     const baseline = { events_per_s: Math.round(read / ((performance.now() - t0) / 1000)), events: read };
 
     ctx.log("replay: through a minimal Bun WebSocket server paging with node-redis");
-    const floor = { events_per_s: await minimalServerReplay(ctx.redis.url, stream, count), events: count };
+    const floor = { events_per_s: await againstBareServer(ctx, "minimal-replay-server", (url) => bareReplay(url, stream, count)), events: count };
 
     ctx.log("replay: telemetry.lobby from 0-0 over WebSocket");
     const socket = await TrpcSocket.open(ctx.server.url, { pages: true });

@@ -1,6 +1,6 @@
 import { FRAME_EVENT, FrameSchema, normalizeKeys, PLAYER_ACTIONS_STREAM, type Frame } from "@gamejournal/shared";
 import type { JournalEntry } from "../journal/journal.ts";
-import { parsedFrameOrUndefined } from "../sessions/frame-input.ts";
+import { hasParsedShape } from "../sessions/frame-input.ts";
 import { applyAction, applyFrame, Draft, skipEntry, type MatchAggregate } from "./aggregate.ts";
 
 /**
@@ -45,8 +45,7 @@ export function frameOf(data: unknown, journaled = false): Frame | null {
   const inner = (data as { frame?: unknown }).frame;
   const raw = (inner !== null && typeof inner === "object" ? inner : data) as Record<string, unknown>;
   const { player_bones: _bones, playerBones: _camelBones, ...rest } = raw;
-  const trusted = journaled ? parsedFrameOrUndefined(rest) : undefined;
-  if (trusted) return trusted;
+  if (journaled && hasParsedShape(rest)) return rest;
   const parsed = FrameSchema.safeParse(normalizeKeys(rest));
   return parsed.success ? parsed.data : null;
 }

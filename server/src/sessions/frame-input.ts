@@ -42,15 +42,11 @@ export function parseFrame(raw: unknown, at = ""): Frame {
  * parse, and throws ValidationError as `parseFrame` does.
  */
 export function journaledFrame(raw: unknown): Frame {
-  return looksParsed(raw) ? raw : parseFrame(raw);
+  return hasParsedShape(raw) ? raw : parseFrame(raw);
 }
 
-/** `raw` when it has the shape of a frame `parseFrame` returned (see `journaledFrame`), else undefined; never parses. */
-export function parsedFrameOrUndefined(raw: unknown): Frame | undefined {
-  return looksParsed(raw) ? raw : undefined;
-}
-
-function looksParsed(raw: unknown): raw is Frame {
+/** Whether `raw` has the shape of a frame `parseFrame` returned (see `journaledFrame`); never parses. */
+export function hasParsedShape(raw: unknown): raw is Frame {
   if (!isObject(raw) || !isObject(raw.session)) return false;
   const { session, frame_index: index, timestamp, events } = raw;
   const id = session.session_id ?? session.sessionid;

@@ -65,25 +65,11 @@ export function sessionEventId(key: {
  */
 export function unstorableKeyOf(value: unknown, path = ""): string | undefined {
   // Almost every frame is storable: check without building paths, and find the path only for the one that is not.
-  return allKeysStorable(value) ? undefined : unstorablePathOf(value, path);
+  return walkKeys(value, (key) => !isUnstorableKey(key), { arrayInArray: true }) ? undefined : unstorablePathOf(value, path);
 }
 
 function isUnstorableKey(key: string): boolean {
   return key.charCodeAt(0) === 36 /* $ */ || key.includes(".") || key.includes("\0");
-}
-
-function allKeysStorable(value: unknown): boolean {
-  if (value === null || typeof value !== "object") return true;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) if (!allKeysStorable(value[i])) return false;
-    return true;
-  }
-  const object = value as Record<string, unknown>;
-  for (const key in object) {
-    if (!Object.hasOwn(object, key)) continue;
-    if (isUnstorableKey(key) || !allKeysStorable(object[key])) return false;
-  }
-  return true;
 }
 
 /**
@@ -92,7 +78,7 @@ function allKeysStorable(value: unknown): boolean {
  * `parseFrame` guarantees of the frames it returns.
  */
 export function isNormalisedStorable(value: unknown): boolean {
-  return everyKeyOutsideNestedArrays(value, (key) => !isUnstorableKey(key) && snakeKeyOf(key) === key);
+  return walkKeys(value, (key) => !isUnstorableKey(key) && snakeKeyOf(key) === key, { arrayInArray: false });
 }
 
 function unstorablePathOf(value: unknown, path: string): string | undefined {
@@ -123,15 +109,17 @@ function unstorablePathOf(value: unknown, path: string): string | undefined {
  */
 export function nestedArrayOf(value: unknown): string | undefined {
   // Paths are built only for a frame that has one (the walk below allocates for every value).
-  return everyKeyOutsideNestedArrays(value, () => true) ? undefined : nestedArrayPathOf(value);
+  return walkKeys(value, () => true, { arrayInArray: false }) ? undefined : nestedArrayPathOf(value);
 }
 
 /**
- * False as soon as an array sits directly in an array or `keyOk` refuses an
- * object key; else true. Without recursion (a frame may nest deeper than the
- * call stack) and without building paths.
+ * The one walk behind the frame checks: false as soon as `keyOk` refuses an
+ * object key, or (unless `arrayInArray` allows it) an array sits directly in
+ * an array; else true. Without recursion (a frame may nest deeper than the
+ * call stack) and without building paths: the checks build a path only for
+ * the value that fails.
  */
-function everyKeyOutsideNestedArrays(root: unknown, keyOk: (key: string) => boolean): boolean {
+function walkKeys(root: unknown, keyOk: (key: string) => boolean, { arrayInArray }: { arrayInArray: boolean }): boolean {
   const values: unknown[] = [root];
   const inArrays: boolean[] = [false];
   while (values.length > 0) {
@@ -139,7 +127,7 @@ function everyKeyOutsideNestedArrays(root: unknown, keyOk: (key: string) => bool
     const inArray = inArrays.pop()!;
     if (value === null || typeof value !== "object") continue;
     if (Array.isArray(value)) {
-      if (inArray) return false;
+      if (inArray && !arrayInArray) return false;
       for (let i = 0; i < value.length; i++) {
         values.push(value[i]);
         inArrays.push(true);
