@@ -17,8 +17,12 @@ describe("JOURNAL_REDIS_WAIT_REPLICAS", () => {
     await using replica = new RedisServer("everysec", ["--replicaof", "127.0.0.1", String(primary.port)]);
     await replica.start();
     await using server = await startTestServer({ JOURNAL_REDIS_URI: primary.url, JOURNAL_REDIS_WAIT_REPLICAS: "1", JOURNAL_REDIS_WAIT_TIMEOUT_MS: "300" });
-    const info = () => Bun.spawn(["redis-cli", "-p", String(primary.port), "info", "replication"], { stdout: "pipe" }).stdout;
-    await waitFor("the replica to be in sync", async () => /slave0:.*state=online/.test(await new Response(info()).text()));
+    const cli = async (commands: string) =>
+      new Response(Bun.spawn(["redis-cli", "-p", String(primary.port)], { stdin: new TextEncoder().encode(commands), stdout: "pipe" }).stdout).text();
+    await waitFor("the replica to be in sync", async () => /slave0:.*state=online/.test(await cli("INFO replication\n")));
+    // "online" is the master's view once the snapshot is sent; the replica may
+    // still be loading it and not yet acknowledge. Wait until it does.
+    await waitFor("the replica to acknowledge writes", async () => (await cli("SET ready 1\nWAIT 1 1000\n")).trim().endsWith("1"));
 
     const key = uniqueName("k");
     const kept = await post(`${server.url}/v1/journal/player-actions`, [action(1, key)]);
