@@ -116,6 +116,36 @@ export function journalContract(name: string, open: JournalFactory) {
       }
     });
 
+    test("large data (a frame's) is stored whole, also when several writes and concurrent calls carry the same text", async () => {
+      await using journal = await open();
+      const [a, b] = [uniqueName("large-a"), uniqueName("large-b")];
+      const big = { text: 'quotes " and \\ backslashes, ünïcödé, 🎮 '.repeat(40), list: Array.from({ length: 50 }, (_, i) => i) };
+      const other = { ...big, list: [1] };
+      const dataJson = JSON.stringify(big);
+      const calls = await Promise.all([
+        journal.append([
+          { stream: a, event: event(1, { data: big }), dataJson },
+          { stream: b, event: event(2, { data: big }), dataJson },
+          { stream: a, event: event(3) },
+        ]),
+        journal.append([{ stream: b, event: event(4, { data: other }) }]),
+        journal.append([{ stream: a, event: event(5, { data: big }) }]),
+      ]);
+      expect(calls.flat().every((r) => r.id && !r.duplicate)).toBe(true);
+      const byUser = (x: JournalEntry, y: JournalEntry) => x.user_id!.localeCompare(y.user_id!);
+      const readA = (await journal.read(a, { count: 10 })).sort(byUser);
+      const readB = (await journal.read(b, { count: 10 })).sort(byUser);
+      expect(readA.map((e) => [e.user_id, e.data])).toEqual([
+        ["u1", big],
+        ["u3", event(3).data],
+        ["u5", big],
+      ]);
+      expect(readB.map((e) => [e.user_id, e.data])).toEqual([
+        ["u2", big],
+        ["u4", other],
+      ]);
+    });
+
     test("reads a range by inclusive from, exclusive after, inclusive to, and count", async () => {
       await using journal = await open();
       const stream = uniqueName("events");
