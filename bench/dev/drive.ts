@@ -2,13 +2,14 @@
  * A development harness (not part of `bun run bench`): one load against one
  * server, with the CPU each process spent per event, read from /proc.
  *
- *   bun bench/dev/drive.ts <load> [seconds] [--split] [--env='{"K":"V"}'] [--profile=<dir>]
+ *   bun bench/dev/drive.ts <load> [seconds] [--split] [--env='{"K":"V"}'] [--profile=<dir>] [--commands]
  *
  * load: rest1, trpc1, rest100, trpc1000, frames (the bench's ingest loads,
  * bench/scenarios/ingest.ts), minimal (rest1 against the minimal server).
  * --profile: the servers run from source under Bun's CPU profiler.
  * --split: the server serves the API only (WORKERS_ENABLED=false) and a
  * second one, on the same Redis, runs the workers (its CPU shown as "workers").
+ * --commands: Redis's calls and time per event for each command (INFO commandstats).
  */
 import { readFileSync } from "node:fs";
 import { startRedis, startServer } from "../lib/services.ts";
@@ -70,5 +71,12 @@ const us = (d: number) => ((d * 10_000) / events).toFixed(1);
 console.log(
   `${load}: ${result.events_per_s} ev/s, errors ${"errors" in result ? result.errors : result.failures}; CPU µs/event (≈): server ${us(t1.s - t0.s)}, redis ${us(t1.r - t0.r)}, load ${us(t1.me - t0.me)}${beside ? `, workers ${us(t1.w - t0.w)}` : ""}`,
 );
+if (process.argv.includes("--commands")) {
+  // Redis's own count of each command over the run (INFO commandstats), per event.
+  const stats = await new Response(Bun.spawn(["redis-cli", "-u", redis.url, "info", "commandstats"], { stdout: "pipe" }).stdout).text();
+  for (const m of stats.matchAll(/^cmdstat_(\w+(?:\|\w+)?):calls=(\d+),usec=(\d+)/gm)) {
+    console.log(`  ${m[1]}: ${(Number(m[2]) / events).toFixed(3)} calls/event, ${(Number(m[3]) / events).toFixed(2)} µs/event in Redis`);
+  }
+}
 await stopServer();
 await beside?.stop();
