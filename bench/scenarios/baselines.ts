@@ -56,7 +56,7 @@ export async function nodeRedisXadd(url: string, n: number, stream = "bench:node
  */
 export async function againstBareServer<T>(
   ctx: BenchContext,
-  server: "minimal-server" | "minimal-frame-server" | "minimal-replay-server",
+  server: "minimal-server" | "minimal-frame-server" | "minimal-replay-server" | "minimal-fanout-server",
   load: (url: string) => Promise<T>,
   args: Record<string, unknown> = {},
 ): Promise<T> {

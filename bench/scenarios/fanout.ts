@@ -6,6 +6,7 @@ import { Histogram, type HistogramData } from "../lib/histogram.ts";
 import { row, type Figures, type Row } from "../lib/report.ts";
 import { TrpcSocket } from "../lib/trpc-ws.ts";
 import { shares, WorkerProcess } from "../lib/workers.ts";
+import { againstBareServer } from "./baselines.ts";
 
 /**
  * Fanout: one publisher broadcasting to one lobby at a fixed rate, N
@@ -13,14 +14,16 @@ import { shares, WorkerProcess } from "../lib/workers.ts";
  * the same subscription over SSE, or the lobby stream's plain SSE route;
  * publish-to-receive latency from the publisher's send to each subscriber's
  * receipt, on the machine-wide clock. Baseline: Redis PUBLISH of the same
- * payload to N node-redis subscribers in the same number of processes.
+ * payload to N node-redis subscribers in the same number of processes; and,
+ * for the cases with a target not met before, the floor: the minimal fanout
+ * server, which journals each event to a stream and delivers what it tails.
  */
 const SUBSCRIBER = new URL("../workers/subscriber.ts", import.meta.url).pathname;
 const PER_WORKER = 250;
 /** An SSE subscriber is a fetch of its own; Bun's fetch runs at most 256 at once per process. */
 const SSE_PER_WORKER = 100;
 
-export type FanoutMode = "trpc" | "sse-trpc" | "sse-plain" | "redis";
+export type FanoutMode = "trpc" | "sse-trpc" | "sse-plain" | "redis" | "bare-ws" | "bare-sse";
 
 interface Publisher {
   publish(data: Record<string, unknown>): void;
@@ -54,6 +57,18 @@ async function serverPublisher(base: string, lobbyId: string): Promise<Publisher
   return firingPublisher((data) => socket.mutate("telemetry.broadcast", { lobbyId, data }), () => socket.close());
 }
 
+/** Publishes to the minimal fanout server: a POST of `{data}` answered once the event is in its stream. */
+function barePublisher(url: string): Publisher {
+  return firingPublisher(
+    async (data) => {
+      const res = await fetch(`${url}/publish`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ data }) });
+      if (!res.ok) throw new Error(`publish: HTTP ${res.status}`);
+      await res.arrayBuffer();
+    },
+    () => {},
+  );
+}
+
 async function redisPublisher(url: string, channel: string): Promise<Publisher> {
   const client = createClient({ url });
   await client.connect();
@@ -84,13 +99,14 @@ export interface FanoutFigures extends Figures {
   lost: number;
 }
 
-/** One fanout run: `subscribers` in workers, `rate` events/s for `seconds`. */
-export async function fanout(mode: FanoutMode, ctx: BenchContext, subscribers: number, rate: number, seconds: number): Promise<FanoutFigures> {
+/** One fanout run: `subscribers` in workers, `rate` events/s for `seconds`; the bare modes against the minimal fanout server at `bareUrl`. */
+export async function fanout(mode: FanoutMode, ctx: BenchContext, subscribers: number, rate: number, seconds: number, bareUrl = ""): Promise<FanoutFigures> {
   const topic = `bench-fanout-${mode}-${subscribers}-${Date.now()}`;
-  const url = mode === "redis" ? ctx.redis.url : ctx.server.url;
-  const perWorker = mode.startsWith("sse") ? SSE_PER_WORKER : PER_WORKER;
+  const bare = mode.startsWith("bare");
+  const url = mode === "redis" ? ctx.redis.url : bare ? bareUrl : ctx.server.url;
+  const perWorker = mode.includes("sse") ? SSE_PER_WORKER : PER_WORKER;
   const workers = shares(subscribers, Math.ceil(subscribers / perWorker)).map((count) => new WorkerProcess(SUBSCRIBER, { mode, url, topic, count }));
-  const publisher = mode === "redis" ? await redisPublisher(ctx.redis.url, topic) : await serverPublisher(ctx.server.url, topic);
+  const publisher = mode === "redis" ? await redisPublisher(ctx.redis.url, topic) : bare ? barePublisher(bareUrl) : await serverPublisher(ctx.server.url, topic);
   try {
     await Promise.all(workers.map((w) => w.next("ready", 120_000)));
     // Warm up until every subscriber has an event: feeds are live, JITs are warm.
@@ -143,6 +159,11 @@ export async function fanout(mode: FanoutMode, ctx: BenchContext, subscribers: n
   }
 }
 
+/** The same load against the minimal fanout server (bench/workers/minimal-fanout-server.ts): the floor of a journal-first fanout on this stack. */
+function bareFanout(mode: "bare-ws" | "bare-sse", ctx: BenchContext, subscribers: number, rate: number, seconds: number): Promise<FanoutFigures> {
+  return againstBareServer(ctx, "minimal-fanout-server", (url) => fanout(mode, ctx, subscribers, rate, seconds, url), { stream: `bench:fanout:${mode}:${Date.now()}` });
+}
+
 /** Our p99 within `factor` × Redis's, with nothing lost. */
 function p99Target(ours: FanoutFigures, redis: FanoutFigures, factor: number) {
   return { text: `p99 ≤ ${factor}× Redis pub/sub p99`, met: ours.lost === 0 && Number(ours.p99_ms) <= factor * Number(redis.p99_ms) };
@@ -161,12 +182,17 @@ export async function fanoutScenario(ctx: BenchContext): Promise<Row[]> {
     const ours = await fanout("trpc", ctx, subscribers, rate, seconds);
     ctx.log(`fanout: ${subscribers} subscribers at ${rate} events/s, Redis pub/sub`);
     const redis = await fanout("redis", ctx, subscribers, rate, seconds);
+    ctx.log(`fanout: ${subscribers} subscribers at ${rate} events/s, the minimal fanout server`);
+    const floor = await bareFanout("bare-ws", ctx, subscribers, rate, seconds);
     rows.push(
       row({
         scenario: "fanout",
         case: `${subscribers} WebSocket subscribers of one lobby, ${rate} events/s for ${seconds} s, publish→receive`,
         figures: ours,
-        baselines: [{ name: `Redis PUBLISH to ${subscribers} node-redis subscribers`, figures: redis }],
+        baselines: [
+          { name: `Redis PUBLISH to ${subscribers} node-redis subscribers`, figures: redis },
+          { name: `a minimal Bun server: XADD each event, an XREAD tail publishing it to ${subscribers} WebSockets on a native topic`, figures: floor },
+        ],
         compare: "p99_ms",
         target: p99Target(ours, redis, subscribers === 1_000 ? 1.5 : 1.2),
         notes: lostNotes(ours),
@@ -180,6 +206,8 @@ export async function fanoutScenario(ctx: BenchContext): Promise<Row[]> {
   ctx.log(`fanout: ${sseSubscribers} subscribers at ${sseRate} events/s, Redis pub/sub`);
   const redis = await fanout("redis", ctx, sseSubscribers, sseRate, seconds);
   const redisBaseline = { name: `Redis PUBLISH to ${sseSubscribers} node-redis subscribers`, figures: redis };
+  ctx.log(`fanout: ${sseSubscribers} SSE subscribers at ${sseRate} events/s, the minimal fanout server`);
+  const floor = { name: `a minimal Bun server: XADD each event, an XREAD tail writing it to ${sseSubscribers} SSE streams`, figures: await bareFanout("bare-sse", ctx, sseSubscribers, sseRate, seconds) };
   for (const [mode, what] of [
     ["sse-trpc", "tRPC telemetry.lobby SSE subscribers"],
     ["sse-plain", "plain SSE subscribers (GET /v1/journal/lobby:{id}:events/live)"],
@@ -191,7 +219,7 @@ export async function fanoutScenario(ctx: BenchContext): Promise<Row[]> {
         scenario: "fanout",
         case: `${sseSubscribers} ${what} of one lobby, ${sseRate} events/s for ${seconds} s, publish→receive`,
         figures: ours,
-        baselines: [redisBaseline],
+        baselines: [redisBaseline, floor],
         compare: "p99_ms",
         target: p99Target(ours, redis, 1.5),
         notes: lostNotes(ours),

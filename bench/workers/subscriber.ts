@@ -7,7 +7,9 @@
  *   (`GET /trpc/telemetry.lobby?input=…`, what `httpSubscriptionLink` opens);
  * - mode "sse-plain": the plain SSE route of the lobby's stream
  *   (`GET /v1/journal/lobby:{<id>}:events/live`, what an EventSource opens);
- * - mode "redis": node-redis clients SUBSCRIBEd to a channel (the baseline).
+ * - mode "redis": node-redis clients SUBSCRIBEd to a channel (the baseline);
+ * - modes "bare-ws" and "bare-sse": WebSockets (`/ws`) or SSE streams
+ *   (`/sse`) of the minimal fanout server (bench/workers/minimal-fanout-server.ts).
  * Each received event's publish time (`"t":<µs>` on the shared clock) gives
  * its publish-to-receive latency; warm-up events (`"warm":true`) only mark a
  * subscriber as primed. The parent talks to it over IPC (see lib/workers.ts).
@@ -20,7 +22,7 @@ import { TrpcSocket } from "../lib/trpc-ws.ts";
 import { toParent, workerArgs } from "../lib/workers.ts";
 
 interface Args {
-  mode: "trpc" | "sse-trpc" | "sse-plain" | "redis";
+  mode: "trpc" | "sse-trpc" | "sse-plain" | "redis" | "bare-ws" | "bare-sse";
   url: string;
   /** Lobby (trpc) or channel (redis). */
   topic: string;
@@ -89,6 +91,17 @@ async function connect(i: number): Promise<void> {
     await sse(i, `${url}/trpc/telemetry.lobby?input=${encodeURIComponent(JSON.stringify({ lobbyId: topic }))}`);
   } else if (mode === "sse-plain") {
     await sse(i, `${url}/v1/journal/${encodeURIComponent(toLobbyStream(topic))}/live`);
+  } else if (mode === "bare-sse") {
+    await sse(i, `${url}/sse`);
+  } else if (mode === "bare-ws") {
+    const socket = new WebSocket(`${url.replace(/^http/, "ws")}/ws`);
+    await new Promise((resolve, reject) => {
+      socket.onopen = resolve;
+      socket.onerror = () => reject(new Error(`WebSocket ${url}/ws failed`));
+    });
+    socket.onmessage = (message) => onEvent(i, message.data as string);
+    socket.onclose = (event) => noteClose(`${event.code} ${event.reason}`);
+    keep.push({ close: () => socket.close() });
   } else if (mode === "trpc") {
     const socket = await TrpcSocket.open(url);
     await socket.subscribe("telemetry.lobby", { lobbyId: topic }, (text) => onEvent(i, text as string));
