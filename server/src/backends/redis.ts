@@ -1,4 +1,5 @@
 import { createClient, createCluster, type RedisClientType, type RedisClusterType } from "redis";
+import { tracingChannelsAsOnNode } from "./tracing-channels.ts";
 import type { Logger } from "../log.ts";
 
 /** One connection to one Redis node: a standalone server, or one node of a cluster. */
@@ -51,6 +52,7 @@ const backoff = (retries: number) => Math.min(50 * 2 ** retries, 2_000);
  * same backoff. Credentials and TLS of the first seed apply to every node.
  */
 export function connectRedis(url: string, logger: Logger, { name = "redis", cluster }: { name?: string; cluster?: { nodes: string[] } } = {}): RedisClient {
+  tracingChannelsAsOnNode();
   if (cluster) return connectCluster(cluster.nodes.length > 0 ? cluster.nodes : [url], logger, name);
   let down = false;
   const client = createClient({
