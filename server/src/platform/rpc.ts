@@ -71,7 +71,8 @@ export const publicProcedure = t.procedure;
  */
 export function scopedProcedure(scope: Scope | "any", opts: { credential?: boolean } = {}) {
   return t.procedure.use(function requireScope({ ctx, next }) {
-    return next({ ctx: { ...ctx, user: authorize(ctx.identity, scope, opts) } });
+    // tRPC merges this into the context: no copy of it here.
+    return next({ ctx: { user: authorize(ctx.identity, scope, opts) } });
   });
 }
 
