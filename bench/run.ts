@@ -18,6 +18,7 @@ import { embeddedScenario } from "./scenarios/embedded.ts";
 import { fanoutScenario } from "./scenarios/fanout.ts";
 import { gamesScenario } from "./scenarios/games.ts";
 import { ingestScenario } from "./scenarios/ingest.ts";
+import { lobbyScenario } from "./scenarios/lobby.ts";
 import { replayScenario } from "./scenarios/replay.ts";
 import { storageScenario } from "./scenarios/storage.ts";
 
@@ -29,6 +30,7 @@ const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<Row[]>> = {
   connections: connectionsScenario,
   storage: storageScenario,
   games: gamesScenario,
+  lobby: lobbyScenario,
 };
 
 let args;

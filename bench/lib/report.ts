@@ -47,6 +47,7 @@ export function round(n: number, digits = 1): number {
 const UNITS: Record<string, string> = {
   commands_per_s: "cmd/s",
   events_per_s: "ev/s",
+  entries_per_s: "entries/s",
   server_events_per_s: "ev/s in the server",
   bytes_per_s: "MB/s",
   p50_ms: "p50 ms",
