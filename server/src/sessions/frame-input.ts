@@ -1,7 +1,7 @@
 import { FrameSchema, isUuid, normalizeKeys, sessionIdOf, type Frame } from "@gamejournal/shared";
 import { ValidationError } from "../errors.ts";
 import { describeIssues } from "../http/errors.ts";
-import { isNormalisedStorable, nestedArrayOf, unstorableKeyOf } from "./session-event.ts";
+import { isNormalisedStorable, isStorable, nestedArrayOf, unstorableKeyOf } from "./session-event.ts";
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -24,6 +24,8 @@ export function parseFrame(raw: unknown, at = ""): Frame {
     const { message, field } = describeIssues(parsed.error.issues);
     throw new ValidationError(field ? `${at}${message}` : `${root ? `${root}: ` : ""}${message}`, field ? `${at}${field}` : root || undefined);
   }
+  if (isStorable(parsed.data)) return parsed.data;
+  // Only for a frame that fails: which key, or which array, and where.
   const badKey = unstorableKeyOf(parsed.data);
   if (badKey !== undefined) throw new ValidationError(`${at}${badKey}: keys must not contain '.' or start with '$'`, `${at}${badKey}`);
   const nested = nestedArrayOf(parsed.data);

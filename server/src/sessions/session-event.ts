@@ -73,6 +73,15 @@ function isUnstorableKey(key: string): boolean {
 }
 
 /**
+ * True when every key of `value` is storable (see `unstorableKeyOf`) and no
+ * array sits directly in an array (see `nestedArrayOf`): both checks in one
+ * walk, for the frames that pass them.
+ */
+export function isStorable(value: unknown): boolean {
+  return walkKeys(value, (key) => !isUnstorableKey(key), { arrayInArray: false });
+}
+
+/**
  * True when every key of `value` is storable (see `unstorableKeyOf`) and
  * already snake_case, and no array sits directly in an array: what
  * `parseFrame` guarantees of the frames it returns.
