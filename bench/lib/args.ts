@@ -7,7 +7,7 @@ runs each scenario beside its baseline, prints a table and writes
 bench/results/latest.json (see bench/README.md).
 
 Options:
-  --quick            about a minute: every scenario, smaller sizes
+  --quick            about three minutes: every scenario, smaller sizes
   --only <names>     only these scenarios, comma-separated (also --only=<names>):
                      ${scenarios.join(", ")}
   -h, --help         print this and exit
