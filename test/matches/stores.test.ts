@@ -143,7 +143,7 @@ describe.each(backends)("match stores on %s", (_name, makeFixture) => {
       await using fx = await makeFixture();
       const { checkpoints } = await fx.open();
       const half = foldTo(4);
-      expect(await checkpoints.save(half)).toBe(true);
+      expect(await checkpoints.save(half, null)).toBe(true);
       const restarted = await fx.open();
       const loaded = await restarted.checkpoints.load(MATCH_ID);
       expect(loaded).toEqual({ aggregate: half, saved_at: 1_000 });
@@ -151,34 +151,48 @@ describe.each(backends)("match stores on %s", (_name, makeFixture) => {
       expect(toSummary(foldTo(frames.length, loaded!.aggregate))).toEqual(STANDARD_MATCH_SUMMARY);
     });
 
-    test("never goes back to an aggregate that folded fewer entries", async () => {
+    test("saves only over the checkpoint the fold started from, and never over an ended one", async () => {
       await using fx = await makeFixture();
       const { checkpoints } = await fx.open();
-      const saved = [];
-      for (const n of [3, 6, 2, 5, 6]) saved.push(await checkpoints.save(foldTo(n)));
-      expect(saved).toEqual([true, true, false, false, true]);
-      expect((await checkpoints.load(MATCH_ID))!.aggregate).toEqual(foldTo(6));
+      const saves: Array<[number, number | null]> = [
+        [3, null], // first
+        [5, null], // a second first save
+        [6, 3], // over 3
+        [8, 3], // a stale copy with more entries, not over 6
+        [5, 6], // fewer entries, over 6: the basis decides, not the count
+        [8, 5], // over 5
+        [9, 7], // a basis never stored
+        [frames.length, 8], // ended, over 8
+        [frames.length, frames.length], // over the ended checkpoint
+      ];
+      const results = [];
+      for (const [n, basis] of saves) results.push(await checkpoints.save(foldTo(n), basis));
+      expect(results).toEqual([true, false, true, false, true, true, false, true, false]);
+      expect((await checkpoints.load(MATCH_ID))!.aggregate).toEqual(foldTo(frames.length));
     });
 
-    test("first saves racing on a new match leave one checkpoint and none fails", async () => {
+    test("first saves racing on a new match: exactly one is taken", async () => {
       await using fx = await makeFixture();
       const { checkpoints } = await fx.open();
-      const results = await Promise.all([1, 2, 3, 4].map((n) => checkpoints.save(foldTo(n))));
-      expect(results).toContain(true);
+      const results = await Promise.all([1, 2, 3, 4].map((n) => checkpoints.save(foldTo(n), null)));
+      expect(results.filter(Boolean)).toHaveLength(1);
+      const taken = results.indexOf(true) + 1;
+      expect((await checkpoints.load(MATCH_ID))!.aggregate).toEqual(foldTo(taken));
       expect((await checkpoints.listOpen()).map((c) => c.aggregate.match_id)).toEqual([MATCH_ID]);
     });
 
-    test("lists open matches, least recently saved first, without ended ones; delete forgets", async () => {
+    test("lists open matches, least recently saved first, and ended ones apart; delete forgets", async () => {
       await using fx = await makeFixture();
       const { checkpoints } = await fx.open();
       const match = (id: string, n: number) => ({ ...foldTo(n), match_id: id });
       fx.clock.t = 3_000;
-      await checkpoints.save(match("b", 2));
+      await checkpoints.save(match("b", 2), null);
       fx.clock.t = 2_000;
-      await checkpoints.save(match("a", 3));
-      await checkpoints.save(match("done", frames.length));
+      await checkpoints.save(match("a", 3), null);
+      await checkpoints.save(match("done", frames.length), null);
       expect(match("done", frames.length).ended).not.toBeNull();
       expect((await checkpoints.listOpen()).map((c) => [c.aggregate.match_id, c.saved_at])).toEqual([["a", 2_000], ["b", 3_000]]);
+      expect((await checkpoints.listEnded()).map((c) => c.aggregate.match_id)).toEqual(["done"]);
       await checkpoints.delete("a");
       await checkpoints.delete("never-saved");
       expect(await checkpoints.load("a")).toBeNull();

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { PLAYER_ACTIONS_STREAM, RTAPI_STREAM } from "@gamejournal/shared";
 import { silentLogger } from "../../server/src/log.ts";
-import { MatchSummarizer } from "../../server/src/matches/index.ts";
+import { applyEntries, emptyAggregate, endMatch, MatchSummarizer } from "../../server/src/matches/index.ts";
 import { asJournalEntry, MATCH_ID, MATCH_START_MS, scriptFrame, standardMatch, STANDARD_MATCH_SUMMARY } from "../support/match-script.ts";
 import { MATCH_STORE_BACKENDS } from "./backends.ts";
 
@@ -51,6 +51,50 @@ for (const [name, makeFixture] of MATCH_STORE_BACKENDS) {
       // The consumer redelivers the unacknowledged fifth entry, then the rest.
       for (const frame of frames.slice(4)) await second.handle(RTAPI_STREAM, asJournalEntry(frame));
       expect(await stores.summaries.get(MATCH_ID)).toEqual(STANDARD_MATCH_SUMMARY);
+    });
+
+    // Two summarizers folding one match happens when a lease holder pauses past the lease's TTL: another instance takes
+    // the partition over from the checkpoint while the first still holds the match in memory, then the first goes on.
+    test("two summarizers folding one match in turn (a lease lost during a pause) lose and double-count nothing", async () => {
+      await using fx = await makeFixture();
+      const frames = standardMatch().map(asJournalEntry);
+      const a = new MatchSummarizer({ ...(await fx.open()), clock: wall(), logger: silentLogger() });
+      const b = new MatchSummarizer({ ...(await fx.open()), clock: wall(), logger: silentLogger() });
+      await a.handleBatch(RTAPI_STREAM, frames.slice(0, 2));
+      await b.handleBatch(RTAPI_STREAM, frames.slice(2, 4)); // from a's checkpoint; a still holds its own copy
+      await a.handleBatch(RTAPI_STREAM, frames.slice(4)); // more entries than b's checkpoint, but not b's
+      const stores = await fx.open();
+      expect(await stores.summaries.get(MATCH_ID)).toEqual(STANDARD_MATCH_SUMMARY);
+      expect(await stores.checkpoints.load(MATCH_ID)).toBeNull();
+    });
+
+    test("a summarizer whose copy of a match is stale does not end it for inactivity from that copy", async () => {
+      await using fx = await makeFixture();
+      const frames = standardMatch().map(asJournalEntry);
+      const clock = wall();
+      const a = new MatchSummarizer({ ...(await fx.open()), clock, logger: silentLogger(), inactivityMs: 60_000 });
+      const b = new MatchSummarizer({ ...(await fx.open()), clock, logger: silentLogger() });
+      await a.handleBatch(RTAPI_STREAM, frames.slice(0, 2));
+      clock.t += 61_000;
+      await b.handleBatch(RTAPI_STREAM, frames.slice(2, 4));
+      expect(await a.endIdle()).toBe(0); // the match moved on since a's copy: not idle
+      await b.handleBatch(RTAPI_STREAM, frames.slice(4));
+      expect(await (await fx.open()).summaries.get(MATCH_ID)).toEqual(STANDARD_MATCH_SUMMARY);
+    });
+
+    test("a match ended by a worker that stopped before storing its summary is summarised on restore", async () => {
+      await using fx = await makeFixture();
+      const stores = await fx.open();
+      const frames = standardMatch().map(asJournalEntry);
+      // The ending save of a worker that crashed right after it: an ended checkpoint, no summary.
+      expect(await stores.checkpoints.save(applyEntries(emptyAggregate(MATCH_ID), RTAPI_STREAM, frames), null)).toBe(true);
+      const idle = { ...endMatch(applyEntries(emptyAggregate("idle"), RTAPI_STREAM, frames.slice(0, 3)), "inactivity"), match_id: "idle" };
+      expect(await stores.checkpoints.save(idle, null)).toBe(true);
+      const restarted = new MatchSummarizer({ ...(await fx.open()), clock: wall(), logger: silentLogger() });
+      expect(await restarted.restore()).toBe(0);
+      expect(await stores.summaries.get(MATCH_ID)).toEqual(STANDARD_MATCH_SUMMARY);
+      expect(await stores.summaries.get("idle")).toMatchObject({ match_id: "idle", updated_at: new Date(MATCH_START_MS + 60_000).toISOString() });
+      expect(await stores.checkpoints.listEnded()).toEqual([]);
     });
 
     test("a match idle past the timeout is ended and summarised at its last event's time", async () => {

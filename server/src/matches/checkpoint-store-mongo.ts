@@ -2,7 +2,7 @@ import type { Collection, Db } from "mongodb";
 import type { Clock } from "../platform/clock.ts";
 import type { MatchAggregate } from "./aggregate-state.ts";
 import { parseCheckpoint, type MatchCheckpoint, type MatchCheckpointStore } from "./checkpoint-store.ts";
-import { ensureIndexes, upsertUnlessNewer } from "./mongo-support.ts";
+import { ensureIndexes, isDuplicateKey } from "./mongo-support.ts";
 
 /** A checkpoint as stored. The aggregate is kept as JSON text: it round-trips exactly and its keys need no escaping. */
 interface CheckpointDocument {
@@ -17,8 +17,9 @@ interface CheckpointDocument {
 
 /**
  * `MatchCheckpointStore` on MongoDB (or FerretDB): one document a match in
- * `collection` (default `match_checkpoints`), unique on `match_id`. "Never
- * fewer entries" is an upsert guarded by `entries` (see `upsertUnlessNewer`).
+ * `collection` (default `match_checkpoints`), unique on `match_id`. The
+ * compare-and-set is an insert when there is no basis (the unique index
+ * refuses a second) and else an update filtered on `entries` and `ended`.
  */
 export class MongoMatchCheckpointStore implements MatchCheckpointStore {
   private readonly checkpoints: Collection<CheckpointDocument>;
@@ -38,17 +39,26 @@ export class MongoMatchCheckpointStore implements MatchCheckpointStore {
     ]);
   }
 
-  async save(aggregate: MatchAggregate): Promise<boolean> {
-    return upsertUnlessNewer(this.checkpoints, aggregate.match_id, "entries", aggregate.entries, {
-      $set: {
-        match_id: aggregate.match_id,
-        entries: aggregate.entries,
-        ended: aggregate.ended !== null,
-        positions: Object.entries(aggregate.positions).map(([stream, id]) => ({ stream, id })),
-        aggregate: JSON.stringify(aggregate),
-        saved_at: new Date(this.clock.now()),
-      },
-    });
+  async save(aggregate: MatchAggregate, basis: number | null): Promise<boolean> {
+    const doc: CheckpointDocument = {
+      match_id: aggregate.match_id,
+      entries: aggregate.entries,
+      ended: aggregate.ended !== null,
+      positions: Object.entries(aggregate.positions).map(([stream, id]) => ({ stream, id })),
+      aggregate: JSON.stringify(aggregate),
+      saved_at: new Date(this.clock.now()),
+    };
+    if (basis === null) {
+      try {
+        await this.checkpoints.insertOne(doc);
+        return true;
+      } catch (error) {
+        if (isDuplicateKey(error)) return false;
+        throw error;
+      }
+    }
+    const { matchedCount } = await this.checkpoints.updateOne({ match_id: aggregate.match_id, entries: basis, ended: false }, { $set: doc });
+    return matchedCount === 1;
   }
 
   async load(matchId: string): Promise<MatchCheckpoint | null> {
@@ -60,8 +70,16 @@ export class MongoMatchCheckpointStore implements MatchCheckpointStore {
     await this.checkpoints.deleteOne({ match_id: matchId });
   }
 
-  async listOpen(): Promise<MatchCheckpoint[]> {
-    const docs = await this.checkpoints.find({ ended: false }).sort({ saved_at: 1, match_id: 1 }).toArray();
+  listOpen(): Promise<MatchCheckpoint[]> {
+    return this.list(false);
+  }
+
+  listEnded(): Promise<MatchCheckpoint[]> {
+    return this.list(true);
+  }
+
+  private async list(ended: boolean): Promise<MatchCheckpoint[]> {
+    const docs = await this.checkpoints.find({ ended }).sort({ saved_at: 1, match_id: 1 }).toArray();
     return docs.map((doc) => parseCheckpoint(doc.match_id, doc.aggregate, doc.saved_at.getTime()));
   }
 }

@@ -11,8 +11,9 @@ interface Row {
 
 /**
  * `MatchCheckpointStore` on the embedded SQLite document database: one row a
- * match in `match_checkpoints`. "Never fewer entries" is the upsert's
- * `WHERE excluded.entries >= entries`, so a save is a single statement.
+ * match in `match_checkpoints`. The compare-and-set is one statement: an
+ * insert that does nothing on a conflict when there is no basis, else an
+ * update filtered on `entries` and `ended`.
  */
 export class SqliteMatchCheckpointStore implements MatchCheckpointStore {
   private readonly clock: Clock;
@@ -40,23 +41,29 @@ export class SqliteMatchCheckpointStore implements MatchCheckpointStore {
     `);
   }
 
-  async save(aggregate: MatchAggregate): Promise<boolean> {
-    const { changes } = this.db
-      .query(
-        `INSERT INTO match_checkpoints (match_id, entries, ended, positions, aggregate, saved_at)
-         VALUES ($match_id, $entries, $ended, $positions, $aggregate, $saved_at)
-         ON CONFLICT (match_id) DO UPDATE SET entries = excluded.entries, ended = excluded.ended, positions = excluded.positions,
-           aggregate = excluded.aggregate, saved_at = excluded.saved_at
-         WHERE excluded.entries >= match_checkpoints.entries`,
-      )
-      .run({
-        match_id: aggregate.match_id,
-        entries: aggregate.entries,
-        ended: aggregate.ended ? 1 : 0,
-        positions: JSON.stringify(aggregate.positions),
-        aggregate: JSON.stringify(aggregate),
-        saved_at: this.clock.now(),
-      });
+  async save(aggregate: MatchAggregate, basis: number | null): Promise<boolean> {
+    const row = {
+      match_id: aggregate.match_id,
+      entries: aggregate.entries,
+      ended: aggregate.ended ? 1 : 0,
+      positions: JSON.stringify(aggregate.positions),
+      aggregate: JSON.stringify(aggregate),
+      saved_at: this.clock.now(),
+    };
+    const { changes } =
+      basis === null
+        ? this.db
+            .query(
+              `INSERT INTO match_checkpoints (match_id, entries, ended, positions, aggregate, saved_at)
+               VALUES ($match_id, $entries, $ended, $positions, $aggregate, $saved_at) ON CONFLICT (match_id) DO NOTHING`,
+            )
+            .run(row)
+        : this.db
+            .query(
+              `UPDATE match_checkpoints SET entries = $entries, ended = $ended, positions = $positions, aggregate = $aggregate, saved_at = $saved_at
+               WHERE match_id = $match_id AND entries = $basis AND ended = 0`,
+            )
+            .run({ ...row, basis });
     return changes > 0;
   }
 
@@ -70,7 +77,17 @@ export class SqliteMatchCheckpointStore implements MatchCheckpointStore {
   }
 
   async listOpen(): Promise<MatchCheckpoint[]> {
-    const rows = this.db.query<Row, []>("SELECT match_id, aggregate, saved_at FROM match_checkpoints WHERE ended = 0 ORDER BY saved_at, match_id").all();
+    return this.list(false);
+  }
+
+  async listEnded(): Promise<MatchCheckpoint[]> {
+    return this.list(true);
+  }
+
+  private list(ended: boolean): MatchCheckpoint[] {
+    const rows = this.db
+      .query<Row, [number]>("SELECT match_id, aggregate, saved_at FROM match_checkpoints WHERE ended = ? ORDER BY saved_at, match_id")
+      .all(ended ? 1 : 0);
     return rows.map((row) => parseCheckpoint(row.match_id, row.aggregate, row.saved_at));
   }
 }

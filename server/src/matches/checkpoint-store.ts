@@ -18,34 +18,44 @@ import { upgradeAggregate, type MatchAggregate } from "./aggregate-state.ts";
  *    delivery, see aggregate.ts). An entry after the position is NOT covered:
  *    the worker must not acknowledge it in its consumer group until a later
  *    save covers it (or the summary is stored).
- * 3. Monotonic: `save` never replaces a checkpoint that has folded more
- *    entries (`aggregate.entries`), so a slow or restarted worker cannot
- *    move a match backwards; it returns false instead. Saving an aggregate
- *    with as many entries again (the same fold) overwrites it harmlessly.
- *    Atomic against concurrent savers on MongoDB and SQLite; not on FerretDB
- *    1.x (see `MatchSummaryStore`, point 3), where one worker a match is
- *    what keeps it.
+ * 3. Compare-and-set: `save` writes only over the checkpoint the fold
+ *    started from (`basis`: its `entries`; null: none was stored), and
+ *    never over an ended one. A save that finds another in between (a
+ *    summarizer that lost its lease during a pause and goes on with a stale
+ *    copy) writes nothing and returns false: the saver loads the checkpoint
+ *    again and folds its entries onto that, so neither loses the other's
+ *    entries nor counts them twice. A lone saver's own saves always chain.
+ *    Atomic against concurrent savers on MongoDB and SQLite; on FerretDB 1.x
+ *    a filtered update is not applied atomically (see `MatchSummaryStore`,
+ *    point 3), so there two saves at the same instant may both be taken;
+ *    one after the other are told apart, which is the case a pause makes.
  * 4. Durable as the backend acknowledges writes: MongoDB's write concern;
  *    SQLite in WAL mode survives a crash of the process (`openSqlite`).
  * 5. Lossless: a loaded aggregate is equal to the saved one (JSON round trip),
  *    so folding on from it gives the summary folding on would have given.
- * 6. Not a summary: to end a match the worker stores its summary first and
- *    deletes the checkpoint after. A crash in between leaves the last open
- *    checkpoint; the ending entries, not yet acknowledged, are redelivered,
- *    end the match again, and the summary store (idempotent) takes the same
- *    summary once more.
+ * 6. Not a summary: to end a match the worker saves the ended aggregate as
+ *    its checkpoint (the compare-and-set of point 3 guards the end too),
+ *    stores its summary, and deletes the checkpoint, in that order. A crash
+ *    in between leaves an ended checkpoint (`listEnded`), whose summary the
+ *    next worker stores (the summary store is idempotent) before it deletes it.
  */
 export interface MatchCheckpointStore {
   /** Creates the table / indexes; safe to call again and from several instances. */
   init(): Promise<void>;
-  /** Saves the aggregate as its match's checkpoint, unless a stored one has folded more entries; returns whether it wrote. */
-  save(aggregate: MatchAggregate): Promise<boolean>;
+  /**
+   * Saves the aggregate as its match's checkpoint if the stored one is still
+   * the open checkpoint of `basis` entries (null: if none is stored); returns
+   * whether it wrote. False: another save came first; load and fold again.
+   */
+  save(aggregate: MatchAggregate, basis: number | null): Promise<boolean>;
   /** The match's checkpoint, or null when none is kept. */
   load(matchId: string): Promise<MatchCheckpoint | null>;
   /** Forgets the match's checkpoint (no error when there is none). */
   delete(matchId: string): Promise<void>;
   /** Checkpoints of matches not ended, least recently saved first. */
   listOpen(): Promise<MatchCheckpoint[]>;
+  /** Checkpoints of ended matches (a worker stopped between ending one and deleting its checkpoint), oldest first. */
+  listEnded(): Promise<MatchCheckpoint[]>;
 }
 
 export interface MatchCheckpoint {

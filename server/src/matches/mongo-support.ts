@@ -21,7 +21,8 @@ export function mapKeys<V>(record: Record<string, V>, rename: (key: string) => s
   return Object.fromEntries(Object.entries(record).map(([key, value]) => [rename(key), value]));
 }
 
-function isDuplicateKey(error: unknown): boolean {
+/** The unique index refused the write (E11000). */
+export function isDuplicateKey(error: unknown): boolean {
   return error instanceof MongoServerError && error.code === 11000;
 }
 

@@ -1,5 +1,6 @@
 import { DEFAULT_NODE, toMatchId, type FrameEntryData } from "@gamejournal/shared";
 import type { JournalEntry } from "../journal/journal.ts";
+import { UnavailableError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { Clock } from "../platform/clock.ts";
 import { emptyAggregate, endMatch, isEnded, type MatchAggregate } from "./aggregate.ts";
@@ -29,6 +30,9 @@ export interface SummarizerOptions {
   owns?: (matchId: string) => boolean;
 }
 
+/** Folds of one batch in a row that find the checkpoint changed under them before the batch is retried later. */
+const MAX_ATTEMPTS = 5;
+
 interface Open {
   aggregate: MatchAggregate;
   /** Wall-clock time of the last entry folded in (or of the checkpoint, after a restart). */
@@ -47,8 +51,10 @@ interface Open {
  *    covers (per-stream positions), so nothing counts twice.
  * 2. A match's entries are handled one at a time (a lock per match), in
  *    each stream's id order (one consumer of the group, see the worker).
- * 3. The summary is stored before the checkpoint is deleted; the store is an
- *    idempotent upsert, so a crash in between stores the same summary again.
+ * 3. A match ends by saving its ended aggregate as the checkpoint, then
+ *    storing the summary, then deleting the checkpoint; the store is an
+ *    idempotent upsert, so a crash in between stores the same summary again
+ *    (from the redelivered ending entries, or from `restore`).
  * 4. A MongoDB outage makes `handle` reject with the driver's error; the
  *    worker retries the entry in place with backoff, skipping nothing.
  * 5. Once a match's summary is stored and its checkpoint gone, later
@@ -56,6 +62,11 @@ interface Open {
  * 6. With `owns`, only the matches it owns are folded, restored and ended:
  *    summarizers owning disjoint sets of matches (partitions) never touch
  *    the same match, checkpoint or summary.
+ * 7. Two summarizers folding one match (a lease holder paused past its TTL
+ *    while another took over) neither lose nor double-count entries: every
+ *    save, the ending one included, is a compare-and-set over the checkpoint
+ *    the fold started from, and a save that finds another in between folds
+ *    again onto that one (see `MatchCheckpointStore`, point 3).
  */
 export class MatchSummarizer {
   private readonly open = new Map<string, Open>();
@@ -70,8 +81,15 @@ export class MatchSummarizer {
     this.owns = opts.owns ?? (() => true);
   }
 
-  /** Loads the checkpoints of open matches, so their inactivity clock runs from their last save. */
+  /**
+   * Loads the checkpoints of open matches, so their inactivity clock runs
+   * from their last save, and summarises matches ended by a worker that
+   * stopped before it deleted their checkpoint.
+   */
   async restore(): Promise<number> {
+    for (const { aggregate } of await this.opts.checkpoints.listEnded()) {
+      if (this.owns(aggregate.match_id)) await this.exclusive(aggregate.match_id, () => this.summarise(aggregate));
+    }
     const checkpoints = (await this.opts.checkpoints.listOpen()).filter((c) => this.owns(c.aggregate.match_id));
     for (const { aggregate, saved_at } of checkpoints) this.open.set(aggregate.match_id, { aggregate, seenAt: saved_at });
     this.opts.metrics?.setOpen(this.open.size);
@@ -100,32 +118,53 @@ export class MatchSummarizer {
     await Promise.all([...byMatch].map(([matchId, list]) => this.exclusive(matchId, () => this.fold(matchId, stream, list))));
   }
 
+  /**
+   * Folds `entries` into the match's aggregate and saves it over the
+   * checkpoint it started from (compare-and-set). When another summarizer
+   * saved in between, loads its checkpoint and folds onto that instead.
+   */
   private async fold(matchId: string, stream: string, entries: readonly JournalEntry[]): Promise<void> {
-    const cached = this.open.get(matchId);
-    let aggregate = cached?.aggregate;
-    if (!aggregate) {
-      const checkpoint = await this.opts.checkpoints.load(matchId);
-      if (checkpoint) aggregate = checkpoint.aggregate;
-      else if (await this.opts.summaries.get(matchId)) return; // summarised already: trailing entries
-      else aggregate = emptyAggregate(matchId);
+    for (let attempt = 1; ; attempt++) {
+      const start = await this.start(matchId);
+      if (!start) return; // summarised already: trailing entries
+      const { aggregate, basis } = start;
+      if (isEnded(aggregate)) return this.summarise(aggregate); // ended by a worker that stopped before its summary was stored
+      // Entries after the end only move the positions on; the summary is that of the end.
+      const next = applyEntries(aggregate, stream, entries);
+      if (next === aggregate) return; // folded before these entries were redelivered
+      if (await this.commit(next, basis)) return;
+      if (attempt === MAX_ATTEMPTS) {
+        throw new UnavailableError(`match ${matchId}: its checkpoint changed under each of ${MAX_ATTEMPTS} saves (another summarizer folds it); retrying`);
+      }
     }
-    // Entries after the end only move the positions on; the summary is that of the end.
-    const next = applyEntries(aggregate, stream, entries);
-    if (next === aggregate) return; // folded before these entries were redelivered
-    if (isEnded(next)) {
-      if (!isEnded(aggregate)) await this.finish(next);
-      return;
-    }
-    if (await this.opts.checkpoints.save(next)) {
-      this.open.set(matchId, { aggregate: next, seenAt: this.opts.clock.now() });
-    } else {
-      this.open.delete(matchId); // a checkpoint that folded more exists: reload it next time
-    }
-    this.opts.metrics?.setOpen(this.open.size);
   }
 
-  /** Stores the summary of an ended match, then forgets its checkpoint (in that order). */
-  private async finish(aggregate: MatchAggregate): Promise<void> {
+  /** The aggregate to fold onto and the checkpoint it is (its entries; null: none stored), or null when the match is summarised. */
+  private async start(matchId: string): Promise<{ aggregate: MatchAggregate; basis: number | null } | null> {
+    const cached = this.open.get(matchId);
+    if (cached) return { aggregate: cached.aggregate, basis: cached.aggregate.entries };
+    const checkpoint = await this.opts.checkpoints.load(matchId);
+    if (checkpoint) return { aggregate: checkpoint.aggregate, basis: checkpoint.aggregate.entries };
+    if (await this.opts.summaries.get(matchId)) return null;
+    return { aggregate: emptyAggregate(matchId), basis: null };
+  }
+
+  /** Saves `next` over the checkpoint `basis`, and summarises it if it ended; false when another save came first. */
+  private async commit(next: MatchAggregate, basis: number | null): Promise<boolean> {
+    const matchId = next.match_id;
+    if (!(await this.opts.checkpoints.save(next, basis))) {
+      this.open.delete(matchId); // what is stored folded entries this copy has not: load it
+      this.opts.metrics?.setOpen(this.open.size);
+      return false;
+    }
+    if (isEnded(next)) await this.summarise(next);
+    else this.open.set(matchId, { aggregate: next, seenAt: this.opts.clock.now() });
+    this.opts.metrics?.setOpen(this.open.size);
+    return true;
+  }
+
+  /** Stores the summary of an ended match whose ended checkpoint is saved, then forgets the checkpoint (in that order). */
+  private async summarise(aggregate: MatchAggregate): Promise<void> {
     const summary = toSummary(aggregate);
     await this.opts.summaries.store(summary);
     await this.opts.checkpoints.delete(aggregate.match_id);
@@ -136,7 +175,12 @@ export class MatchSummarizer {
     this.opts.logger.info({ match_id: aggregate.match_id, reason: aggregate.ended?.reason, players: summary.players.length }, "match summary stored");
   }
 
-  /** Ends and summarises every open match idle for longer than the inactivity timeout; returns how many. */
+  /**
+   * Ends and summarises every open match idle for longer than the inactivity
+   * timeout; returns how many. A match whose checkpoint moved on since this
+   * summarizer's copy (another folded it meanwhile) is not idle: its copy is
+   * reloaded, with the inactivity clock from that save.
+   */
   async endIdle(): Promise<number> {
     const cutoff = this.opts.clock.now() - this.inactivityMs;
     let ended = 0;
@@ -145,11 +189,19 @@ export class MatchSummarizer {
       await this.exclusive(matchId, async () => {
         const current = this.open.get(matchId);
         if (!current || current.seenAt > cutoff) return;
-        await this.finish(endMatch(current.aggregate, "inactivity"));
-        ended++;
+        if (await this.commit(endMatch(current.aggregate, "inactivity"), current.aggregate.entries)) ended++;
+        else await this.reload(matchId);
       });
     }
     return ended;
+  }
+
+  /** Holds the match's stored checkpoint in memory, its inactivity clock from its save (or forgets the match: none is open). */
+  private async reload(matchId: string): Promise<void> {
+    const checkpoint = await this.opts.checkpoints.load(matchId);
+    if (checkpoint && !isEnded(checkpoint.aggregate)) this.open.set(matchId, { aggregate: checkpoint.aggregate, seenAt: checkpoint.saved_at });
+    else this.open.delete(matchId);
+    this.opts.metrics?.setOpen(this.open.size);
   }
 
   /**
