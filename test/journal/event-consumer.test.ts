@@ -49,6 +49,49 @@ for (const [name, open] of JOURNALS) {
       expect(seen).toEqual(ids);
     });
 
+    test("once its lease may have passed on, a consumer reads nothing new and hands nothing it read to its handler", async () => {
+      await using journal = await open();
+      const stream = uniqueName("events");
+      const ids = (await appendMany(journal, stream, 12)).map((r) => r.id);
+      let left = Infinity;
+      let pauseOnRead = false;
+      // A pause that lands while a read is under way: the read returns after the lease ran out.
+      const pausing = new Proxy(journal, {
+        get(target, property, receiver) {
+          if (property !== "readGroup") return Reflect.get(target, property, receiver);
+          return async (...args: Parameters<typeof journal.readGroup>) => {
+            const read = await target.readGroup(...args);
+            if (pauseOnRead) left = 0;
+            return read;
+          };
+        },
+      });
+      const paused = new EventConsumer(pausing, "g", "worker", { blockMs: 10, leaseLeft: () => left });
+      const seen: string[] = [];
+      await paused.consume(stream, 4, (id) => void seen.push(id));
+      expect(seen).toEqual(ids.slice(0, 4));
+      pauseOnRead = true;
+      await paused.consume(stream, 4, (id) => void seen.push(id));
+      expect(seen).toHaveLength(4); // read, but not handled: pending under its name
+      expect((await journal.pending(stream, "g")).count).toBe(4);
+      await paused.consume(stream, 4, (id) => void seen.push(id));
+      expect((await journal.pending(stream, "g")).count).toBe(4); // and nothing more read
+      // The lease's next holder, under the same name, takes up where it stopped, in order.
+      const next = new EventConsumer(journal, "g", "worker", { blockMs: 10 });
+      while (seen.length < 12) await next.consume(stream, 4, (id) => void seen.push(id));
+      expect(seen).toEqual(ids);
+    });
+
+    test("no blocking read outlasts the consumer's lease", async () => {
+      await using journal = await open();
+      const stream = uniqueName("events");
+      await journal.createGroup(stream, "g", "0");
+      const consumer = new EventConsumer(journal, "g", "worker", { blockMs: 5_000, leaseLeft: () => 150 });
+      const started = performance.now();
+      await consumer.consume(stream, 4, () => {});
+      expect(performance.now() - started).toBeLessThan(3_000);
+    });
+
     test("a failing entry is retried with backoff, holding later entries back, until it succeeds", async () => {
       await using journal = await open();
       const stream = uniqueName("events");

@@ -36,6 +36,25 @@ describe("the Redis worker lease", () => {
     }
   });
 
+  test("a holder whose renewals are two thirds of a TTL old (a pause) counts the lease as lost before acting", async () => {
+    const client = await connect();
+    const clock = { t: 1_000_000, now: () => clock.t };
+    const { logger, lines } = captureLogger();
+    const lease = redisLease(client, uniqueName("lease"), logger, { ttlMs: 60_000, clock });
+    try {
+      expect(lease.remaining()).toBe(0);
+      const held = (await lease.acquire(new AbortController().signal))!;
+      expect(lease.remaining()).toBe(40_000);
+      clock.t += 40_000;
+      expect(lease.remaining()).toBe(0);
+      expect(held.aborted).toBe(true);
+      expect(lines.find((l) => l.msg === "worker lease lost")).toMatchObject({ level: "warn", reason: expect.stringMatching(/paused/) });
+    } finally {
+      await lease.release();
+      client.destroy();
+    }
+  });
+
   test("an error talking to Redis is logged as such, with its message, not as the lease being held", async () => {
     const client = await connect();
     client.destroy();

@@ -75,6 +75,31 @@ describe("partition leases on Redis", () => {
     }
   });
 
+  test("a holder whose renewals are two thirds of a TTL old (a pause) counts its partitions as lost before acting", async () => {
+    const client = createClient({ url: (await sharedRedis()).url }) as RedisClient;
+    await client.connect();
+    const clock = { t: 1_000_000, now: () => clock.t };
+    const leases = redisPartitionLeases(client, { name: uniqueName("paused"), count: COUNT, logger: silentLogger(), ttlMs: 60_000, owner: "a", clock });
+    try {
+      leases.start();
+      await waitFor("every partition held", () => leases.held().length === COUNT);
+      const lease = leases.leases[0]!;
+      const held = (await lease.acquire(new AbortController().signal))!;
+      expect(lease.remaining()).toBe(40_000);
+      clock.t += 39_999;
+      expect(lease.remaining()).toBe(1);
+      expect(held.aborted).toBe(false);
+      clock.t += 1; // resumed after a pause: the key may be another's by now
+      expect(lease.remaining()).toBe(0);
+      expect(held.aborted).toBe(true);
+      expect(leases.held()).not.toContain(0);
+      expect(leases.leases[1]!.remaining()).toBe(0);
+    } finally {
+      await leases.stop();
+      client.destroy();
+    }
+  });
+
   test("a partition handed over is released only once every worker using it has stopped", async () => {
     const name = uniqueName("handover");
     const a = await instance(name, "a");

@@ -26,6 +26,13 @@ export interface EventConsumerOptions {
    * in batches rather than one by one (default 0: handle at once).
    */
   lingerMs?: number;
+  /**
+   * How long (ms) this consumer may still act: its lease's `remaining()`
+   * (default: always). At 0 it reads no new entries and hands nothing more
+   * to the handler (what it read stays pending under its name, for the
+   * lease's next holder), and no blocking read outlasts it.
+   */
+  leaseLeft?: () => number;
   logger?: Logger;
   clock?: Clock;
 }
@@ -94,6 +101,7 @@ export class EventConsumer {
       maxDeliveries: options.maxDeliveries ?? 5,
       retryDelayMs: options.retryDelayMs ?? 500,
       lingerMs: options.lingerMs ?? 0,
+      leaseLeft: options.leaseLeft ?? (() => Infinity),
     };
     this.logger = options.logger ?? silentLogger();
     this.clock = options.clock ?? systemClock;
@@ -132,6 +140,7 @@ export class EventConsumer {
       if (!(await this.handleAll(stream, own, handler, result)) || own.length > 0) return result;
     }
 
+    if (this.opts.leaseLeft() <= 0) return result;
     const claimed = await this.journal.claimIdle(stream, this.group, this.consumer, { minIdleMs: this.opts.reclaimIdleMs, count });
     if (claimed.length > 0) {
       this.logger.info({ stream, group: this.group, consumer: this.consumer, count: claimed.length }, "claimed idle entries");
@@ -139,10 +148,15 @@ export class EventConsumer {
       return result;
     }
 
-    const fresh = await this.journal.readGroup(stream, this.group, this.consumer, { count, blockMs: this.opts.blockMs, signal, id: ">" });
+    // No read may deliver once the lease could have passed on: Redis would hand the entries to this name while the
+    // next holder reads on past them (it re-reads this name's pending entries only when it starts).
+    const left = this.opts.leaseLeft();
+    if (left <= 0) return result;
+    const blockMs = Math.max(1, Math.min(this.opts.blockMs, Math.floor(left)));
+    const fresh = await this.journal.readGroup(stream, this.group, this.consumer, { count, blockMs, signal, id: ">" });
     if (fresh.length > 0 && fresh.length < count && this.opts.lingerMs > 0) {
       await sleep(this.opts.lingerMs, signal);
-      fresh.push(...(await this.journal.readGroup(stream, this.group, this.consumer, { count: count - fresh.length, id: ">" })));
+      if (this.opts.leaseLeft() > 0) fresh.push(...(await this.journal.readGroup(stream, this.group, this.consumer, { count: count - fresh.length, id: ">" })));
     }
     await this.handleAll(stream, fresh, handler, result);
     return result;
@@ -180,6 +194,7 @@ export class EventConsumer {
       }
     }
     if (live.length === 0) return true;
+    if (this.opts.leaseLeft() <= 0) return false; // left pending for the lease's next holder
     if (typeof handler !== "function" && !oneByOne) {
       try {
         await handler.batch(live);
@@ -193,6 +208,7 @@ export class EventConsumer {
     }
     for (let i = 0; i < live.length; i++) {
       const entry = live[i]!;
+      if (this.opts.leaseLeft() <= 0) return false;
       try {
         if (typeof handler === "function") await handler(entry.id, entry);
         else await handler.batch([entry]);

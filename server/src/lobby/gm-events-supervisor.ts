@@ -59,7 +59,7 @@ export class GmEventsSupervisor {
         const held = lease ? await lease.acquire(signal) : signal;
         if (!held || signal.aborted) break;
         try {
-          await worker.run(anySignal(signal, held), { onRead });
+          await worker.run(anySignal(signal, held), { onRead, ...(lease ? { leaseLeft: () => lease.remaining() } : {}) });
         } catch (error) {
           if (signal.aborted) break;
           if (failures++ === 0) this.log.warn({ err: (error as Error).message }, "gm events consumer failed; restarting with backoff until it recovers");

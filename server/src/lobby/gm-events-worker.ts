@@ -131,9 +131,11 @@ export class GmEventsWorker {
    * finishing the entry in hand and saving its offset), or rejects on a
    * failure to load or save the offset or to read the stream (point 6).
    * `onRead` is told after each successful read (the supervisor's sign that
-   * an outage is over). One run at a time.
+   * an outage is over). `leaseLeft` is the lease's `remaining()`: at 0 the
+   * run handles nothing more (a holder paused past the lease's TTL does not
+   * go on from where it was once another may have taken over). One run at a time.
    */
-  async run(signal: AbortSignal, { onRead }: { onRead?: () => void } = {}): Promise<void> {
+  async run(signal: AbortSignal, { onRead, leaseLeft = () => Infinity }: { onRead?: () => void; leaseLeft?: () => number } = {}): Promise<void> {
     if (this.running) throw new Error("run gm events consumer: already running");
     if (signal.aborted) return;
     this.running = true;
@@ -152,6 +154,7 @@ export class GmEventsWorker {
         onRead?.();
         let behind = await this.measureLag(entries);
         for (const entry of entries) {
+          if (leaseLeft() <= 0) break; // the lease is being lost: the signal aborts
           const handled = await this.handler.handle(entry, { retry: held?.id === entry.id });
           if (!handled) {
             held = held?.id === entry.id ? { id: entry.id, attempts: held.attempts + 1 } : { id: entry.id, attempts: 1 };

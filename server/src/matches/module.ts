@@ -82,7 +82,11 @@ export function openMatches({ backends, config, journal, clock, logger, metrics,
       // Only a partition's holder has its matches open in memory, so only it ends idle ones.
       idleTimer = setInterval(
         () => {
-          for (const summarizer of summarizers) summarizer.endIdle().catch((error: Error) => log.warn({ err: error.message }, "could not end idle matches; will retry"));
+          summarizers.forEach((summarizer, index) => {
+            // A holder paused past its lease's TTL may resume here first: it ends nothing once the lease may have passed on.
+            if (leases.leases[index]!.remaining() <= 0) return;
+            summarizer.endIdle().catch((error: Error) => log.warn({ err: error.message }, "could not end idle matches; will retry"));
+          });
         },
         Math.max(1_000, config.matches.inactivityMs / 4),
       );

@@ -23,6 +23,16 @@ export interface Lease {
   /** Who holds it now, for operators (null: nobody). */
   holder(): Promise<LeaseHolder | null>;
   /**
+   * How long (ms) this process surely still holds the lease: the lease's TTL
+   * counts from the last renewal's sending, less a third of the TTL as a
+   * margin (for the time between this check and the act it guards). 0 when
+   * not held; reaching 0 while held counts as losing it (the signal aborts).
+   * A worker checks it before each read and each batch, so a process paused
+   * past the TTL (SIGSTOP, a long GC, a starved VM) neither takes new entries
+   * nor acts on what it read before the pause once another may hold the lease.
+   */
+  remaining(): number;
+  /**
    * Told once per signal `acquire` returned, with it, when the worker that
    * got it has stopped using the lease (its handlers have all returned), so
    * a lease being handed over can be released at once, not left to expire.
@@ -45,6 +55,7 @@ export function localLease(): Lease {
   const owner = newInstanceName();
   return {
     acquire: async (signal) => (signal.aborted ? null : held.signal),
+    remaining: () => Infinity,
     release: async () => {},
     holder: async () => ({ owner, held_here: true, ttl_ms: null }),
   };
@@ -67,7 +78,8 @@ export function redisLease(
   logger: Logger,
   { ttlMs = 15_000, owner = newInstanceName(), clock = systemClock }: { ttlMs?: number; owner?: string; clock?: Clock } = {},
 ): Lease {
-  let current: { lost: AbortController; renewer: Timer } | undefined;
+  /** `renewedAt`: when the last successful renewal (or the take) was sent. */
+  let current: { lost: AbortController; renewer: Timer; renewedAt: number } | undefined;
   let acquiring: Promise<AbortSignal | null> | undefined;
 
   const lose = (why: string) => {
@@ -82,8 +94,10 @@ export function redisLease(
     // Logged once each: the lease held by another instance is normal; an error talking to Redis is not.
     let waited = false;
     let failing = false;
+    let sentAt = clock.now();
     while (!signal.aborted) {
       try {
+        sentAt = clock.now();
         const set = await client.set(key, owner, { NX: true, PX: ttlMs });
         const holder = set === "OK" ? owner : await client.get(key);
         if (holder === owner) break;
@@ -97,22 +111,22 @@ export function redisLease(
       await sleep(ttlMs / 3, signal);
     }
     if (signal.aborted) return null;
-    const lost = new AbortController();
-    let renewedAt = clock.now();
-    const renewer = setInterval(async () => {
+    const held = { lost: new AbortController(), renewer: undefined as unknown as Timer, renewedAt: sentAt };
+    held.renewer = setInterval(async () => {
+      const sent = clock.now();
       try {
         if (Number(await client.eval(RENEW, { keys: [key], arguments: [owner, String(ttlMs)] })) === 1) {
-          renewedAt = clock.now();
+          held.renewedAt = sent;
           return;
         }
         lose("the lease was taken by another instance");
       } catch (error) {
-        if (clock.now() - renewedAt > ttlMs * (2 / 3)) lose(`could not renew the lease in time: ${messageOf(error)}`);
+        if (clock.now() - held.renewedAt > ttlMs * (2 / 3)) lose(`could not renew the lease in time: ${messageOf(error)}`);
       }
     }, ttlMs / 3);
-    current = { lost, renewer };
+    current = held;
     logger.info({ lease: key }, "worker lease acquired");
-    return lost.signal;
+    return held.lost.signal;
   }
 
   return {
@@ -120,6 +134,12 @@ export function redisLease(
       if (current) return current.lost.signal;
       acquiring ??= take(signal).finally(() => (acquiring = undefined));
       return acquiring;
+    },
+    remaining() {
+      if (!current) return 0;
+      const left = current.renewedAt + ttlMs * (2 / 3) - clock.now();
+      if (left <= 0) lose("not renewed for two thirds of its TTL (the process was paused or starved)");
+      return Math.max(0, left);
     },
     async holder() {
       const [holder, ttl] = await Promise.all([client.get(key), client.pTTL(key)]);

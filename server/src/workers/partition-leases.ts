@@ -58,7 +58,9 @@ return redis.call('ZCARD', KEYS[1])`;
  * 1. At most one holder a partition: a partition's lease is `SET key owner
  *    NX PX ttl`, renewed (only by its owner) every third of the TTL; a
  *    holder that cannot renew gives the partition up once its last renewal
- *    is two thirds of a TTL old, before the key can expire.
+ *    is two thirds of a TTL old (counted from its sending), before the key
+ *    can expire, and its workers ask (`Lease.remaining`) before each read
+ *    and each batch, so one paused past that acts on nothing once it resumes.
  * 2. A handover never overlaps two folds: a partition given up is released
  *    (its key deleted) only after every worker that acquired it has stopped
  *    (`Lease.stopped`), and is renewed until then. A worker that never
@@ -110,6 +112,7 @@ class RedisPartitionBalancer implements PartitionLeases {
       holder: (slot: PartitionSlot) => this.holderOf(slot),
       drained: (slot: PartitionSlot, holding: Holding) => void this.release(slot, holding),
       giveUp: (slot: PartitionSlot) => this.giveUp(slot, "released"),
+      remaining: (slot: PartitionSlot, holding: Holding) => this.remaining(slot, holding),
     };
     this.slots = Array.from({ length: opts.count }, (_, i) => {
       const key = opts.count === 1 ? `workers:lease:${opts.name}` : `workers:lease:${opts.name}:p${i}of${opts.count}`;
@@ -162,13 +165,14 @@ class RedisPartitionBalancer implements PartitionLeases {
     for (let i = 0; i < this.slots.length && count < share; i++) {
       const slot = this.slots[(start + i) % this.slots.length]!;
       if (slot.holding) continue;
+      const sentAt = this.clock.now();
       try {
         if ((await this.client.set(slot.key, this.owner, { NX: true, PX: this.ttlMs })) !== "OK") continue; // held by another: normal
       } catch (error) {
         this.outage("cannot take a partition: error talking to Redis", error);
         return;
       }
-      slot.holding = { lost: new AbortController(), users: 0, renewedAt: this.clock.now() };
+      slot.holding = { lost: new AbortController(), users: 0, renewedAt: sentAt };
       count++;
       this.log.info({ partition: slot.index, live, share }, "partition taken");
       slot.notify();
@@ -201,9 +205,10 @@ class RedisPartitionBalancer implements PartitionLeases {
       this.drop(slot, holding);
       return;
     }
+    const sentAt = this.clock.now();
     try {
       if (Number(await this.client.eval(RENEW, { keys: [slot.key], arguments: [this.owner, String(this.ttlMs)] })) === 1) {
-        holding.renewedAt = this.clock.now();
+        holding.renewedAt = sentAt;
         return;
       }
       this.lose(slot, holding, "the partition's lease was taken by another instance");
@@ -211,6 +216,13 @@ class RedisPartitionBalancer implements PartitionLeases {
       this.outage("cannot renew a partition's lease: error talking to Redis", error);
       if (this.clock.now() - holding.renewedAt > this.ttlMs * (2 / 3)) this.lose(slot, holding, `could not renew the partition's lease in time: ${messageOf(error)}`);
     }
+  }
+
+  /** How long the holding surely lasts: two thirds of a TTL from its last renewal's sending; at 0 it is lost. */
+  private remaining(slot: PartitionSlot, holding: Holding): number {
+    const left = holding.renewedAt + this.ttlMs * (2 / 3) - this.clock.now();
+    if (left <= 0 && slot.holding === holding) this.lose(slot, holding, "not renewed for two thirds of its TTL (the process was paused or starved)");
+    return Math.max(0, left);
   }
 
   /** Stops this process's workers of the partition; the lease is released once they have all stopped. */

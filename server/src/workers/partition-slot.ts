@@ -6,7 +6,7 @@ export interface Holding {
   readonly lost: AbortController;
   /** Workers that acquired this holding and have not said they stopped. */
   users: number;
-  /** When the last renewal succeeded (clock ms). */
+  /** When the last successful renewal (or the take) was sent (clock ms). */
   renewedAt: number;
   /** Set when this process is handing the partition over: since when (clock ms). */
   givingUpSince?: number;
@@ -34,6 +34,8 @@ export class PartitionSlot implements Lease {
       drained(slot: PartitionSlot, holding: Holding): void;
       /** Asked by `release`: hand this partition over now. */
       giveUp(slot: PartitionSlot): Promise<void>;
+      /** `Lease.remaining` of a holding (the balancer knows the TTL, and loses the holding at 0). */
+      remaining(slot: PartitionSlot, holding: Holding): number;
     },
   ) {}
 
@@ -59,6 +61,10 @@ export class PartitionSlot implements Lease {
     if (!holding || (held && held !== holding.lost.signal)) return; // a holding already lost or released
     holding.users = Math.max(0, holding.users - 1);
     if (holding.users === 0 && holding.givingUpSince !== undefined) this.hooks.drained(this, holding);
+  }
+
+  remaining(): number {
+    return this.holding ? this.hooks.remaining(this, this.holding) : 0;
   }
 
   holder(): Promise<LeaseHolder | null> {

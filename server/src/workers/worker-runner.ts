@@ -280,7 +280,9 @@ export class WorkerRunner {
       // A new consumer each time: one that lost the lease may have entries held in memory.
       // Background work: linger a moment after a short read so a trickle of appends is handled in batches.
       const reclaim = this.opts.reclaimIdleMs === undefined ? {} : { reclaimIdleMs: this.opts.reclaimIdleMs };
-      const consumer = new EventConsumer(journal, group, consumerName, { lingerMs: 50, clock: this.clock, ...reclaim, ...definition.consumer, logger });
+      const lease = definition.lease;
+      const fence = lease ? { leaseLeft: () => lease.remaining() } : {};
+      const consumer = new EventConsumer(journal, group, consumerName, { lingerMs: 50, clock: this.clock, ...reclaim, ...definition.consumer, ...fence, logger });
       try {
         if (definition.onStart) await this.retrying(logger, signal, "start", () => steps.track("start", async () => definition.onStart!()), () => true);
         logger.info({ consumer: consumerName }, "worker started");
