@@ -10,8 +10,7 @@ interface RouteSeries {
 /**
  * Counts requests and times them by route pattern (never the raw path, to
  * keep label sets small). Each (method, route, status)'s series is looked up
- * once and kept: prom-client hashes the labels on every call otherwise, a
- * few per cent of a small request's CPU. The keys are route patterns, so
+ * once and kept (see metrics/series.ts). The keys are route patterns, so
  * the map is as small as the label sets.
  */
 export function httpMetrics(metrics: Metrics): MiddlewareHandler {
@@ -20,8 +19,8 @@ export function httpMetrics(metrics: Metrics): MiddlewareHandler {
     const key = `${method} ${status} ${route}`;
     let found = series.get(key);
     if (!found) {
-      const requests = metrics.httpRequests.labels({ method, route, status });
-      const duration = metrics.httpDuration.labels({ method, route });
+      const requests = metrics.httpRequests.series({ method, route, status });
+      const duration = metrics.httpDuration.series({ method, route });
       found = { inc: () => requests.inc(), observe: (seconds) => duration.observe(seconds) };
       series.set(key, found);
     }

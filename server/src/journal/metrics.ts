@@ -1,11 +1,12 @@
-import { Counter, Gauge, Histogram, type Registry } from "prom-client";
+import { Gauge, type Registry } from "prom-client";
+import { SeriesCounter, SeriesHistogram } from "../metrics/series.ts";
 import { JOURNAL_STREAMS } from "@gamejournal/shared";
 import type { AppendResult, Journal } from "./journal.ts";
 
 /** The journal's Prometheus metrics; stream labels are the journal streams, anything else is `other`. */
 export class JournalMetrics {
-  private readonly appended: Counter<"stream">;
-  private readonly latency: Histogram;
+  private readonly appended: SeriesCounter<"stream">;
+  private readonly latency: { observe(seconds: number): void };
   /**
    * @param spoolDepth events waiting in the spool (Redis journal only)
    * @param groupStreams streams whose consumer groups are reported
@@ -15,18 +16,19 @@ export class JournalMetrics {
     journal: Journal,
     { spoolDepth = () => 0, groupStreams = () => JOURNAL_STREAMS }: { spoolDepth?: () => number; groupStreams?: () => readonly string[] } = {},
   ) {
-    this.appended = new Counter({
+    this.appended = new SeriesCounter({
       name: "gamejournal_journal_events_appended_total",
       help: "Events appended to the journal, by stream (duplicates of an idempotency key not counted)",
       labelNames: ["stream"],
-      registers: [registry],
+      registry,
     });
-    this.latency = new Histogram({
+    this.latency = new SeriesHistogram({
       name: "gamejournal_journal_append_duration_seconds",
       help: "Time to append one call's events (one round trip to Redis, or one SQLite transaction)",
+      labelNames: [],
       buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
-      registers: [registry],
-    });
+      registry,
+    }).series({});
     new Gauge({
       name: "gamejournal_journal_spool_depth",
       help: "Events accepted while Redis was unreachable, waiting in the local spool",
@@ -73,6 +75,6 @@ export class JournalMetrics {
       const label = (JOURNAL_STREAMS as readonly string[]).includes(r.stream) ? r.stream : "other";
       counts.set(label, (counts.get(label) ?? 0) + 1);
     }
-    for (const [stream, n] of counts) this.appended.inc({ stream }, n);
+    for (const [stream, n] of counts) this.appended.series({ stream }).inc(n);
   }
 }

@@ -1,4 +1,5 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import { collectDefaultMetrics, Gauge, Registry } from "prom-client";
+import { SeriesCounter, SeriesHistogram } from "./series.ts";
 
 /**
  * One Prometheus registry per server instance (never the global default, so
@@ -7,8 +8,8 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom
  */
 export interface Metrics {
   readonly registry: Registry;
-  readonly httpRequests: Counter<"method" | "route" | "status">;
-  readonly httpDuration: Histogram<"method" | "route">;
+  readonly httpRequests: SeriesCounter<"method" | "route" | "status">;
+  readonly httpDuration: SeriesHistogram<"method" | "route">;
   readonly wsConnections: Gauge<"endpoint">;
 }
 
@@ -17,18 +18,18 @@ export function createMetrics({ defaults = true }: { defaults?: boolean } = {}):
   if (defaults) collectDefaultMetrics({ register: registry, prefix: "gamejournal_" });
   return {
     registry,
-    httpRequests: new Counter({
+    httpRequests: new SeriesCounter({
       name: "gamejournal_http_requests_total",
       help: "HTTP requests by method, route pattern and status",
       labelNames: ["method", "route", "status"],
-      registers: [registry],
+      registry,
     }),
-    httpDuration: new Histogram({
+    httpDuration: new SeriesHistogram({
       name: "gamejournal_http_request_duration_seconds",
       help: "HTTP request duration by method and route pattern",
       labelNames: ["method", "route"],
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-      registers: [registry],
+      registry,
     }),
     wsConnections: new Gauge({
       name: "gamejournal_websocket_connections",
