@@ -55,6 +55,21 @@ describe("the Redis worker lease", () => {
     }
   });
 
+  test("a lease left under this owner's name (an earlier process of the same name) is taken with its TTL restarted", async () => {
+    const client = await connect();
+    const key = uniqueName("lease");
+    await client.set(key, "same-name", { PX: 1_000 });
+    const lease = redisLease(client, key, captureLogger().logger, { ttlMs: 60_000, owner: "same-name" });
+    try {
+      expect(await lease.acquire(new AbortController().signal)).toBeInstanceOf(AbortSignal);
+      expect(Number(await client.pTTL(key))).toBeGreaterThan(50_000);
+      expect(lease.remaining()).toBeGreaterThan(39_000);
+    } finally {
+      await lease.release();
+      client.destroy();
+    }
+  });
+
   test("an error talking to Redis is logged as such, with its message, not as the lease being held", async () => {
     const client = await connect();
     client.destroy();

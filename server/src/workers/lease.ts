@@ -98,9 +98,11 @@ export function redisLease(
     while (!signal.aborted) {
       try {
         sentAt = clock.now();
-        const set = await client.set(key, owner, { NX: true, PX: ttlMs });
-        const holder = set === "OK" ? owner : await client.get(key);
-        if (holder === owner) break;
+        if ((await client.set(key, owner, { NX: true, PX: ttlMs })) === "OK") break;
+        const holder = await client.get(key);
+        // Already ours (an earlier holder of the same name): its TTL restarts with a renewal sent now.
+        sentAt = clock.now();
+        if (holder === owner && Number(await client.eval(RENEW, { keys: [key], arguments: [owner, String(ttlMs)] })) === 1) break;
         if (!waited) logger.info({ lease: key, holder }, "another instance holds the worker lease; waiting");
         waited = true;
         failing = false;
