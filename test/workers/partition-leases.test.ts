@@ -156,6 +156,22 @@ describe("partition leases on Redis", () => {
     }
   });
 
+  test("partitions left under this owner's name (an earlier process of the same name) are taken at once, their TTLs restarted", async () => {
+    const name = uniqueName("same-name");
+    const setup = createClient({ url: (await sharedRedis()).url }) as RedisClient;
+    await setup.connect();
+    for (let i = 0; i < COUNT; i++) await setup.set(`workers:lease:${name}:p${i}of${COUNT}`, "a", { PX: 30_000 });
+    const a = await instance(name, "a");
+    try {
+      await waitFor("a to hold every partition", () => a.leases.held().length === COUNT, { timeoutMs: 5_000 });
+      for (let i = 0; i < COUNT; i++) expect(Number(await setup.pTTL(`workers:lease:${name}:p${i}of${COUNT}`))).toBeLessThanOrEqual(TTL);
+    } finally {
+      await a.leases.stop();
+      a.client.destroy();
+      setup.destroy();
+    }
+  });
+
   test("an error talking to Redis is logged with its message; nothing is taken meanwhile", async () => {
     const { logger, lines } = captureLogger();
     const client = createClient({ url: (await sharedRedis()).url }) as RedisClient;

@@ -165,9 +165,15 @@ class RedisPartitionBalancer implements PartitionLeases {
     for (let i = 0; i < this.slots.length && count < share; i++) {
       const slot = this.slots[(start + i) % this.slots.length]!;
       if (slot.holding) continue;
-      const sentAt = this.clock.now();
+      let sentAt = this.clock.now();
       try {
-        if ((await this.client.set(slot.key, this.owner, { NX: true, PX: this.ttlMs })) !== "OK") continue; // held by another: normal
+        if ((await this.client.set(slot.key, this.owner, { NX: true, PX: this.ttlMs })) !== "OK") {
+          // Held by another (normal), or left under this owner's name by an earlier process of the same name:
+          // that one is taken over with its TTL restarted by a renewal sent now.
+          if ((await this.client.get(slot.key)) !== this.owner) continue;
+          sentAt = this.clock.now();
+          if (Number(await this.client.eval(RENEW, { keys: [slot.key], arguments: [this.owner, String(this.ttlMs)] })) !== 1) continue;
+        }
       } catch (error) {
         this.outage("cannot take a partition: error talking to Redis", error);
         return;
