@@ -3,8 +3,12 @@ import { SeriesCounter, SeriesHistogram } from "../metrics/series.ts";
 import { JOURNAL_STREAMS } from "@gamejournal/shared";
 import type { AppendResult, Journal } from "./journal.ts";
 
+const STREAM_LABELS: ReadonlySet<string> = new Set(JOURNAL_STREAMS);
+
 /** The journal's Prometheus metrics; stream labels are the journal streams, anything else is `other`. */
 export class JournalMetrics {
+  /** The appended counter's series by label (a journal stream, or `other`), each made on first use. */
+  private readonly appendedBy = new Map<string, { inc(amount: number): void }>();
   private readonly appended: SeriesCounter<"stream">;
   private readonly latency: { observe(seconds: number): void };
   /**
@@ -69,12 +73,12 @@ export class JournalMetrics {
 
   observeAppend(results: readonly AppendResult[], seconds: number): void {
     this.latency.observe(seconds);
-    const counts = new Map<string, number>();
     for (const r of results) {
       if (r.duplicate) continue;
-      const label = (JOURNAL_STREAMS as readonly string[]).includes(r.stream) ? r.stream : "other";
-      counts.set(label, (counts.get(label) ?? 0) + 1);
+      const label = STREAM_LABELS.has(r.stream) ? r.stream : "other";
+      let series = this.appendedBy.get(label);
+      if (!series) this.appendedBy.set(label, (series = this.appended.series({ stream: label })));
+      series.inc(1);
     }
-    for (const [stream, n] of counts) this.appended.series({ stream }).inc(n);
   }
 }

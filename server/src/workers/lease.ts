@@ -63,6 +63,36 @@ export function localLease(): Lease {
 
 /** PEXPIREs the lease when this owner holds it: 1, else 0. */
 export const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
+/**
+ * Takes a lease key for `owner`: `SET NX PX`, or, when the key is already
+ * under `owner`'s name (an earlier process of the same name), a renewal
+ * that restarts its TTL. Returns when the winning command was sent (the
+ * lease surely lasts from then, see `timeLeft`), or who holds it instead.
+ */
+export async function takeKey(
+  client: RedisClient,
+  key: string,
+  owner: string,
+  ttlMs: number,
+  clock: Clock,
+): Promise<{ sentAt: number } | { holder: string | null }> {
+  let sentAt = clock.now();
+  if ((await client.set(key, owner, { NX: true, PX: ttlMs })) === "OK") return { sentAt };
+  const holder = await client.get(key);
+  if (holder !== owner) return { holder };
+  sentAt = clock.now();
+  return Number(await client.eval(RENEW, { keys: [key], arguments: [owner, String(ttlMs)] })) === 1 ? { sentAt } : { holder: null };
+}
+
+/**
+ * How long (ms) a lease whose last renewal (or take) was sent at
+ * `renewedAt` surely lasts: two thirds of its TTL from then, the last third
+ * a margin for the time between a check and the act it guards.
+ */
+export function timeLeft(renewedAt: number, ttlMs: number, now: number): number {
+  return renewedAt + ttlMs * (2 / 3) - now;
+}
+
 /** DELetes the lease when this owner holds it: 1, else 0. */
 export const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
 
@@ -97,13 +127,12 @@ export function redisLease(
     let sentAt = clock.now();
     while (!signal.aborted) {
       try {
-        sentAt = clock.now();
-        if ((await client.set(key, owner, { NX: true, PX: ttlMs })) === "OK") break;
-        const holder = await client.get(key);
-        // Already ours (an earlier holder of the same name): its TTL restarts with a renewal sent now.
-        sentAt = clock.now();
-        if (holder === owner && Number(await client.eval(RENEW, { keys: [key], arguments: [owner, String(ttlMs)] })) === 1) break;
-        if (!waited) logger.info({ lease: key, holder }, "another instance holds the worker lease; waiting");
+        const taken = await takeKey(client, key, owner, ttlMs, clock);
+        if ("sentAt" in taken) {
+          sentAt = taken.sentAt;
+          break;
+        }
+        if (!waited) logger.info({ lease: key, holder: taken.holder }, "another instance holds the worker lease; waiting");
         waited = true;
         failing = false;
       } catch (error) {
@@ -123,7 +152,7 @@ export function redisLease(
         }
         lose("the lease was taken by another instance");
       } catch (error) {
-        if (clock.now() - held.renewedAt > ttlMs * (2 / 3)) lose(`could not renew the lease in time: ${messageOf(error)}`);
+        if (timeLeft(held.renewedAt, ttlMs, clock.now()) < 0) lose(`could not renew the lease in time: ${messageOf(error)}`);
       }
     }, ttlMs / 3);
     current = held;
@@ -139,7 +168,7 @@ export function redisLease(
     },
     remaining() {
       if (!current) return 0;
-      const left = current.renewedAt + ttlMs * (2 / 3) - clock.now();
+      const left = timeLeft(current.renewedAt, ttlMs, clock.now());
       if (left <= 0) lose("not renewed for two thirds of its TTL (the process was paused or starved)");
       return Math.max(0, left);
     },

@@ -3,7 +3,7 @@ import type { Logger } from "../log.ts";
 import { systemClock, type Clock } from "../platform/clock.ts";
 import { newInstanceName } from "./instance-name.ts";
 import { messageOf } from "../errors.ts";
-import { localLease, RELEASE, RENEW, type Lease } from "./lease.ts";
+import { localLease, RELEASE, RENEW, takeKey, timeLeft, type Lease } from "./lease.ts";
 import { PartitionSlot, type Holding } from "./partition-slot.ts";
 
 /** The leases of a worker split into partitions, one `Lease` a partition, and what this process holds. */
@@ -165,20 +165,15 @@ class RedisPartitionBalancer implements PartitionLeases {
     for (let i = 0; i < this.slots.length && count < share; i++) {
       const slot = this.slots[(start + i) % this.slots.length]!;
       if (slot.holding) continue;
-      let sentAt = this.clock.now();
+      let taken;
       try {
-        if ((await this.client.set(slot.key, this.owner, { NX: true, PX: this.ttlMs })) !== "OK") {
-          // Held by another (normal), or left under this owner's name by an earlier process of the same name:
-          // that one is taken over with its TTL restarted by a renewal sent now.
-          if ((await this.client.get(slot.key)) !== this.owner) continue;
-          sentAt = this.clock.now();
-          if (Number(await this.client.eval(RENEW, { keys: [slot.key], arguments: [this.owner, String(this.ttlMs)] })) !== 1) continue;
-        }
+        taken = await takeKey(this.client, slot.key, this.owner, this.ttlMs, this.clock);
       } catch (error) {
         this.outage("cannot take a partition: error talking to Redis", error);
         return;
       }
-      slot.holding = { lost: new AbortController(), users: 0, renewedAt: sentAt };
+      if (!("sentAt" in taken)) continue; // held by another: normal
+      slot.holding = { lost: new AbortController(), users: 0, renewedAt: taken.sentAt };
       count++;
       this.log.info({ partition: slot.index, live, share }, "partition taken");
       slot.notify();
@@ -220,13 +215,13 @@ class RedisPartitionBalancer implements PartitionLeases {
       this.lose(slot, holding, "the partition's lease was taken by another instance");
     } catch (error) {
       this.outage("cannot renew a partition's lease: error talking to Redis", error);
-      if (this.clock.now() - holding.renewedAt > this.ttlMs * (2 / 3)) this.lose(slot, holding, `could not renew the partition's lease in time: ${messageOf(error)}`);
+      if (timeLeft(holding.renewedAt, this.ttlMs, this.clock.now()) < 0) this.lose(slot, holding, `could not renew the partition's lease in time: ${messageOf(error)}`);
     }
   }
 
   /** How long the holding surely lasts: two thirds of a TTL from its last renewal's sending; at 0 it is lost. */
   private remaining(slot: PartitionSlot, holding: Holding): number {
-    const left = holding.renewedAt + this.ttlMs * (2 / 3) - this.clock.now();
+    const left = timeLeft(holding.renewedAt, this.ttlMs, this.clock.now());
     if (left <= 0 && slot.holding === holding) this.lose(slot, holding, "not renewed for two thirds of its TTL (the process was paused or starved)");
     return Math.max(0, left);
   }
